@@ -43,4 +43,4 @@ for w in (0, 1, 2):
     a = med(pt[("as installed", w)])
     t = med(pt[("tuned", w)])
     print(f"| {w} | {j:.1f} ({', '.join(f'{x:.0f}' for x in jg[w])}) | {a:.1f} ({', '.join(f'{x:.0f}' for x in pt[('as installed', w)])}) "
-          f"| {t:.1f} ({', '.join(f'{x:.0f}' for x in pt[('tuned', w)])}) | {j / t:.2f} | {j / a:.2f} | {j / med(jg[0]):.2f} | {med(cores[w]):.2f} | {fmt(ptc, ("as installed", w))} / {fmt(ptc, ("tuned", w))} |")
+          f"| {t:.1f} ({', '.join(f'{x:.0f}' for x in pt[('tuned', w)])}) | {j / t:.2f} | {j / a:.2f} | {j / med(jg[0]):.2f} | {med(cores[w]):.2f} | {fmt(ptc, ('as installed', w))} / {fmt(ptc, ('tuned', w))} |")

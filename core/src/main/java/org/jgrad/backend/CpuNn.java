@@ -30,6 +30,16 @@ interface CpuNn extends NnPrimitives {
     }
 
     @Override
+    default void addChannelBias(Tensor out, Tensor bias) {
+        CpuConv.addChannelBias(out, bias);
+    }
+
+    @Override
+    default void channelBiasGrad(Tensor gradOut, Tensor gradBias) {
+        CpuConv.channelBiasGrad(gradOut, gradBias);
+    }
+
+    @Override
     default void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         CpuPool.maxForward(x, out, indices, kernel, stride, padding, dilation);
     }

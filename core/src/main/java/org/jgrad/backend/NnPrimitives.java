@@ -32,6 +32,16 @@ public interface NnPrimitives {
         throw Backend.unsupported("conv2dBackwardFilter", this);
     }
 
+    /** out[n, c, ...] += bias[c] in place for a contiguous out [N, C, ...] (cuDNN: cudnnAddTensor). */
+    default void addChannelBias(Tensor out, Tensor bias) {
+        throw Backend.unsupported("addChannelBias", this);
+    }
+
+    /** gradBias[c] = sum of gradOut[n, c, ...] over n and the spatial dims (cuDNN: cudnnConvolutionBackwardBias). */
+    default void channelBiasGrad(Tensor gradOut, Tensor gradBias) {
+        throw Backend.unsupported("channelBiasGrad", this);
+    }
+
     /**
      * Max over each window of x[N,C,H,W] (padding counts as -inf) into out[N,C,OH,OW], with the
      * flat index (h * W + w) of the first maximum of each window in indices (INT64, out's shape).

@@ -36,10 +36,11 @@ final class CpuGemm {
             java.util.Arrays.fill(c, co, co + batch * m * n, 0f);
             return;
         }
-        // Split each product into column strips first (each strip packs its B slices once and
-        // sweeps all its rows), then into row ranges, until there are a few tasks per thread.
-        int want = (2 * Parallel.threads() + batch - 1) / batch;
-        int nSplit = Math.max((n + NC - 1) / NC, Math.min(want, (n + NR - 1) / NR));
+        // Split each product into column strips of at least 512 columns (each strip packs its B
+        // slices once and sweeps all its rows), then into row ranges, until there are four tasks
+        // per thread: work stealing then evens out a core that is busy with something else.
+        int want = (4 * Parallel.threads() + batch - 1) / batch;
+        int nSplit = Math.max((n + NC - 1) / NC, Math.min(want, (n + 511) / 512));
         int nb = ((n + nSplit - 1) / nSplit + NR - 1) / NR * NR;
         nSplit = (n + nb - 1) / nb;
         int mSplit = Math.min((want + nSplit - 1) / nSplit, (m + MR - 1) / MR);

@@ -1,0 +1,127 @@
+package org.jgrad.autograd;
+
+import org.jgrad.tensor.Scope;
+import org.jgrad.tensor.Tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Records ops on the tape and runs the reverse pass. Op authors use {@link #record}. */
+public final class Autograd {
+    private Autograd() {}
+
+    /**
+     * Attaches a backward function to {@code out} when recording is on and any input requires
+     * a gradient; returns {@code out}. The function runs with recording off.
+     */
+    public static Tensor record(Tensor out, String name, Tensor[] inputs, BackwardFn fn) {
+        if (!Grad.isEnabled()) return out;
+        boolean any = false;
+        for (Tensor t : inputs) if (t != null && t.requiresGrad()) { any = true; break; }
+        if (!any) return out;
+        out.setGradFn(new Node(name, inputs.clone(), fn));
+        return out;
+    }
+
+    /** Sums a broadcast gradient back down to {@code shape} (NumPy broadcasting reversed). */
+    public static Tensor sumToShape(Tensor grad, int[] shape) {
+        int[] gs = grad.shape();
+        if (Arrays.equals(gs, shape)) return grad;
+        int lead = gs.length - shape.length;
+        List<Integer> dims = new ArrayList<>();
+        for (int i = 0; i < gs.length; i++) {
+            if (i < lead) dims.add(i);
+            else if (shape[i - lead] == 1 && gs[i] != 1) dims.add(i);
+        }
+        Tensor r = grad;
+        if (!dims.isEmpty()) r = grad.sum(dims.stream().mapToInt(Integer::intValue).toArray(), true);
+        return r.reshape(shape);
+    }
+
+    /** The reverse pass from {@code root} with initial gradient {@code seed}. */
+    public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("element 0 of tensors does not require grad and does not have a grad_fn: "
+                    + "backward() needs a tensor computed from parameters or tensors with requiresGrad(true)");
+        }
+        if (!Arrays.equals(seed.shape(), root.shape())) {
+            throw new IllegalArgumentException("backward: gradient shape " + Arrays.toString(seed.shape())
+                    + " does not match tensor shape " + Arrays.toString(root.shape()));
+        }
+        try (var off = Grad.off()) {
+            if (root.gradFn() == null) { // a leaf
+                accumulateLeaf(root, seed);
+                return;
+            }
+            List<Node> order = topologicalOrder(root.gradFn());
+            Map<Node, Tensor> pending = new IdentityHashMap<>();
+            pending.put(root.gradFn(), seed);
+            for (Node node : order) {
+                Tensor g = pending.remove(node);
+                if (g == null) continue; // unreachable for gradient purposes
+                Tensor[] grads = node.apply(g, retainGraph);
+                Tensor[] inputs = node.inputs();
+                if (grads.length != inputs.length) {
+                    throw new IllegalStateException(node + " returned " + grads.length + " gradients for " + inputs.length + " inputs");
+                }
+                for (int i = 0; i < inputs.length; i++) {
+                    Tensor in = inputs[i];
+                    Tensor gi = grads[i];
+                    if (in == null || gi == null || !in.requiresGrad()) continue;
+                    if (!Arrays.equals(gi.shape(), in.shape())) {
+                        throw new IllegalStateException(node + " produced gradient of shape " + Arrays.toString(gi.shape())
+                                + " for input " + i + " of shape " + Arrays.toString(in.shape()));
+                    }
+                    Node producer = in.gradFn();
+                    if (producer == null) {
+                        accumulateLeaf(in, gi);
+                    } else {
+                        Tensor prev = pending.get(producer);
+                        pending.put(producer, prev == null ? gi : prev.add(gi));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void accumulateLeaf(Tensor leaf, Tensor g) {
+        Tensor cur = leaf.grad();
+        if (cur == null) {
+            Tensor own = g.contiguousCopy().to(leaf.dtype());
+            leaf.setGrad(Scope.escape(own));
+        } else {
+            cur.add_(g);
+        }
+    }
+
+    /** Nodes in reverse topological order (root first): each node after everything that uses it. */
+    private static List<Node> topologicalOrder(Node root) {
+        List<Node> post = new ArrayList<>();
+        Map<Node, Boolean> visited = new IdentityHashMap<>();
+        ArrayDeque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[]{root, 0});
+        visited.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Node n = (Node) frame[0];
+            int i = (Integer) frame[1];
+            Tensor[] ins = n.inputs();
+            if (i < ins.length) {
+                frame[1] = i + 1;
+                Tensor in = ins[i];
+                if (in != null && in.gradFn() != null && visited.put(in.gradFn(), Boolean.TRUE) == null) {
+                    stack.push(new Object[]{in.gradFn(), 0});
+                }
+            } else {
+                stack.pop();
+                post.add(n);
+            }
+        }
+        java.util.Collections.reverse(post);
+        return post;
+    }
+}

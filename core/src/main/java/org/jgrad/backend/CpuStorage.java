@@ -1,0 +1,70 @@
+package org.jgrad.backend;
+
+import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Device;
+import org.jgrad.tensor.Storage;
+
+/** Host storage: one Java primitive array (float[], double[], int[], long[] or byte[]). */
+public final class CpuStorage extends Storage {
+    private Object array;
+
+    CpuStorage(DType dtype, Object array, int length) {
+        super(dtype, length, Device.cpu());
+        this.array = array;
+    }
+
+    static CpuStorage allocate(DType dtype, int n) {
+        Object a = switch (dtype) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+            case UINT8 -> new byte[n];
+        };
+        return new CpuStorage(dtype, a, n);
+    }
+
+    /** The backing array; its type follows {@link #dtype()}. */
+    public Object array() {
+        Object a = array;
+        if (a == null) throw new IllegalStateException("storage was freed (tensor used after close)");
+        return a;
+    }
+
+    public float[] f32() { return (float[]) array(); }
+
+    public double[] f64() { return (double[]) array(); }
+
+    public int[] i32() { return (int[]) array(); }
+
+    public long[] i64() { return (long[]) array(); }
+
+    public byte[] u8() { return (byte[]) array(); }
+
+    /** Element i as a double (UINT8 read unsigned). */
+    public double get(int i) {
+        return switch (dtype()) {
+            case FLOAT32 -> ((float[]) array)[i];
+            case FLOAT64 -> ((double[]) array)[i];
+            case INT32 -> ((int[]) array)[i];
+            case INT64 -> ((long[]) array)[i];
+            case UINT8 -> ((byte[]) array)[i] & 0xFF;
+        };
+    }
+
+    /** Stores v, converted as a C cast would (truncation toward zero for integers). */
+    public void set(int i, double v) {
+        switch (dtype()) {
+            case FLOAT32 -> ((float[]) array)[i] = (float) v;
+            case FLOAT64 -> ((double[]) array)[i] = v;
+            case INT32 -> ((int[]) array)[i] = (int) v;
+            case INT64 -> ((long[]) array)[i] = (long) v;
+            case UINT8 -> ((byte[]) array)[i] = (byte) (long) v;
+        }
+    }
+
+    @Override
+    protected void free() {
+        array = null;
+    }
+}

@@ -1,0 +1,4 @@
+package org.jgrad.backend;
+
+/** Reductions along axes. */
+public enum ReduceOp { SUM, MAX, MIN, PROD }

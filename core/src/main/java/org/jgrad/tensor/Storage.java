@@ -1,0 +1,52 @@
+package org.jgrad.tensor;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A flat buffer of {@code numel} elements of one dtype on one device, shared by every tensor
+ * view of it. Reference counted: each live {@link Tensor} handle holds one reference; when the
+ * last is released the memory goes back to its backend and {@link MemoryStats} forgets it.
+ */
+public abstract class Storage {
+    private final DType dtype;
+    private final long numel;
+    private final Device device;
+    private final AtomicInteger refs = new AtomicInteger();
+    private volatile boolean freed;
+
+    protected Storage(DType dtype, long numel, Device device) {
+        if (numel < 0) throw new IllegalArgumentException("numel must be >= 0, got " + numel);
+        this.dtype = dtype;
+        this.numel = numel;
+        this.device = device;
+        MemoryStats.allocated(device, bytes());
+    }
+
+    public final DType dtype() { return dtype; }
+
+    public final long numel() { return numel; }
+
+    public final Device device() { return device; }
+
+    public final long bytes() { return numel * dtype.byteSize(); }
+
+    public final boolean isFreed() { return freed; }
+
+    final void retain() {
+        refs.incrementAndGet();
+    }
+
+    final void release() {
+        if (refs.decrementAndGet() == 0 && !freed) {
+            synchronized (this) {
+                if (freed) return;
+                freed = true;
+            }
+            MemoryStats.released(device, bytes());
+            free();
+        }
+    }
+
+    /** Returns the memory to the backend; called once, when the last reference goes. */
+    protected abstract void free();
+}

@@ -1,0 +1,557 @@
+package org.jgrad.tensor;
+
+import org.jgrad.autograd.Autograd;
+import org.jgrad.autograd.Node;
+import org.jgrad.backend.Backend;
+import org.jgrad.ops.Elementwise;
+import org.jgrad.ops.LinearAlgebra;
+import org.jgrad.ops.Reductions;
+import org.jgrad.ops.Views;
+
+import java.lang.ref.Cleaner;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * An n-dimensional array on a device, with autograd. A tensor is a view (shape, strides,
+ * offset) of a reference-counted {@link Storage}; reshape/transpose/slice/expand share it.
+ * Tensors are {@link AutoCloseable}: close them, or create them inside a {@link Scope}. A
+ * {@link Cleaner} is only the safety net.
+ *
+ * <p>Element counts are limited to 2^31-1 per tensor. Shapes and strides are in elements.
+ */
+public final class Tensor implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Storage storage;
+    private final int[] shape;
+    private final int[] strides;
+    private final int offset;
+    private final Cleaner.Cleanable cleanable;
+    private volatile boolean closed;
+
+    private boolean requiresGrad;
+    private Tensor grad;
+    private Node gradFn;
+
+    /** Wraps a view of {@code storage}; takes one reference. Backends and ops use this. */
+    public Tensor(Storage storage, int[] shape, int[] strides, int offset) {
+        this.storage = Objects.requireNonNull(storage, "storage");
+        this.shape = shape.clone();
+        this.strides = strides.clone();
+        this.offset = offset;
+        storage.retain();
+        this.cleanable = CLEANER.register(this, new Release(storage));
+        Scope.track(this);
+    }
+
+    /** A contiguous tensor over the whole of {@code storage}. */
+    public Tensor(Storage storage, int... shape) {
+        this(storage, shape, Shapes.contiguousStrides(shape), 0);
+        long n = Shapes.numel(shape);
+        if (n != storage.numel()) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n + " elements but storage has " + storage.numel());
+        }
+    }
+
+    private record Release(Storage storage) implements Runnable {
+        @Override
+        public void run() { storage.release(); }
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    public static Tensor empty(DType dtype, Device device, int... shape) {
+        Shapes.check(shape);
+        return new Tensor(device.backend().allocate(dtype, Shapes.numel(shape)), shape);
+    }
+
+    public static Tensor zeros(int... shape) { return zeros(DType.FLOAT32, Device.cpu(), shape); }
+
+    public static Tensor zeros(DType dtype, Device device, int... shape) { return empty(dtype, device, shape); }
+
+    public static Tensor ones(int... shape) { return full(1.0, DType.FLOAT32, Device.cpu(), shape); }
+
+    public static Tensor ones(DType dtype, Device device, int... shape) { return full(1.0, dtype, device, shape); }
+
+    public static Tensor full(double value, DType dtype, Device device, int... shape) {
+        Tensor t = empty(dtype, device, shape);
+        if (value != 0) t.backend().fill(t, value);
+        return t;
+    }
+
+    /** A 0-dimensional FLOAT32 tensor on the CPU. */
+    public static Tensor scalar(double value) { return scalar(value, DType.FLOAT32, Device.cpu()); }
+
+    public static Tensor scalar(double value, DType dtype, Device device) { return full(value, dtype, device); }
+
+    public static Tensor zerosLike(Tensor t) { return zeros(t.dtype(), t.device(), t.shape); }
+
+    public static Tensor onesLike(Tensor t) { return ones(t.dtype(), t.device(), t.shape); }
+
+    /** [start, end) with step, like {@code torch.arange}; FLOAT32 unless the dtype is given. */
+    public static Tensor arange(double start, double end, double step, DType dtype, Device device) {
+        if (step == 0) throw new IllegalArgumentException("arange: step must be non-zero");
+        long n = (long) Math.ceil((end - start) / step);
+        if (n < 0) n = 0;
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("arange: too many elements: " + n);
+        double[] v = new double[(int) n];
+        for (int i = 0; i < n; i++) v[i] = start + i * step;
+        return fromArray(v, (int) n).to(dtype).to(device);
+    }
+
+    public static Tensor arange(int end) { return arange(0, end, 1, DType.INT64, Device.cpu()); }
+
+    /** Uniform on [0, 1). */
+    public static Tensor rand(Generator g, int... shape) { return rand(g, DType.FLOAT32, Device.cpu(), shape); }
+
+    public static Tensor rand(Generator g, DType dtype, Device device, int... shape) {
+        return uniform(0, 1, g, dtype, device, shape);
+    }
+
+    public static Tensor uniform(double low, double high, Generator g, DType dtype, Device device, int... shape) {
+        Tensor t = empty(dtype, device, shape);
+        t.backend().random(t, org.jgrad.backend.Distribution.UNIFORM, low, high, g.nextSeed());
+        return t;
+    }
+
+    /** Standard normal draws. */
+    public static Tensor randn(Generator g, int... shape) { return randn(g, DType.FLOAT32, Device.cpu(), shape); }
+
+    public static Tensor randn(Generator g, DType dtype, Device device, int... shape) {
+        Tensor t = empty(dtype, device, shape);
+        t.backend().random(t, org.jgrad.backend.Distribution.NORMAL, 0, 1, g.nextSeed());
+        return t;
+    }
+
+    public static Tensor fromArray(float[] data, int... shape) { return fromHost(data, data.length, DType.FLOAT32, shape); }
+
+    public static Tensor fromArray(double[] data, int... shape) { return fromHost(data, data.length, DType.FLOAT64, shape); }
+
+    public static Tensor fromArray(int[] data, int... shape) { return fromHost(data, data.length, DType.INT32, shape); }
+
+    public static Tensor fromArray(long[] data, int... shape) { return fromHost(data, data.length, DType.INT64, shape); }
+
+    /** Unsigned bytes (0..255). */
+    public static Tensor fromArray(byte[] data, int... shape) { return fromHost(data, data.length, DType.UINT8, shape); }
+
+    private static Tensor fromHost(Object data, int length, DType dtype, int[] shape) {
+        Shapes.check(shape);
+        if (Shapes.numel(shape) != length) {
+            throw new IllegalArgumentException("fromArray: " + length + " values do not fill shape " + Arrays.toString(shape)
+                    + " (" + Shapes.numel(shape) + " elements)");
+        }
+        return new Tensor(Device.cpu().backend().fromHost(data, dtype), shape);
+    }
+
+    // ---------------------------------------------------------------- metadata
+
+    public int[] shape() { return shape.clone(); }
+
+    /** Size of dimension {@code dim} (negative counts from the end). */
+    public int size(int dim) { return shape[Shapes.dim(dim, shape.length)]; }
+
+    public int dim() { return shape.length; }
+
+    public int numel() { return (int) Shapes.numel(shape); }
+
+    public int[] strides() { return strides.clone(); }
+
+    public int offset() { return offset; }
+
+    public Storage storage() { return storage; }
+
+    public DType dtype() { return storage.dtype(); }
+
+    public Device device() { return storage.device(); }
+
+    public Backend backend() { return storage.device().backend(); }
+
+    public boolean isContiguous() { return Shapes.isContiguous(shape, strides); }
+
+    public boolean isClosed() { return closed; }
+
+    // ---------------------------------------------------------------- autograd state
+
+    public boolean requiresGrad() { return requiresGrad; }
+
+    /** Marks a leaf as needing a gradient (floating dtypes only); returns this. */
+    public Tensor requiresGrad(boolean on) {
+        if (on && !dtype().isFloatingPoint()) {
+            throw new IllegalArgumentException("only floating-point tensors can require gradients, this one is " + dtype());
+        }
+        if (!on && gradFn != null) {
+            throw new IllegalStateException("requiresGrad(false) on a non-leaf tensor; use detach()");
+        }
+        this.requiresGrad = on;
+        return this;
+    }
+
+    public Tensor grad() { return grad; }
+
+    /** Replaces the accumulated gradient (used by autograd and optimizers). */
+    public void setGrad(Tensor g) {
+        if (g != null && !Arrays.equals(g.shape, shape)) {
+            throw new IllegalArgumentException("grad shape " + Arrays.toString(g.shape) + " != tensor shape " + Arrays.toString(shape));
+        }
+        this.grad = g;
+    }
+
+    /** Drops the gradient, like {@code param.grad = None} (PyTorch's default for zero_grad). */
+    public void zeroGrad() {
+        if (grad != null) {
+            grad.close();
+            grad = null;
+        }
+    }
+
+    public Node gradFn() { return gradFn; }
+
+    /** Used by {@link Autograd#record}; marks this tensor as requiring grad. */
+    public void setGradFn(Node fn) {
+        this.gradFn = fn;
+        this.requiresGrad = fn != null || requiresGrad;
+    }
+
+    public boolean isLeaf() { return gradFn == null; }
+
+    /** Backward from a scalar: d(this)/d(leaves) accumulated into their {@link #grad()}. */
+    public void backward() {
+        if (numel() != 1) {
+            throw new IllegalStateException("grad can be implicitly created only for scalar outputs; this tensor has shape "
+                    + Arrays.toString(shape) + ", pass a gradient to backward(gradient)");
+        }
+        Autograd.backward(this, onesLike(this), false);
+    }
+
+    public void backward(Tensor gradient) { Autograd.backward(this, gradient, false); }
+
+    public void backward(Tensor gradient, boolean retainGraph) { Autograd.backward(this, gradient, retainGraph); }
+
+    /** A view sharing storage, cut from the graph. */
+    public Tensor detach() { return new Tensor(storage, shape, strides, offset); }
+
+    // ---------------------------------------------------------------- data out
+
+    /** The single value of a one-element tensor, like {@code tensor.item()}: the only sync point on a GPU. */
+    public double item() {
+        if (numel() != 1) throw new IllegalStateException("item() needs exactly one element, shape is " + Arrays.toString(shape));
+        return switch (dtype()) {
+            case FLOAT32 -> toFloatArray()[0];
+            case FLOAT64 -> toDoubleArray()[0];
+            case INT32 -> toIntArray()[0];
+            case INT64 -> toLongArray()[0];
+            case UINT8 -> toByteArray()[0] & 0xFF;
+        };
+    }
+
+    public float[] toFloatArray() { return (float[]) host(DType.FLOAT32); }
+
+    public double[] toDoubleArray() { return (double[]) host(DType.FLOAT64); }
+
+    public int[] toIntArray() { return (int[]) host(DType.INT32); }
+
+    public long[] toLongArray() { return (long[]) host(DType.INT64); }
+
+    public byte[] toByteArray() { return (byte[]) host(DType.UINT8); }
+
+    private Object host(DType as) {
+        checkOpen();
+        Tensor src = dtype() == as ? this : this.to(as);
+        Object arr = switch (as) {
+            case FLOAT32 -> new float[numel()];
+            case FLOAT64 -> new double[numel()];
+            case INT32 -> new int[numel()];
+            case INT64 -> new long[numel()];
+            case UINT8 -> new byte[numel()];
+        };
+        src.backend().toHost(src, arr);
+        if (src != this) src.close();
+        return arr;
+    }
+
+    // ---------------------------------------------------------------- conversion
+
+    /** Same values on {@code device}; returns this when already there. Differentiable. */
+    public Tensor to(Device device) {
+        checkOpen();
+        if (device.equals(device())) return this;
+        Object arr = switch (dtype()) {
+            case FLOAT32 -> new float[numel()];
+            case FLOAT64 -> new double[numel()];
+            case INT32 -> new int[numel()];
+            case INT64 -> new long[numel()];
+            case UINT8 -> new byte[numel()];
+        };
+        backend().toHost(this, arr);
+        Tensor out = new Tensor(device.backend().fromHost(arr, dtype()), shape);
+        Device src = device();
+        return Autograd.record(out, "to", new Tensor[]{this}, g -> new Tensor[]{g.to(src)});
+    }
+
+    /** Cast; returns this when already of {@code dtype}. Differentiable between floating types. */
+    public Tensor to(DType dtype) {
+        checkOpen();
+        if (dtype == dtype()) return this;
+        Tensor out = empty(dtype, device(), shape);
+        backend().copy(this, out);
+        DType from = dtype();
+        if (dtype.isFloatingPoint() && from.isFloatingPoint()) {
+            return Autograd.record(out, "cast", new Tensor[]{this}, g -> new Tensor[]{g.to(from)});
+        }
+        return out;
+    }
+
+    /** This tensor with contiguous row-major strides (itself when already so). Differentiable. */
+    public Tensor contiguous() {
+        if (isContiguous()) return this;
+        return contiguousCopy();
+    }
+
+    /** Always a fresh contiguous copy (torch's {@code clone()}). Differentiable. */
+    public Tensor contiguousCopy() {
+        checkOpen();
+        Tensor out = empty(dtype(), device(), shape);
+        backend().copy(this, out);
+        return Autograd.record(out, "clone", new Tensor[]{this}, g -> new Tensor[]{g});
+    }
+
+    public Tensor clone() { return contiguousCopy(); }
+
+    // ---------------------------------------------------------------- views (ops.Views)
+
+    public Tensor reshape(int... newShape) { return Views.reshape(this, newShape); }
+
+    public Tensor view(int... newShape) { return Views.view(this, newShape); }
+
+    public Tensor flatten() { return reshape(numel()); }
+
+    /** Flattens dims {@code start..end} into one, like {@code torch.flatten(x, start, end)}. */
+    public Tensor flatten(int start, int end) { return Views.flatten(this, start, end); }
+
+    public Tensor transpose(int d0, int d1) { return Views.transpose(this, d0, d1); }
+
+    /** Transpose of a 2-D tensor. */
+    public Tensor t() {
+        if (dim() != 2) throw new IllegalArgumentException("t() expects a 2-D tensor, got shape " + Arrays.toString(shape));
+        return transpose(0, 1);
+    }
+
+    public Tensor permute(int... dims) { return Views.permute(this, dims); }
+
+    /** Elements start, start+step, ... < end along {@code dim}. */
+    public Tensor slice(int dim, int start, int end, int step) { return Views.slice(this, dim, start, end, step); }
+
+    public Tensor slice(int dim, int start, int end) { return slice(dim, start, end, 1); }
+
+    public Tensor narrow(int dim, int start, int length) { return slice(dim, start, start + length, 1); }
+
+    /** Index {@code index} of {@code dim}, removing that dimension. */
+    public Tensor select(int dim, int index) { return Views.select(this, dim, index); }
+
+    public Tensor squeeze(int dim) { return Views.squeeze(this, dim); }
+
+    public Tensor squeeze() { return Views.squeezeAll(this); }
+
+    public Tensor unsqueeze(int dim) { return Views.unsqueeze(this, dim); }
+
+    /** Broadcast view (stride 0) to {@code newShape}; -1 keeps a dimension. */
+    public Tensor expand(int... newShape) { return Views.expand(this, newShape); }
+
+    // ---------------------------------------------------------------- elementwise (ops.Elementwise)
+
+    public Tensor add(Tensor o) { return Elementwise.add(this, o); }
+
+    public Tensor add(double s) { return Elementwise.addScalar(this, s); }
+
+    public Tensor sub(Tensor o) { return Elementwise.sub(this, o); }
+
+    public Tensor sub(double s) { return Elementwise.addScalar(this, -s); }
+
+    public Tensor mul(Tensor o) { return Elementwise.mul(this, o); }
+
+    public Tensor mul(double s) { return Elementwise.mulScalar(this, s); }
+
+    public Tensor div(Tensor o) { return Elementwise.div(this, o); }
+
+    public Tensor div(double s) { return Elementwise.mulScalar(this, 1.0 / s); }
+
+    public Tensor neg() { return Elementwise.neg(this); }
+
+    public Tensor pow(double e) { return Elementwise.pow(this, e); }
+
+    public Tensor pow(Tensor e) { return Elementwise.pow(this, e); }
+
+    public Tensor exp() { return Elementwise.exp(this); }
+
+    public Tensor log() { return Elementwise.log(this); }
+
+    public Tensor sqrt() { return Elementwise.sqrt(this); }
+
+    public Tensor abs() { return Elementwise.abs(this); }
+
+    public Tensor clamp(double min, double max) { return Elementwise.clamp(this, min, max); }
+
+    public Tensor relu() { return Elementwise.relu(this); }
+
+    public Tensor sigmoid() { return Elementwise.sigmoid(this); }
+
+    public Tensor tanh() { return Elementwise.tanh(this); }
+
+    public Tensor maximum(Tensor o) { return Elementwise.maximum(this, o); }
+
+    public Tensor minimum(Tensor o) { return Elementwise.minimum(this, o); }
+
+    /** Comparisons give UINT8 masks (1/0) and are not differentiable. */
+    public Tensor eq(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.EQ, this, o); }
+
+    public Tensor ne(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.NE, this, o); }
+
+    public Tensor lt(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.LT, this, o); }
+
+    public Tensor le(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.LE, this, o); }
+
+    public Tensor gt(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.GT, this, o); }
+
+    public Tensor ge(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.GE, this, o); }
+
+    public Tensor eq(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.EQ_SCALAR, this, s); }
+
+    public Tensor ne(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.NE_SCALAR, this, s); }
+
+    public Tensor lt(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.LT_SCALAR, this, s); }
+
+    public Tensor le(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.LE_SCALAR, this, s); }
+
+    public Tensor gt(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.GT_SCALAR, this, s); }
+
+    public Tensor ge(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.GE_SCALAR, this, s); }
+
+    /** cond != 0 ? a : b, broadcasting all three; differentiable in a and b. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Elementwise.where(cond, a, b); }
+
+    // ---------------------------------------------------------------- in place (no autograd; for optimizers and metrics)
+
+    /** this += o (o broadcast to this shape). */
+    public Tensor add_(Tensor o) { return Elementwise.inPlace(org.jgrad.backend.BinaryOp.ADD, this, o); }
+
+    /** this += alpha * o. */
+    public Tensor add_(Tensor o, double alpha) {
+        if (alpha == 1) return add_(o);
+        try (Tensor scaled = Elementwise.mulScalarNoGrad(o, alpha)) {
+            return add_(scaled);
+        }
+    }
+
+    public Tensor sub_(Tensor o) { return Elementwise.inPlace(org.jgrad.backend.BinaryOp.SUB, this, o); }
+
+    public Tensor mul_(Tensor o) { return Elementwise.inPlace(org.jgrad.backend.BinaryOp.MUL, this, o); }
+
+    public Tensor mul_(double s) {
+        checkInPlace();
+        backend().unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, this, this, s, 0);
+        return this;
+    }
+
+    public Tensor fill_(double v) {
+        checkInPlace();
+        backend().fill(this, v);
+        return this;
+    }
+
+    public Tensor zero_() { return fill_(0); }
+
+    /** Copies {@code src} (broadcast, cast) into this tensor's elements. */
+    public Tensor copy_(Tensor src) {
+        checkInPlace();
+        if (!src.device().equals(device())) src = src.to(device());
+        backend().copy(Views.broadcastTo(src, shape), this);
+        return this;
+    }
+
+    /** Throws when this tensor cannot be written in place (closed, or a leaf that requires grad while recording). */
+    public void checkInPlace() {
+        checkOpen();
+        if (requiresGrad && gradFn == null && org.jgrad.autograd.Grad.isEnabled()) {
+            throw new IllegalStateException("a leaf tensor that requires grad is being used in an in-place operation; "
+                    + "wrap optimizer updates in Grad.off()");
+        }
+    }
+
+    // ---------------------------------------------------------------- reductions (ops.Reductions)
+
+    public Tensor sum() { return Reductions.sum(this, Shapes.allDims(dim()), false); }
+
+    public Tensor sum(int dim, boolean keepdim) { return Reductions.sum(this, new int[]{dim}, keepdim); }
+
+    public Tensor sum(int[] dims, boolean keepdim) { return Reductions.sum(this, dims, keepdim); }
+
+    public Tensor mean() { return Reductions.mean(this, Shapes.allDims(dim()), false); }
+
+    public Tensor mean(int dim, boolean keepdim) { return Reductions.mean(this, new int[]{dim}, keepdim); }
+
+    public Tensor mean(int[] dims, boolean keepdim) { return Reductions.mean(this, dims, keepdim); }
+
+    /** Largest element (0-d). */
+    public Tensor max() { return Reductions.amax(this, Shapes.allDims(dim()), false); }
+
+    public Tensor min() { return Reductions.amin(this, Shapes.allDims(dim()), false); }
+
+    /** {@code torch.max(x, dim)}: the values and the indices of the maxima along {@code dim}. */
+    public ValuesIndices max(int dim) { return Reductions.max(this, dim, false); }
+
+    public ValuesIndices max(int dim, boolean keepdim) { return Reductions.max(this, dim, keepdim); }
+
+    public ValuesIndices min(int dim) { return Reductions.min(this, dim, false); }
+
+    public ValuesIndices min(int dim, boolean keepdim) { return Reductions.min(this, dim, keepdim); }
+
+    /** Index of the first maximum along {@code dim} (INT64). */
+    public Tensor argmax(int dim) { return Reductions.argmax(this, dim, false); }
+
+    public Tensor argmax(int dim, boolean keepdim) { return Reductions.argmax(this, dim, keepdim); }
+
+    public Tensor argmin(int dim) { return Reductions.argmin(this, dim, false); }
+
+    public Tensor softmax(int dim) { return Reductions.softmax(this, dim, false); }
+
+    public Tensor logSoftmax(int dim) { return Reductions.softmax(this, dim, true); }
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /** Matrix product with {@code torch.matmul}'s rules (1-D promotion, batch broadcasting). */
+    public Tensor matmul(Tensor o) { return LinearAlgebra.matmul(this, o); }
+
+    // ---------------------------------------------------------------- lifetime
+
+    /** Releases this handle's reference to the storage; idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        cleanable.clean();
+    }
+
+    /** Throws if this tensor was closed: use after close is a bug, named clearly. */
+    public void checkOpen() {
+        if (closed) throw new IllegalStateException("tensor of shape " + Arrays.toString(shape) + " was used after close()");
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("tensor(");
+        if (closed) {
+            sb.append("<closed>");
+        } else if (numel() <= 64) {
+            double[] v = toDoubleArray();
+            sb.append(Shapes.format(v, shape, dtype().isFloatingPoint()));
+        } else {
+            sb.append("shape=").append(Arrays.toString(shape));
+        }
+        sb.append(", dtype=").append(dtype());
+        if (!device().isCpu()) sb.append(", device=").append(device());
+        if (gradFn != null) sb.append(", grad_fn=").append(gradFn);
+        else if (requiresGrad) sb.append(", requires_grad=true");
+        return sb.append(')').toString();
+    }
+}

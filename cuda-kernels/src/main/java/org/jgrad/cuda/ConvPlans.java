@@ -46,9 +46,9 @@ final class ConvPlans {
             case BACKWARD_DATA -> d.choose(h, pass, find, wDesc, yDesc, conv, xDesc, MAX_WORKSPACE);
             case BACKWARD_FILTER -> d.choose(h, pass, find, xDesc, yDesc, conv, wDesc, MAX_WORKSPACE);
         };
-        // Keep FP32 exact unless TF32 was asked: a heuristic may rank a tensor-op variant first.
-        if (!tf32 && algo.mathType() == Cudnn.TENSOR_OP_MATH) d.setMath(conv, Cudnn.FMA_MATH);
-        else d.setMath(conv, algo.mathType());
+        // Keep FP32 exact unless TF32 was asked: on Ampere and newer even DEFAULT_MATH lets cuDNN
+        // use TF32 tensor cores for float data, so only FMA_MATH guarantees full FP32.
+        d.setMath(conv, tf32 ? algo.mathType() : Cudnn.FMA_MATH);
         long wsBytes = switch (pass) {
             case FORWARD -> d.workspaceSize(h, pass, xDesc, wDesc, conv, yDesc, algo.algo());
             case BACKWARD_DATA -> d.workspaceSize(h, pass, wDesc, yDesc, conv, xDesc, algo.algo());

@@ -25,6 +25,9 @@ class CudaAllocatorGpuTest {
                 be.fill(t, i);
             }
         }
+        // let the Cleaner return what earlier tests dropped, so it does not land inside the measurement
+        System.gc();
+        try { Thread.sleep(200); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         be.synchronize();
         long reserved = a.reservedBytes(), live = a.liveBytes();
         for (int i = 0; i < 1000; i++) {
@@ -34,7 +37,7 @@ class CudaAllocatorGpuTest {
             }
         }
         be.synchronize();
-        assertEquals(live, a.liveBytes(), "live bytes back where they were");
+        assertTrue(a.liveBytes() <= live, "live bytes back where they were (or lower, if the Cleaner freed more): " + live + " -> " + a.liveBytes());
         assertEquals(reserved, a.reservedBytes(), "the pool reused its blocks instead of growing");
     }
 

@@ -41,7 +41,7 @@ public final class CudaBackend implements Backend {
     CudaBackend(int index, CudaContext ctx) {
         this.index = index;
         this.ctx = ctx;
-        this.kernels = new Kernels(ctx);
+        this.kernels = new Kernels(KernelLauncher.of(ctx));
         this.conv = new ConvPlans(ctx);
     }
 

@@ -313,7 +313,7 @@ class PtxKernelsSimTest {
         // [rows = 3 x 29 kept, k reduced], input permuted so the reduced axis is not innermost in memory
         int[] ks = {1, 5, 37, 300};
         for (int k : ks) {
-            int a = 3, b = 29, rows = a * b;
+            int a = 4, b = 10, rows = a * b; // more rows than the 32 blocks launched: the row loop runs
             float[] buf = random(rows * k);
             // memory layout [k, a, b]; logical permuted view [a, b, k]
             int[] shape = {a, b, k}, strides = {b, 1, a * b};

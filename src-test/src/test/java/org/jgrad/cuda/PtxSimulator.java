@@ -38,6 +38,9 @@ final class PtxSimulator {
         boolean guardNeg;
         String op;          // e.g. "add", "ld", "setp"
         String[] mods;      // the dot-separated parts after the opcode
+        String type;        // the last type modifier (u32, f32, ...), or null
+        String[] types;     // every type modifier in order (cvt: destination, source)
+        String rnd = "";    // rounding modifier, if any
         Operand[] args;
         int target = -1;    // branch target index
         // call
@@ -231,6 +234,13 @@ final class PtxSimulator {
         String[] parts = opcode.split("\\.");
         in.op = parts[0];
         in.mods = java.util.Arrays.copyOfRange(parts, 1, parts.length);
+        List<String> types = new ArrayList<>();
+        for (String m : in.mods) {
+            if (m.matches("[usbf](8|16|32|64)|pred")) types.add(m);
+            else if (m.matches("rni|rzi|rmi|rpi|rn|rz|rm|rp")) in.rnd = m;
+        }
+        in.types = types.toArray(new String[0]);
+        in.type = types.isEmpty() ? null : types.get(types.size() - 1);
         if (in.op.equals("call")) {
             // call.uni (ret0), jg_exp, (arg0)
             Matcher cm = Pattern.compile("\\(([^)]*)\\)\\s*,\\s*([\\w$]+)\\s*,\\s*\\(([^)]*)\\)").matcher(ops);
@@ -489,10 +499,8 @@ final class PtxSimulator {
 
     /** The last modifier that names a type (u32, f32, ...). */
     private static String type(Instr in) {
-        for (int i = in.mods.length - 1; i >= 0; i--) {
-            if (in.mods[i].matches("[usbf](8|16|32|64)|pred")) return in.mods[i];
-        }
-        throw new IllegalStateException("no type in '" + in.text + "'");
+        if (in.type == null) throw new IllegalStateException("no type in '" + in.text + "'");
+        return in.type;
     }
 
     private static boolean has(Instr in, String mod) {
@@ -634,13 +642,8 @@ final class PtxSimulator {
 
     /** cvt[.rnd].dst.src with PTX's saturation of float to integer (NaN gives 0). */
     private static long convert(Instr in, long v) {
-        List<String> types = new ArrayList<>();
-        String rnd = "";
-        for (String m : in.mods) {
-            if (m.matches("[usbf](8|16|32|64)")) types.add(m);
-            else if (m.matches("rni|rzi|rmi|rpi|rn|rz|rm|rp")) rnd = m;
-        }
-        String dst = types.get(0), src = types.get(1);
+        String rnd = in.rnd;
+        String dst = in.types[0], src = in.types[1];
         boolean srcFloat = src.startsWith("f"), dstFloat = dst.startsWith("f");
         if (srcFloat) {
             double x = src.equals("f32") ? f32(v) : f64(v);

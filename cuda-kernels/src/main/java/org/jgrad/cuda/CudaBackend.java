@@ -29,26 +29,36 @@ public final class CudaBackend implements Backend {
     static final long STAGING_BYTES = 32L << 20;
 
     private final int index;
-    private final CudaContext ctx;
+    private final CudaContext ctx;     // null when running on a simulated device (tests): no cuDNN then
+    private final DeviceRuntime rt;
     private final Kernels kernels;
     private final ConvPlans conv;
     private final AtomicLong d2hBytes = new AtomicLong();
     private final AtomicLong d2hCopies = new AtomicLong();
     private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
     private volatile Device device;
-    private MemorySegment staging;
 
     CudaBackend(int index, CudaContext ctx) {
-        this.index = index;
-        this.ctx = ctx;
-        this.kernels = new Kernels(KernelLauncher.of(ctx));
-        this.conv = new ConvPlans(ctx);
+        this(index, ctx, DeviceRuntime.of(ctx), null);
     }
 
+    /** A backend over any runtime; {@code device} fixes the Device its storages report (tests pass one). */
+    CudaBackend(int index, CudaContext ctx, DeviceRuntime rt, Device device) {
+        this.index = index;
+        this.ctx = ctx;
+        this.rt = rt;
+        this.device = device;
+        this.kernels = new Kernels(rt.launcher());
+        this.conv = ctx == null ? null : new ConvPlans(ctx);
+    }
+
+    /** The driver context (null on a simulated device). */
     public CudaContext context() { return ctx; }
 
+    DeviceRuntime runtime() { return rt; }
+
     @Override
-    public String name() { return "cuda:" + index + " (" + ctx.deviceName + ", sm_" + ctx.ccMajor + ctx.ccMinor + ")"; }
+    public String name() { return "cuda:" + index + " (" + rt.deviceName() + ", " + rt.architecture() + ")"; }
 
     @Override
     public String toString() { return name(); }
@@ -73,23 +83,25 @@ public final class CudaBackend implements Backend {
     public long deviceToHostCopies() { return d2hCopies.get(); }
 
     @Override
-    public void synchronize() { ctx.synchronize(); }
+    public void synchronize() { rt.synchronize(); }
 
     /** The allocator, for tests and memory reports. */
-    public DeviceAllocator allocator() { return ctx.allocator; }
+    public DeviceAllocator allocator() { return requireContext("allocator").allocator; }
 
     /** Number of cached convolution plans (tests check reuse). */
-    public int convPlanCount() { return conv.size(); }
+    public int convPlanCount() { return conv == null ? 0 : conv.size(); }
+
+    private CudaContext requireContext(String what) {
+        if (ctx == null) throw Backend.unsupported(what, this);
+        return ctx;
+    }
 
     // ------------------------------------------------------------------ memory
 
     @Override
     public Storage allocate(DType dtype, long numel) {
         CudaStorage s = allocateRaw(dtype, numel);
-        if (s.bytes() > 0) {
-            ctx.makeCurrent();
-            ctx.driver.memsetD8Async(s.pointer(), (byte) 0, s.bytes(), ctx.stream);
-        }
+        if (s.bytes() > 0) rt.memsetD8(s.pointer(), (byte) 0, s.bytes());
         return s;
     }
 
@@ -97,7 +109,7 @@ public final class CudaBackend implements Backend {
     CudaStorage allocateRaw(DType dtype, long numel) {
         if (dtype == null) throw new IllegalArgumentException("dtype must not be null");
         if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
-        long p = ctx.allocator.allocate(numel * dtype.byteSize());
+        long p = rt.allocate(numel * dtype.byteSize());
         return new CudaStorage(this, device(), dtype, numel, p);
     }
 
@@ -113,8 +125,8 @@ public final class CudaBackend implements Backend {
             for (long e = 0; e < n; e += chunkElems) {
                 int len = (int) Math.min(chunkElems, n - e);
                 HostArrays.copyIn(array, (int) e, stage, layout, len);
-                ctx.driver.memcpyHtoDAsync(s.pointer() + e * dtype.byteSize(), stage, (long) len * dtype.byteSize(), ctx.stream);
-                ctx.driver.streamSynchronize(ctx.stream); // the staging block is reused by the next chunk
+                rt.copyHtoD(s.pointer() + e * dtype.byteSize(), stage, (long) len * dtype.byteSize());
+                rt.synchronize(); // the staging block is reused by the next chunk
             }
         }
         assert bytes == s.bytes();
@@ -138,8 +150,8 @@ public final class CudaBackend implements Backend {
                 long chunkElems = STAGING_BYTES / dt.byteSize();
                 for (long e = 0; e < n; e += chunkElems) {
                     int c = (int) Math.min(chunkElems, n - e);
-                    ctx.driver.memcpyDtoHAsync(stage, base + e * dt.byteSize(), (long) c * dt.byteSize(), ctx.stream);
-                    ctx.driver.streamSynchronize(ctx.stream);
+                    rt.copyDtoH(stage, base + e * dt.byteSize(), (long) c * dt.byteSize());
+                    rt.synchronize();
                     HostArrays.copyOut(stage, layout, dst, (int) e, c);
                 }
             }
@@ -152,12 +164,7 @@ public final class CudaBackend implements Backend {
     }
 
     private MemorySegment staging() {
-        if (staging == null) {
-            ctx.makeCurrent();
-            staging = ctx.driver.memHostAlloc(STAGING_BYTES);
-        }
-        ctx.makeCurrent();
-        return staging;
+        return rt.staging(STAGING_BYTES);
     }
 
     @Override
@@ -167,8 +174,7 @@ public final class CudaBackend implements Backend {
         sameShape("copy", src, dst);
         if (src.numel() == 0) return;
         if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
-            ctx.makeCurrent();
-            ctx.driver.memcpyDtoDAsync(address(dst), address(src), (long) src.numel() * src.dtype().byteSize(), ctx.stream);
+            rt.copyDtoD(address(dst), address(src), (long) src.numel() * src.dtype().byteSize());
             return;
         }
         StridedMeta meta = StridedMeta.of(dst.shape(), dst.strides(), src.strides());
@@ -187,11 +193,10 @@ public final class CudaBackend implements Backend {
             case INT64 -> (long) value;
             case UINT8 -> ((int) value) & 0xFFL;
         };
-        ctx.makeCurrent();
         if (dst.isContiguous() && dt.byteSize() == 4) {
-            ctx.driver.memsetD32Async(address(dst), (int) bits, dst.numel(), ctx.stream);
+            rt.memsetD32(address(dst), (int) bits, dst.numel());
         } else if (dst.isContiguous() && dt.byteSize() == 1) {
-            ctx.driver.memsetD8Async(address(dst), (byte) bits, dst.numel(), ctx.stream);
+            rt.memsetD8(address(dst), (byte) bits, dst.numel());
         } else {
             kernels.fill(StridedMeta.of(dst.shape(), dst.strides()), address(dst), dt.byteSize(), bits);
         }
@@ -312,9 +317,8 @@ public final class CudaBackend implements Backend {
             int[] sa = a2.strides(), sb = b2.strides(), sc = c.strides();
             GemmMapping.Call call = GemmMapping.map(batch, m, n, k, batch == 1 ? 0 : sa[0], sa[1], sa[2],
                     batch == 1 ? 0 : sb[0], sb[1], sb[2], batch == 1 ? 0 : sc[0], sc[1], sc[2]);
-            ctx.makeCurrent();
             // cuBLAS's first operand is B's buffer, its second A's: C^T = B^T A^T
-            ctx.cublas.gemm(ctx.cublasHandle, call, address(b2), address(a2), address(c), 1f, 0f, allowTf32);
+            rt.gemm(call, address(b2), address(a2), address(c), allowTf32);
             if (c != out) copy(c, out);
         } finally {
             if (a2 != a) a2.close();
@@ -356,6 +360,7 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("conv2dBiasAdd: bias of " + bias.numel() + " elements does not match out " + Arrays.toString(out.shape()));
         }
         if (!out.isContiguous()) throw new IllegalArgumentException("conv2dBiasAdd: out must be contiguous");
+        CudaContext ctx = requireContext("conv2dBiasAdd");
         Tensor b = dense(bias);
         try {
             ctx.makeCurrent();
@@ -395,6 +400,7 @@ public final class CudaBackend implements Backend {
         requireF32("conv2d", in1);
         requireF32("conv2d", out);
         if (g.n() == 0) return;
+        CudaContext ctx = requireContext("conv2d");
         ConvPlans.Plan plan = conv.plan(g, pass, allowTf32);
         Tensor a = dense(in0), b = dense(in1);
         Tensor o = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());

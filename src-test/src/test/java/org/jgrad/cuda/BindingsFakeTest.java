@@ -287,4 +287,36 @@ class BindingsFakeTest {
         assertEquals(1, backend.deviceToHostCopies());
         assertEquals(1, cu.calls("cuMemHostAlloc").size(), "one pinned staging buffer");
     }
+
+    @Test
+    void closingATensorQueuesItsFreeOnTheStream() {
+        Tensor t = fresh(10);
+        long p = backend.address(t);
+        t.close();
+        Object[] f = cu.last("cuMemFreeAsync").args();
+        assertEquals(p, (Long) f[0]);
+        assertEquals(0x5EL, FakeLibrary.addr(f[1]));
+    }
+
+    @Test
+    void aPtxJitErrorCarriesTheJitLog() {
+        cu.on("cuModuleLoadDataEx", a -> {
+            // options: [ERROR_LOG_BUFFER, ERROR_LOG_BUFFER_SIZE_BYTES]; values: [buffer, size]
+            MemorySegment opts = ((MemorySegment) a[3]).reinterpret(8), vals = ((MemorySegment) a[4]).reinterpret(16);
+            seen.put("opt0", opts.getAtIndex(ValueLayout.JAVA_INT, 0));
+            long size = vals.getAtIndex(ValueLayout.ADDRESS, 1).address();
+            seen.put("logSize", size);
+            MemorySegment log = vals.getAtIndex(ValueLayout.ADDRESS, 0).reinterpret(size);
+            log.setString(0, "ptxas application ptx input, line 42; error   : Unknown symbol 'x'");
+            String image = ((MemorySegment) a[1]).reinterpret(1 << 20).getString(0);
+            seen.put("imageStart", image.substring(0, Math.min(20, image.length())));
+            return 218; // CUDA_ERROR_INVALID_PTX
+        });
+        CudaException e = assertThrows(CudaException.class, () -> backend.fill(fresh(4, 6).slice(1, 0, 6, 2), 1));
+        assertTrue(e.getMessage().startsWith("cuModuleLoadDataEx(copy.ptx) failed with status 218"), e.getMessage());
+        assertTrue(e.getMessage().contains("JIT log: ptxas application ptx input, line 42"), e.getMessage());
+        assertEquals(Driver.JIT_ERROR_LOG_BUFFER, seen.get("opt0"));
+        assertEquals(16384L, seen.get("logSize"));
+        assertTrue(((String) seen.get("imageStart")).startsWith("//\n// copy.ptx"), (String) seen.get("imageStart"));
+    }
 }

@@ -52,6 +52,18 @@ public final class CudaBackend implements Backend {
         this.conv = ctx == null ? null : new ConvPlans(ctx);
     }
 
+    /**
+     * Device, driver and library versions and where each library was loaded from, for logs
+     * (the GPU check prints it so a result can be traced to the exact libraries).
+     */
+    public String describe() {
+        if (ctx == null) return name() + " (simulated)";
+        long[] mem = ctx.memInfo();
+        return name() + ": " + ctx.multiprocessors + " SMs, " + mem[1] / (1L << 20) + " MiB (" + mem[0] / (1L << 20) + " free)"
+                + ", driver API " + ctx.driver.driverVersion() + ", " + ctx.cublas.libraryName() + " " + ctx.cublas.version(ctx.cublasHandle)
+                + ", cuDNN " + ctx.cudnn.version() + "\n" + ctx.librariesUsed;
+    }
+
     /** The driver context (null on a simulated device). */
     public CudaContext context() { return ctx; }
 
@@ -117,7 +129,6 @@ public final class CudaBackend implements Backend {
     public Storage fromHost(Object array, DType dtype) {
         int n = HostArrays.length(array, dtype);
         CudaStorage s = allocateRaw(dtype, n);
-        long bytes = (long) n * dtype.byteSize();
         synchronized (this) {
             MemorySegment stage = staging();
             ValueLayout layout = HostArrays.layout(dtype);
@@ -129,13 +140,12 @@ public final class CudaBackend implements Backend {
                 rt.synchronize(); // the staging block is reused by the next chunk
             }
         }
-        assert bytes == s.bytes();
         return s;
     }
 
     @Override
     public void toHost(Tensor src, Object dst) {
-        CudaStorage s = storage("src", src);
+        storage("src", src);
         int n = src.numel();
         int len = HostArrays.length(dst, src.dtype());
         if (len != n) throw new IllegalArgumentException("dst has " + len + " elements, src " + Arrays.toString(src.shape()) + " has " + n);
@@ -160,7 +170,6 @@ public final class CudaBackend implements Backend {
         } finally {
             if (dense != src) dense.close();
         }
-        assert s != null;
     }
 
     private MemorySegment staging() {

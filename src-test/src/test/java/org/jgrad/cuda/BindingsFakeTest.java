@@ -143,6 +143,11 @@ class BindingsFakeTest {
         assertEquals(1.5f, ctx.driver.eventElapsedMs(e0, e1));
         assertEquals(12345, backend.allocator().reservedBytes());
         assertEquals(List.of(GIB, 80 * GIB), java.util.Arrays.stream(ctx.memInfo()).boxed().toList());
+        cu.on("cuDriverGetVersion", a -> { FakeLibrary.putInt(a[0], 13000); return 0; });
+        blas.on("cublasGetVersion_v2", a -> { FakeLibrary.putInt(a[1], 130100); return 0; });
+        dnn.on("cudnnGetVersion", a -> 91400L);
+        String d = backend.describe();
+        assertTrue(d.startsWith("cuda:0 (Fake H100, sm_90): 132 SMs, 81920 MiB (1024 free), driver API 13000, libcublas.so.13 130100, cuDNN 91400"), d);
     }
 
     private Tensor fresh(int... shape) {

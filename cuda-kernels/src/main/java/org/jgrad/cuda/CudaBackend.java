@@ -129,17 +129,8 @@ public final class CudaBackend implements Backend {
     public Storage fromHost(Object array, DType dtype) {
         int n = HostArrays.length(array, dtype);
         CudaStorage s = allocateRaw(dtype, n);
-        synchronized (this) {
-            MemorySegment stage = staging();
-            ValueLayout layout = HostArrays.layout(dtype);
-            long chunkElems = STAGING_BYTES / dtype.byteSize();
-            for (long e = 0; e < n; e += chunkElems) {
-                int len = (int) Math.min(chunkElems, n - e);
-                HostArrays.copyIn(array, (int) e, stage, layout, len);
-                rt.copyHtoD(s.pointer() + e * dtype.byteSize(), stage, (long) len * dtype.byteSize());
-                rt.synchronize(); // the staging block is reused by the next chunk
-            }
-        }
+        // (no Tensor over s here: closing it would drop the only reference and free the block)
+        if (n > 0) upload(s.pointer(), dtype, n, array);
         return s;
     }
 
@@ -437,8 +428,50 @@ public final class CudaBackend implements Backend {
     @Override
     public void softmax(Tensor x, int dim, boolean log, Tensor out) { throw Backend.unsupported("softmax", this); }
 
+    /**
+     * Draws on the host with the CPU backend's generator and uploads them: the same seed gives
+     * the same numbers on both devices (parity tests and reproducible initialisation), at the
+     * cost of one host-to-device copy, which initialisation can afford.
+     */
     @Override
-    public void random(Tensor out, Distribution dist, double a, double b, long seed) { throw Backend.unsupported("random", this); }
+    public void random(Tensor out, Distribution dist, double a, double b, long seed) {
+        storage("out", out);
+        if (out.numel() == 0) return;
+        Backend cpu = Device.cpu().backend();
+        try (Tensor host = Tensor.empty(out.dtype(), Device.cpu(), out.shape())) {
+            cpu.random(host, dist, a, b, seed);
+            Object array = switch (out.dtype()) {
+                case FLOAT32 -> new float[out.numel()];
+                case FLOAT64 -> new double[out.numel()];
+                case INT32 -> new int[out.numel()];
+                case INT64 -> new long[out.numel()];
+                case UINT8 -> new byte[out.numel()];
+            };
+            cpu.toHost(host, array);
+            if (out.isContiguous()) {
+                upload(address(out), out.dtype(), out.numel(), array);
+            } else {
+                try (Tensor dense = new Tensor(fromHost(array, out.dtype()), out.shape())) {
+                    copy(dense, out);
+                }
+            }
+        }
+    }
+
+    /** {@code n} elements of a host array to device address {@code base}, through the staging buffer. */
+    private void upload(long base, DType dtype, int n, Object array) {
+        synchronized (this) {
+            MemorySegment stage = staging();
+            ValueLayout layout = HostArrays.layout(dtype);
+            long chunkElems = STAGING_BYTES / dtype.byteSize();
+            for (long e = 0; e < n; e += chunkElems) {
+                int len = (int) Math.min(chunkElems, n - e);
+                HostArrays.copyIn(array, (int) e, stage, layout, len);
+                rt.copyHtoD(base + e * dtype.byteSize(), stage, (long) len * dtype.byteSize());
+                rt.synchronize(); // the staging block is reused by the next chunk
+            }
+        }
+    }
 
     @Override
     public void gather(Tensor src, int dim, Tensor index, Tensor out) { throw Backend.unsupported("gather", this); }

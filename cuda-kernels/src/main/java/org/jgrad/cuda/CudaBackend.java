@@ -244,7 +244,32 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void where(Tensor cond, Tensor x, Tensor y, Tensor out) { throw Backend.unsupported("where", this); }
+    public void where(Tensor cond, Tensor x, Tensor y, Tensor out) {
+        storage("cond", cond);
+        storage("x", x);
+        storage("y", y);
+        storage("out", out);
+        sameShape("where", cond, out);
+        sameShape("where", x, out);
+        sameShape("where", y, out);
+        requireF32("where", x);
+        requireF32("where", y);
+        requireF32("where", out);
+        int condKind = switch (cond.dtype()) {
+            case FLOAT32 -> 0;
+            case UINT8 -> 1;
+            default -> throw Backend.unsupported("where with a " + cond.dtype() + " condition", this);
+        };
+        // the kernel writes a dense output; any other layout goes through a temporary
+        Tensor target = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
+        try {
+            StridedMeta meta = StridedMeta.of(out.shape(), cond.strides(), x.strides(), y.strides());
+            kernels.where(meta, address(target), address(cond), condKind, address(x), address(y));
+            if (target != out) copy(target, out);
+        } finally {
+            if (target != out) target.close();
+        }
+    }
 
     // ------------------------------------------------------------------ reductions
 

@@ -233,6 +233,31 @@ class CudaBackendSimTest {
     }
 
     @Test
+    void whereSelectsOverBroadcastViewsWithEitherConditionType() {
+        int[] shape = {3, 4, 5};
+        float[] x = random(60), y = random(5), condF = random(12);
+        condF[0] = 0;
+        condF[3] = Float.NaN;
+        byte[] condB = new byte[12];
+        for (int i = 0; i < 12; i++) condB[i] = (byte) (i % 3 == 0 ? 0 : i * 20);
+        Tensor xc = Tensor.fromArray(x, shape), yc = Tensor.fromArray(y, 1, 1, 5).expand(shape);
+        Tensor xs = onSim(x, shape), ys = onSim(y, 1, 1, 5).expand(shape);
+        Tensor[] condsC = {Tensor.fromArray(condF, 3, 4, 1).expand(shape), Tensor.fromArray(condB, 3, 4, 1).expand(shape)};
+        Tensor[] condsS = {onSim(condF, 3, 4, 1).expand(shape), new Tensor(gpu.fromHost(condB, DType.UINT8), 3, 4, 1).expand(shape)};
+        for (int k = 0; k < 2; k++) {
+            Tensor oc = emptyCpu(DType.FLOAT32, shape), os = emptySim(DType.FLOAT32, shape);
+            cpu.where(condsC[k], xc, yc, oc);
+            gpu.where(condsS[k], xs, ys, os);
+            assertArrayEquals(cpuValues(oc), simValues(os), "condition " + condsC[k].dtype());
+        }
+        // a transposed destination goes through a temporary
+        Tensor oc = emptyCpu(DType.FLOAT32, 5, 4, 3), os = emptySim(DType.FLOAT32, 5, 4, 3).transpose(0, 2);
+        cpu.where(condsC[0].transpose(0, 2), xc.transpose(0, 2), yc.transpose(0, 2), oc);
+        gpu.where(condsS[0], xs, ys, os);
+        assertArrayEquals(cpuValues(oc), simValues(os.transpose(0, 2)));
+    }
+
+    @Test
     void randomDrawsTheCpusNumbersForTheSameSeed() {
         for (org.jgrad.backend.Distribution dist : org.jgrad.backend.Distribution.values()) {
             Tensor c = emptyCpu(DType.FLOAT32, 3, 7), s = emptySim(DType.FLOAT32, 3, 7);

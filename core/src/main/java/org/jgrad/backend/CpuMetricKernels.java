@@ -218,7 +218,7 @@ final class CpuMetricKernels {
             // tasks: for [N, C] inputs one task per run of images, else (image, spatial block) pairs
             int tasks = s == 1 ? (n + BLOCK - 1) / BLOCK : n * blocksPerImage;
             Parallel.forRange(tasks, 1, (lo, hi) -> {
-                int[] local = new int[c * c];
+                int[] local = new int[COPIES * c * c];
                 long localBad = 0;
                 float[] best = new float[BLOCK];
                 int[] idx = new int[BLOCK];
@@ -242,7 +242,7 @@ final class CpuMetricKernels {
                     }
                 }
                 synchronized (shared) {
-                    for (int i = 0; i < shared.length; i++) shared[i] += local[i];
+                    for (int i = 0; i < local.length; i++) shared[i % shared.length] += local[i];
                     sharedBad[0] += localBad;
                 }
             });
@@ -300,17 +300,25 @@ final class CpuMetricKernels {
         }
     }
 
-    /** Adds m (target, predicted) pairs to a private histogram; returns how many targets were out of range. */
+    /** Copies of the private histogram, so that runs of one (true, predicted) pair — a dominant
+     *  background — do not serialise on one counter's store-to-load latency. */
+    static final int COPIES = 4;
+
+    /**
+     * Adds m (target, predicted) pairs to a private histogram of {@link #COPIES} interleaved copies;
+     * returns how many targets were out of range.
+     */
     private static long histogram(int[] local, int c, int[] pred, long[] tgt, int m, long ignore) {
         long bad = 0;
+        int cc = c * c;
         for (int j = 0; j < m; j++) {
             long t = tgt[j];
-            if (t == ignore) continue;
             if (t < 0 || t >= c) {
-                bad++;
+                if (t != ignore) bad++;
                 continue;
             }
-            local[(int) t * c + pred[j]]++;
+            if (t == ignore) continue;
+            local[(j & (COPIES - 1)) * cc + (int) t * c + pred[j]]++;
         }
         return bad;
     }

@@ -291,9 +291,9 @@ final class CpuMetricKernels {
                 for (; j < bound; j += lanes) {
                     FloatVector v = FloatVector.fromArray(F, x, row + j);
                     FloatVector b = FloatVector.fromArray(F, best, j);
-                    // v > best, or v is NaN while best is not: NaN wins once, then stays
-                    VectorMask<Float> take = v.compare(VectorOperators.GT, b)
-                            .or(v.test(VectorOperators.IS_NAN).andNot(b.test(VectorOperators.IS_NAN)));
+                    // take v when !(v <= best) — v greater, or v NaN — unless best is already NaN:
+                    // the first NaN wins and then stays, as torch.argmax
+                    VectorMask<Float> take = v.compare(VectorOperators.LE, b).not().and(b.compare(VectorOperators.EQ, b));
                     b.blend(v, take).intoArray(best, j);
                     IntVector.fromArray(I, idx, j).blend(kv, take.cast(I)).intoArray(idx, j);
                 }

@@ -96,8 +96,13 @@ final class CpuMetricKernels {
     /** Adds (tp, predicted positive, target positive, valid) of one run inside one plane to acc[at..at+3]. */
     private static void segment(float[] x, int xo, CpuStorage ts, int to, int len, float cut, BinaryStatsSpec spec,
                                 byte[] codes, long[] acc, int at) {
-        if (ts.dtype() == DType.UINT8 && !spec.hasIgnoreValue()) {
-            segmentU8(x, xo, ts.u8(), to, len, cut, acc, at);
+        if (ts.dtype() == DType.UINT8) {
+            long iv = spec.ignoreValue();
+            if (!spec.hasIgnoreValue() || iv < 0 || iv > 255) { // an ignore value a byte cannot hold ignores nothing
+                segmentU8(x, xo, ts.u8(), to, len, cut, acc, at, false, (byte) 0);
+            } else {
+                segmentU8(x, xo, ts.u8(), to, len, cut, acc, at, true, (byte) iv);
+            }
             return;
         }
         long tp = 0, pp = 0, tt = 0, valid = 0;
@@ -122,27 +127,41 @@ final class CpuMetricKernels {
     }
 
     /**
-     * The hot path: float32 predictions, uint8 targets, nothing ignored. Each step reads four float
+     * The hot path: float32 predictions, uint8 targets (an ignore value costs one more compare). Each step reads four float
      * vectors and one byte vector of as many lanes, turns the comparisons into bit masks (one bit
      * per pixel, at most 64) and counts with popcount: no mask conversion between lane sizes.
      */
-    private static void segmentU8(float[] x, int xo, byte[] t, int to, int len, float cut, long[] acc, int at) {
+    private static void segmentU8(float[] x, int xo, byte[] t, int to, int len, float cut, long[] acc, int at,
+                                  boolean ignore, byte ignoreValue) {
         int l = F.length(), step = 4 * l; // BP has 4 * l byte lanes: the same bit size as F
         int i = 0;
-        long tp = 0, pp = 0, tt = 0;
+        long tp = 0, pp = 0, tt = 0, ignored = 0;
         FloatVector cv = FloatVector.broadcast(F, cut);
         for (; i + step <= len; i += step) {
-            long q = ByteVector.fromArray(BP, t, to + i).compare(VectorOperators.NE, (byte) 0).toLong();
+            ByteVector tv = ByteVector.fromArray(BP, t, to + i);
+            long q = tv.compare(VectorOperators.NE, (byte) 0).toLong();
+            long keep = -1L;
+            if (ignore) {
+                long ig = tv.compare(VectorOperators.EQ, ignoreValue).toLong();
+                ignored += Long.bitCount(ig);
+                keep = ~ig;
+                q &= keep;
+            }
             int xi = xo + i;
             long p = FloatVector.fromArray(F, x, xi).compare(VectorOperators.GE, cv).toLong()
                     | FloatVector.fromArray(F, x, xi + l).compare(VectorOperators.GE, cv).toLong() << l
                     | FloatVector.fromArray(F, x, xi + 2 * l).compare(VectorOperators.GE, cv).toLong() << (2 * l)
                     | FloatVector.fromArray(F, x, xi + 3 * l).compare(VectorOperators.GE, cv).toLong() << (3 * l);
+            p &= keep;
             tp += Long.bitCount(p & q);
             pp += Long.bitCount(p);
             tt += Long.bitCount(q);
         }
         for (; i < len; i++) {
+            if (ignore && t[to + i] == ignoreValue) {
+                ignored++;
+                continue;
+            }
             int p = x[xo + i] >= cut ? 1 : 0;
             int q = t[to + i] != 0 ? 1 : 0;
             tp += p & q;
@@ -152,7 +171,7 @@ final class CpuMetricKernels {
         acc[at] += tp;
         acc[at + 1] += pp;
         acc[at + 2] += tt;
-        acc[at + 3] += len;
+        acc[at + 3] += len - ignored;
     }
 
     /** Codes for len targets from index off: 0 negative, 1 positive (!= 0), 2 ignored. */

@@ -200,6 +200,22 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
                     });
             return;
         }
+        if (x.dtype() == DType.INT64 && y.dtype() == DType.INT64 && out.dtype() == DType.INT64
+                && (op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL)) {
+            // exact 64-bit integer arithmetic: metric counters pass 2^53 where doubles would round
+            long[] p = a.i64(), q = b.i64(), r = c.i64();
+            StridedLoop.run(out.shape(), new int[][]{x.strides(), y.strides(), out.strides()},
+                    new int[]{x.offset(), y.offset(), out.offset()}, (o, len, in) -> {
+                        for (int i = 0, i0 = o[0], i1 = o[1], i2 = o[2]; i < len; i++, i0 += in[0], i1 += in[1], i2 += in[2]) {
+                            r[i2] = switch (op) {
+                                case ADD -> p[i0] + q[i1];
+                                case SUB -> p[i0] - q[i1];
+                                default -> p[i0] * q[i1];
+                            };
+                        }
+                    });
+            return;
+        }
         DoubleBinaryOperator f = binaryFn(op, !x.dtype().isFloatingPoint());
         StridedLoop.run(out.shape(), new int[][]{x.strides(), y.strides(), out.strides()},
                 new int[]{x.offset(), y.offset(), out.offset()}, (o, len, in) -> {
@@ -245,6 +261,25 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        if (op == ReduceOp.SUM && x.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32 && dense(x) && x.numel() > 0) {
+            int r = x.dim();
+            boolean trailing = true, leading = true;
+            for (int i = 0; i < dims.length; i++) {
+                if (dims[i] != r - dims.length + i) trailing = false;
+                if (dims[i] != i) leading = false;
+            }
+            int inner = 1;
+            for (int dd : dims) inner *= x.size(dd);
+            int outer = x.numel() / inner;
+            if (trailing) {
+                CpuReductions.sumRows(st(x).f32(), x.offset(), outer, inner, st(out).f32(), out.offset());
+                return;
+            }
+            if (leading) {
+                CpuReductions.sumColumns(st(x).f32(), x.offset(), inner, outer, st(out).f32(), out.offset());
+                return;
+            }
+        }
         CpuStorage s = st(x), d = st(out);
         Split sp = Split.of(x, dims);
         int outer = (int) Shapes.numel(sp.outerShape), inner = (int) Shapes.numel(sp.innerShape);

@@ -30,12 +30,12 @@ interface CpuNn extends NnPrimitives {
     }
 
     @Override
-    default void addChannelBias(Tensor out, Tensor bias) {
+    default void conv2dBiasAdd(Tensor out, Tensor bias) {
         CpuConv.addChannelBias(out, bias);
     }
 
     @Override
-    default void channelBiasGrad(Tensor gradOut, Tensor gradBias) {
+    default void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
         CpuConv.channelBiasGrad(gradOut, gradBias);
     }
 

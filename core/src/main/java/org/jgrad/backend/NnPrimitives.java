@@ -32,14 +32,17 @@ public interface NnPrimitives {
         throw Backend.unsupported("conv2dBackwardFilter", this);
     }
 
-    /** out[n, c, ...] += bias[c] in place for a contiguous out [N, C, ...] (cuDNN: cudnnAddTensor). */
-    default void addChannelBias(Tensor out, Tensor bias) {
-        throw Backend.unsupported("addChannelBias", this);
+    /** out[n, c, h, w] += bias[c] in place for a contiguous out [N, C, H, W] (cuDNN: cudnnAddTensor). */
+    default void conv2dBiasAdd(Tensor out, Tensor bias) {
+        throw Backend.unsupported("conv2dBiasAdd", this);
     }
 
-    /** gradBias[c] = sum of gradOut[n, c, ...] over n and the spatial dims (cuDNN: cudnnConvolutionBackwardBias). */
-    default void channelBiasGrad(Tensor gradOut, Tensor gradBias) {
-        throw Backend.unsupported("channelBiasGrad", this);
+    /**
+     * gradBias[c] = sum of gradOut[n, c, h, w] over n, h, w (cuDNN: cudnnConvolutionBackwardBias).
+     * Optional: where a backend lacks it, the ops reduce with the generic sum instead.
+     */
+    default void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
+        throw Backend.unsupported("conv2dBiasBackward", this);
     }
 
     /**

@@ -21,7 +21,8 @@ final class CpuGemm {
     /** Micro-tile: MR rows by NR = 2 vectors of columns. */
     static final int MR = 8, NR = 2 * L;
     /** Cache blocks: an A block (MC x KC) stays in L2, a B micro-panel (KC x NR) in L1. */
-    static final int KC = 256, MC = 96, NC = 1024;
+    static final int KC = Integer.getInteger("jgrad.gemm.kc", 256), MC = Integer.getInteger("jgrad.gemm.mc", 96),
+            NC = Integer.getInteger("jgrad.gemm.nc", 1024);
     /** Below this many multiply-adds, packing costs more than it saves. */
     private static final long SMALL = 8 * 1024;
 

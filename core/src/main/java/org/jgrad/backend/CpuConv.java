@@ -192,6 +192,9 @@ final class CpuConv {
         }
     }
 
+    /** Unit strides and an output as wide as the input ("same" padding): rows of the column matrix are shifted planes. */
+    private static boolean sameWidth(Geom g) { return g.sw == 1 && g.sh == 1 && g.ow == g.w; }
+
     /** col[(c*KH + i)*KW + j][oh*OW + ow] = x[c][oh*sh - ph + i*dh][ow*sw - pw + j*dw] (0 outside the image). */
     static void im2col(Geom g, float[] x, int xBase, float[] col) {
         int P = g.plane(), hw = g.h * g.w;
@@ -204,6 +207,28 @@ final class CpuConv {
                     int owLo = colOff >= 0 ? 0 : Math.min(g.ow, (-colOff + g.sw - 1) / g.sw);
                     int owHi = Math.max(owLo, Math.min(g.ow, (g.w - 1 - colOff) / g.sw + 1));
                     if (g.w - 1 - colOff < 0) owHi = owLo;
+                    if (sameWidth(g)) {
+                        // one bulk copy of the shifted plane, then zero the rows and columns that fall outside the image
+                        int rowOff = i * g.dh - g.ph, ohLo = Math.max(0, -rowOff), ohHi = Math.min(g.oh, g.h - rowOff);
+                        if (ohHi <= ohLo) {
+                            java.util.Arrays.fill(col, row, row + P, 0f);
+                            continue;
+                        }
+                        java.util.Arrays.fill(col, row, row + ohLo * g.ow, 0f);
+                        java.util.Arrays.fill(col, row + ohHi * g.ow, row + P, 0f);
+                        int src = xBase + c * hw + (ohLo + rowOff) * g.w + colOff, dst = row + ohLo * g.ow, len = (ohHi - ohLo) * g.ow;
+                        // elements clipped at the array's ends lie in columns outside the image, zeroed below
+                        int skip = Math.max(0, -src), end = Math.min(len, x.length - src);
+                        if (end > skip) System.arraycopy(x, src + skip, col, dst + skip, end - skip);
+                        if (owLo > 0 || owHi < g.ow) {
+                            for (int oh = ohLo; oh < ohHi; oh++) {
+                                int d = row + oh * g.ow;
+                                java.util.Arrays.fill(col, d, d + owLo, 0f);
+                                java.util.Arrays.fill(col, d + owHi, d + g.ow, 0f);
+                            }
+                        }
+                        continue;
+                    }
                     for (int oh = 0; oh < g.oh; oh++) {
                         int ih = oh * g.sh - g.ph + i * g.dh;
                         int dst = row + oh * g.ow;
@@ -236,6 +261,24 @@ final class CpuConv {
                     int owLo = colOff >= 0 ? 0 : Math.min(g.ow, (-colOff + g.sw - 1) / g.sw);
                     int owHi = Math.max(owLo, Math.min(g.ow, (g.w - 1 - colOff) / g.sw + 1));
                     if (g.w - 1 - colOff < 0) owHi = owLo;
+                    if (sameWidth(g)) {
+                        // zero the entries that read padding (col is scratch), then one bulk add of the shifted plane
+                        int rowOff = i * g.dh - g.ph, ohLo = Math.max(0, -rowOff), ohHi = Math.min(g.oh, g.h - rowOff);
+                        if (ohHi <= ohLo) continue;
+                        if (owLo > 0 || owHi < g.ow) {
+                            for (int oh = ohLo; oh < ohHi; oh++) {
+                                int d = row + oh * g.ow;
+                                java.util.Arrays.fill(col, d, d + owLo, 0f);
+                                java.util.Arrays.fill(col, d + owHi, d + g.ow, 0f);
+                            }
+                        }
+                        int dst = xBase + c * hw + (ohLo + rowOff) * g.w + colOff, src = row + ohLo * g.ow, len = (ohHi - ohLo) * g.ow;
+                        // clip to this image group's channels: the clipped entries are zeros, and other
+                        // threads may be writing just outside them
+                        int lo = Math.max(0, xBase - dst), hi = Math.min(len, xBase + g.cg() * hw - dst);
+                        for (int q = lo; q < hi; q++) x[dst + q] += col[src + q];
+                        continue;
+                    }
                     for (int oh = 0; oh < g.oh; oh++) {
                         int ih = oh * g.sh - g.ph + i * g.dh;
                         if (ih < 0 || ih >= g.h) continue;

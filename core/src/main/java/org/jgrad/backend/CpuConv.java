@@ -97,10 +97,7 @@ final class CpuConv {
                     for (int i = 0; i < n; i++) {
                         int base = go + (i * c + ch) * plane;
                         if (f32) {
-                            float[] gf = g.f32();
-                            float part = 0;
-                            for (int q = 0; q < plane; q++) part += gf[base + q];
-                            s += part;
+                            s += sum(g.f32(), base, plane);
                         } else {
                             double[] gd = g.f64();
                             for (int q = 0; q < plane; q++) s += gd[base + q];
@@ -110,6 +107,16 @@ final class CpuConv {
                 }
             });
         }
+    }
+
+    /** Sum of a[from, from + n): lanes of a vector accumulate independently (a scalar float sum is latency bound). */
+    static float sum(float[] a, int from, int n) {
+        jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(CpuGemm.S);
+        int i = 0, l = CpuGemm.L;
+        for (; i <= n - l; i += l) acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, a, from + i));
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) s += a[from + i];
+        return s;
     }
 
     // ------------------------------------------------------------------ float32: lowered to GEMM
@@ -166,6 +173,7 @@ final class CpuConv {
         float[][] partial = new float[chunks][];
         Parallel.forRange(chunks, 1, (lo, hi) -> {
             float[] col = g.pointwise() ? null : new float[K * P];
+            float[] tmp = new float[K * coutG];
             for (int ch = lo; ch < hi; ch++) {
                 float[] acc = new float[size];
                 int n0 = (int) ((long) g.n * ch / chunks), n1 = (int) ((long) g.n * (ch + 1) / chunks);
@@ -176,9 +184,18 @@ final class CpuConv {
                         // gradW_g (coutG x K) += gradOut_g (coutG x P) @ col^T (P x K)
                         if (col == null) {
                             CpuGemm.gemm(G, gBase, P, 1, X, xBase, 1, hw, acc, gr * coutG * K, K, coutG, K, P, true);
-                        } else {
+                        } else if (K >= coutG) {
                             im2col(g, X, xBase, col);
                             CpuGemm.gemm(G, gBase, P, 1, col, 0, 1, P, acc, gr * coutG * K, K, coutG, K, P, true);
+                        } else {
+                            // few columns (e.g. one input channel): gradW_g^T (K x coutG) = col @ gradOut_g^T keeps the
+                            // narrow side in the micro-tile's rows (8) instead of padding it to a 32-wide column panel
+                            im2col(g, X, xBase, col);
+                            CpuGemm.gemm(col, 0, P, 1, G, gBase, 1, P, tmp, 0, coutG, K, coutG, P, false);
+                            int a0 = gr * coutG * K;
+                            for (int kk = 0; kk < K; kk++) {
+                                for (int co = 0; co < coutG; co++) acc[a0 + co * K + kk] += tmp[kk * coutG + co];
+                            }
                         }
                     }
                 }

@@ -156,11 +156,13 @@ final class CpuGemm {
                     }
                 }
             } else {
-                for (int q = 0; q < nr; q++) {
-                    int src = bo + (j0 + q) * bcs;
-                    for (int p = 0; p < kc; p++) pb[base + p * NR + q] = b[src + p * brs];
+                // rows of the panel are written contiguously; the nr source lines each serve 16 rows from L1
+                int src0 = bo + j0 * bcs;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * NR, src = src0 + p * brs;
+                    for (int q = 0; q < nr; q++) pb[dst + q] = b[src + q * bcs];
+                    for (int q = nr; q < NR; q++) pb[dst + q] = 0f;
                 }
-                if (nr < NR) for (int p = 0; p < kc; p++) java.util.Arrays.fill(pb, base + p * NR + nr, base + p * NR + NR, 0f);
             }
         }
     }

@@ -33,9 +33,9 @@ public final class Losses {
      * @param ignoreIndex targets equal to it contribute nothing, not even to the mean's denominator
      * @param reduction NONE gives the per-element losses in the target's shape; MEAN divides the
      *                  sum by the total weight of the non-ignored targets
-     * @param labelSmoothing in [0, 1]: the loss becomes (1-ε)·NLL + ε/C·Σ_c(-w_c·logp_c); as in
-     *                  PyTorch 1.13, with MEAN and no weight the smoothing part is averaged over
-     *                  all elements, ignored ones included
+     * @param labelSmoothing in [0, 1]: each element's loss becomes (1-ε)·w_t·(-logp_t) +
+     *                  ε/C·Σ_c w_c·(-logp_c); MEAN divides both parts' sums by the same total
+     *                  target weight, as PyTorch 1.13 does
      */
     public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, long ignoreIndex, Reduction reduction,
                                       double labelSmoothing) {
@@ -107,8 +107,7 @@ public final class Losses {
             case SUM -> nll.sum().mul(a).add(smooth.sum().mul(b));
             case MEAN -> {
                 Tensor wsum = terms.select(0, 2).detach().sum();
-                Tensor smoothMean = weight != null ? smooth.sum().div(wsum) : smooth.mean();
-                yield nll.sum().div(wsum).mul(a).add(smoothMean.mul(b));
+                yield nll.sum().mul(a).add(smooth.sum().mul(b)).div(wsum);
             }
         };
     }

@@ -1,5 +1,111 @@
 package org.jgrad.backend;
 
+import org.jgrad.tensor.Tensor;
+
 /** The CPU implementations of {@link NnPrimitives}, mixed into {@link CpuBackend}. */
 interface CpuNn extends NnPrimitives {
+
+    // One task per channel: each streams its N*S elements twice (statistics, then output).
+    @Override
+    default void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                  boolean training, double momentum, double eps,
+                                  Tensor out, Tensor saveMean, Tensor saveInvStd) {
+        int[] sh = x.shape();
+        int n = sh[0], c = sh[1], s = sh[2];
+        CpuStorage xs = CpuBackend.st(x), os = CpuBackend.st(out);
+        CpuStorage ms = CpuBackend.st(saveMean), is = CpuBackend.st(saveInvStd);
+        CpuStorage rm = runningMean == null ? null : CpuBackend.st(runningMean);
+        CpuStorage rv = runningVar == null ? null : CpuBackend.st(runningVar);
+        CpuStorage ws = weight == null ? null : CpuBackend.st(weight);
+        CpuStorage bs = bias == null ? null : CpuBackend.st(bias);
+        int xo = x.offset(), oo = out.offset();
+        long m = (long) n * s;
+        Parallel.forRange(c, 1, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double mean, invStd;
+                if (training) {
+                    double sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        int base = xo + (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) sum += xs.get(base + j);
+                    }
+                    mean = sum / m;
+                    double sq = 0; // two passes: no cancellation for large means
+                    for (int i = 0; i < n; i++) {
+                        int base = xo + (i * c + ch) * s;
+                        for (int j = 0; j < s; j++) {
+                            double d = xs.get(base + j) - mean;
+                            sq += d * d;
+                        }
+                    }
+                    double var = sq / m;
+                    invStd = 1 / Math.sqrt(var + eps);
+                    if (rm != null) {
+                        int ro = runningMean.offset() + ch * runningMean.strides()[0];
+                        rm.set(ro, (1 - momentum) * rm.get(ro) + momentum * mean);
+                    }
+                    if (rv != null) {
+                        int ro = runningVar.offset() + ch * runningVar.strides()[0];
+                        double unbiased = m > 1 ? sq / (m - 1) : Double.NaN;
+                        rv.set(ro, (1 - momentum) * rv.get(ro) + momentum * unbiased);
+                    }
+                } else {
+                    mean = rm.get(runningMean.offset() + ch * runningMean.strides()[0]);
+                    invStd = 1 / Math.sqrt(rv.get(runningVar.offset() + ch * runningVar.strides()[0]) + eps);
+                }
+                ms.set(saveMean.offset() + ch, mean);
+                is.set(saveInvStd.offset() + ch, invStd);
+                double w = ws == null ? 1 : ws.get(weight.offset() + ch * weight.strides()[0]);
+                double b = bs == null ? 0 : bs.get(bias.offset() + ch * bias.strides()[0]);
+                double scale = w * invStd, shift = b - mean * scale;
+                for (int i = 0; i < n; i++) {
+                    int xb = xo + (i * c + ch) * s, ob = oo + (i * c + ch) * s;
+                    for (int j = 0; j < s; j++) os.set(ob + j, xs.get(xb + j) * scale + shift);
+                }
+            }
+        });
+    }
+
+    @Override
+    default void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                                   boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        int[] sh = x.shape();
+        int n = sh[0], c = sh[1], s = sh[2];
+        CpuStorage gs = CpuBackend.st(gradOut), xs = CpuBackend.st(x);
+        CpuStorage ms = CpuBackend.st(saveMean), is = CpuBackend.st(saveInvStd);
+        CpuStorage ws = weight == null ? null : CpuBackend.st(weight);
+        CpuStorage gi = gradInput == null ? null : CpuBackend.st(gradInput);
+        CpuStorage gw = gradWeight == null ? null : CpuBackend.st(gradWeight);
+        CpuStorage gb = gradBias == null ? null : CpuBackend.st(gradBias);
+        int go = gradOut.offset(), xo = x.offset(), io = gradInput == null ? 0 : gradInput.offset();
+        long m = (long) n * s;
+        Parallel.forRange(c, 1, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double mean = ms.get(saveMean.offset() + ch), invStd = is.get(saveInvStd.offset() + ch);
+                double sumG = 0, sumGX = 0; // sum(g), sum(g * xhat)
+                for (int i = 0; i < n; i++) {
+                    int gbase = go + (i * c + ch) * s, xbase = xo + (i * c + ch) * s;
+                    for (int j = 0; j < s; j++) {
+                        double g = gs.get(gbase + j);
+                        sumG += g;
+                        sumGX += g * (xs.get(xbase + j) - mean) * invStd;
+                    }
+                }
+                if (gw != null) gw.set(gradWeight.offset() + ch, sumGX);
+                if (gb != null) gb.set(gradBias.offset() + ch, sumG);
+                if (gi == null) continue;
+                double w = ws == null ? 1 : ws.get(weight.offset() + ch * weight.strides()[0]);
+                double k = w * invStd;
+                // training: dx = w*invstd * (g - mean(g) - xhat * mean(g*xhat)); eval: dx = w*invstd*g
+                double meanG = training ? sumG / m : 0, meanGX = training ? sumGX / m : 0;
+                for (int i = 0; i < n; i++) {
+                    int gbase = go + (i * c + ch) * s, xbase = xo + (i * c + ch) * s, ibase = io + (i * c + ch) * s;
+                    for (int j = 0; j < s; j++) {
+                        double xhat = (xs.get(xbase + j) - mean) * invStd;
+                        gi.set(ibase + j, k * (gs.get(gbase + j) - meanG - xhat * meanGX));
+                    }
+                }
+            }
+        });
+    }
 }

@@ -71,6 +71,11 @@ public final class OptionParser {
             o.device = d;
         });
         opt("--resume", null, "continue from the latest checkpoint in --out", (o, v) -> o.resume = true);
+        opt("--model", "cnn|mlp|unet", "the network: cnn or mlp for classify, unet for segment (default cnn / unet)", (o, v) -> {
+            String m = v.toLowerCase(Locale.ROOT);
+            if (!m.equals("cnn") && !m.equals("mlp") && !m.equals("unet")) throw new CliException("--model must be cnn, mlp or unet, got '" + v + "'");
+            o.model = m;
+        });
         opt("--width", "N", "base channel count of the network (default 16 for classify, 8 for segment)",
                 (o, v) -> o.width = positiveInt("--width", v));
         opt("--train-samples", "N", "use only the first N training samples (default all)",
@@ -115,8 +120,9 @@ public final class OptionParser {
             }
             s.set().accept(o, value);
         }
-        if (o.scheduler == Options.SchedulerKind.PLATEAU && o.command.equals("train") && o.valSamples == 0) {
-            throw new CliException("--scheduler plateau needs a validation set");
+        if (o.model != null) {
+            boolean ok = o.task == Options.Task.CLASSIFY ? !o.model.equals("unet") : o.model.equals("unet");
+            if (!ok) throw new CliException("--model " + o.model + " does not fit --task " + o.task.name().toLowerCase(Locale.ROOT));
         }
         return o;
     }

@@ -42,6 +42,7 @@ public final class Options {
     public Path out = Path.of("runs", "latest");
     public String device = "auto";
     public boolean resume = false;
+    public String model = null;         // null: the task's default (cnn for classify, unet for segment)
     public int width = -1;              // -1: the task's default base channel count
     public int trainSamples = -1;       // -1: the whole training set
     public int valSamples = -1;         // -1: the whole validation set
@@ -59,7 +60,8 @@ public final class Options {
 
     public int effectiveTMax() { return tMax > 0 ? tMax : effectiveEpochs(); }
 
-    public String modelName() {
-        return task == Task.CLASSIFY ? "cnn-w" + effectiveWidth() : "unet-w" + effectiveWidth();
-    }
+    public String effectiveModel() { return model != null ? model : task == Task.CLASSIFY ? "cnn" : "unet"; }
+
+    /** The architecture and its size, e.g. "cnn-w16": a checkpoint only loads into the same one. */
+    public String modelName() { return effectiveModel() + "-w" + effectiveWidth(); }
 }

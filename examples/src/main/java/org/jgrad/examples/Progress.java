@@ -42,6 +42,13 @@ final class Progress implements AutoCloseable {
         return c != null && c.isTerminal();
     }
 
+    /** Whether step(index, ...) will display its loss (so the caller copies it from the device only then). */
+    boolean willShow(int index) {
+        if (bar != null) return true;
+        int done = index + 1;
+        return plain && (done % every == 0 || done == total);
+    }
+
     /** Batch {@code index} (0-based) of {@code batchImages} images finished with this loss at this lr. */
     void step(int index, int batchImages, double loss, double lr) {
         images += batchImages;
@@ -50,7 +57,7 @@ final class Progress implements AutoCloseable {
         int done = index + 1;
         if (bar != null) {
             bar.stepTo(done);
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.3g %.0f img/s", loss, lr, ips));
+            if (!Double.isNaN(loss)) bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.3g %.0f img/s", loss, lr, ips));
         } else if (plain && (done % every == 0 || done == total)) {
             double eta = done > 0 ? secs / done * (total - done) : 0;
             out.printf(Locale.ROOT, "%s  batch %d/%d  loss %.4f  lr %.3g  %.0f img/s  ETA %s%n",

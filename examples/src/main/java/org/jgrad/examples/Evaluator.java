@@ -95,7 +95,8 @@ final class Evaluator {
         }
         m.model = model.substring(0, dash);
         if (o.model != null && !o.model.equals(m.model) || o.width > 0 && o.width != m.width) {
-            throw new AppException("checkpoint " + dir + " holds a " + model + " model, not the " + o.modelName() + " asked for");
+            String asked = (o.model != null ? o.model : m.model) + "-w" + (o.width > 0 ? o.width : m.width);
+            throw new AppException("checkpoint " + dir + " holds a " + model + " model, not the " + asked + " asked for");
         }
         m.data = o.data;
         m.batchSize = o.batchSize;

@@ -55,7 +55,10 @@ public abstract class Optimizer implements AutoCloseable {
         checkOptionNames(defaults, "defaults");
         validate(defaults, "defaults");
         this.defaults = defaults;
-        if (groups.isEmpty()) throw new IllegalArgumentException(name + " got an empty parameter list");
+        // PyTorch raises for an empty parameter list; groups that are all empty are refused alike
+        if (groups.stream().allMatch(g -> g == null || g.params().isEmpty())) {
+            throw new IllegalArgumentException(name + " got an empty parameter list");
+        }
         for (ParamGroup g : groups) addParamGroup(g);
     }
 

@@ -1,30 +1,237 @@
 package org.jgrad.backend;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
- * Float32 batched matrix product C[b] = A[b] @ B[b] over strided operands (row-major C).
- * This is the straightforward i-k-j kernel; a blocked, vectorised kernel replaces it.
+ * Float32 matrix products C = A @ B (or C += A @ B) over strided operands, blocked the way
+ * BLIS/GotoBLAS do it: B is packed in kc x NR column panels, A in MR x kc row panels, so the
+ * micro-kernel streams both from contiguous memory whatever the operands' strides (a transposed
+ * view costs only its packing). The micro-kernel keeps an MR x NR tile of C in vector registers
+ * (MR rows of two {@link FloatVector}s) and updates it with fused multiply-adds.
+ *
+ * <p>Work is split into independent (batch, row block, column block) tasks run through
+ * {@link Parallel}; each task packs what it reads, so tasks share nothing but C's disjoint tiles.
  */
 final class CpuGemm {
     private CpuGemm() {}
 
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+    /** Micro-tile: MR rows by NR = 2 vectors of columns. */
+    static final int MR = 8, NR = 2 * L;
+    /** Cache blocks: an A block (MC x KC) stays in L2, a B micro-panel (KC x NR) in L1. */
+    static final int KC = 256, MC = 96, NC = 1024;
+    /** Below this many multiply-adds, packing costs more than it saves. */
+    private static final long SMALL = 8 * 1024;
+
+    private static final ThreadLocal<float[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new float[][]{new float[MC * KC], new float[KC * NC], new float[MR * NR]});
+
+    /** C[b] = A[b] @ B[b] with row-major contiguous C [batch, m, n]; a and b have strides {batch, row, col}. */
     static void batched(float[] a, int ao, int[] as, float[] b, int bo, int[] bs, float[] c, int co,
                         int batch, int m, int n, int k) {
-        Parallel.forRange(batch * m, Math.max(1, 65536 / Math.max(1, n * Math.max(k, 1))), (lo, hi) -> {
-            for (int r = lo; r < hi; r++) {
-                int bi = r / m, i = r % m;
-                int cRow = co + (bi * m + i) * n;
-                java.util.Arrays.fill(c, cRow, cRow + n, 0f);
-                for (int p = 0; p < k; p++) {
-                    float av = a[ao + bi * as[0] + i * as[1] + p * as[2]];
-                    int bRow = bo + bi * bs[0] + p * bs[1];
-                    int sj = bs[2];
-                    if (sj == 1) {
-                        for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j];
+        if (batch <= 0 || m <= 0 || n <= 0) return;
+        if (k == 0) {
+            java.util.Arrays.fill(c, co, co + batch * m * n, 0f);
+            return;
+        }
+        int mBlocks = (m + MC - 1) / MC;
+        int nBlock = columnBlock(n, (long) batch * mBlocks);
+        int nBlocks = (n + nBlock - 1) / nBlock;
+        int tasks = batch * mBlocks * nBlocks;
+        long flopsPerTask = (long) Math.min(m, MC) * Math.min(n, nBlock) * k;
+        int grain = (int) Math.max(1, (1L << 18) / Math.max(1, flopsPerTask));
+        Parallel.forRange(tasks, grain, (lo, hi) -> {
+            for (int t = lo; t < hi; t++) {
+                int bi = t / (mBlocks * nBlocks), r = t % (mBlocks * nBlocks);
+                int i0 = (r / nBlocks) * MC, j0 = (r % nBlocks) * nBlock;
+                block(a, ao + bi * as[0] + i0 * as[1], as[1], as[2],
+                        b, bo + bi * bs[0] + j0 * bs[2], bs[1], bs[2],
+                        c, co + (bi * m + i0) * n + j0, n,
+                        Math.min(MC, m - i0), Math.min(nBlock, n - j0), k, false);
+            }
+        });
+    }
+
+    /**
+     * One product C (m x n, row stride ldc) = or += A (m x k) @ B (k x n), run on the calling
+     * thread (callers that loop over images parallelise outside).
+     */
+    static void gemm(float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs,
+                     float[] c, int co, int ldc, int m, int n, int k, boolean accumulate) {
+        if (m <= 0 || n <= 0) return;
+        if (k == 0) {
+            if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0f);
+            return;
+        }
+        for (int i0 = 0; i0 < m; i0 += MC) {
+            for (int j0 = 0; j0 < n; j0 += NC) {
+                block(a, ao + i0 * ars, ars, acs, b, bo + j0 * bcs, brs, bcs, c, co + i0 * ldc + j0, ldc,
+                        Math.min(MC, m - i0), Math.min(NC, n - j0), k, accumulate);
+            }
+        }
+    }
+
+    /** Column block width: at most NC, a multiple of NR, small enough that both cores get work. */
+    private static int columnBlock(int n, long otherTasks) {
+        int threads = Parallel.threads();
+        int w = Math.min(n, NC);
+        if (otherTasks < 2L * threads) {
+            int want = (int) Math.max(1, (2L * threads + otherTasks - 1) / otherTasks);
+            w = Math.min(w, (n + want - 1) / want);
+        }
+        w = Math.max(NR, (w + NR - 1) / NR * NR);
+        return w;
+    }
+
+    /** C block (m <= MC, n <= NC) over the whole k, in KC slices. */
+    private static void block(float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs,
+                              float[] c, int co, int ldc, int m, int n, int k, boolean accumulate) {
+        if ((long) m * n * k < SMALL) {
+            naive(a, ao, ars, acs, b, bo, brs, bcs, c, co, ldc, m, n, k, accumulate);
+            return;
+        }
+        float[][] buf = BUFFERS.get();
+        float[] pa = buf[0], pb = buf[1], tile = buf[2];
+        int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            packB(b, bo + p0 * brs, brs, bcs, pb, kc, n);
+            packA(a, ao + p0 * acs, ars, acs, pa, m, kc);
+            boolean add = accumulate || p0 > 0;
+            for (int jp = 0; jp < nPanels; jp++) {
+                int j = jp * NR, nr = Math.min(NR, n - j);
+                for (int ip = 0; ip < mPanels; ip++) {
+                    int i = ip * MR, mr = Math.min(MR, m - i);
+                    int cOff = co + i * ldc + j;
+                    if (mr == MR && nr == NR) {
+                        kernel(pa, ip * MR * kc, pb, jp * NR * kc, kc, c, cOff, ldc, add);
                     } else {
-                        for (int j = 0; j < n; j++) c[cRow + j] += av * b[bRow + j * sj];
+                        kernel(pa, ip * MR * kc, pb, jp * NR * kc, kc, tile, 0, NR, false);
+                        for (int r = 0; r < mr; r++) {
+                            int row = cOff + r * ldc;
+                            if (add) for (int q = 0; q < nr; q++) c[row + q] += tile[r * NR + q];
+                            else System.arraycopy(tile, r * NR, c, row, nr);
+                        }
                     }
                 }
             }
-        });
+        }
+    }
+
+    /** A (m x kc) into MR-row panels: panel ip holds, for each p, MR consecutive values (zero beyond m). */
+    private static void packA(float[] a, int ao, int ars, int acs, float[] pa, int m, int kc) {
+        int mPanels = (m + MR - 1) / MR;
+        for (int ip = 0; ip < mPanels; ip++) {
+            int base = ip * MR * kc, i0 = ip * MR, mr = Math.min(MR, m - i0);
+            if (acs == 1) {
+                for (int r = 0; r < mr; r++) {
+                    int src = ao + (i0 + r) * ars;
+                    for (int p = 0; p < kc; p++) pa[base + p * MR + r] = a[src + p];
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = ao + p * acs + i0 * ars, dst = base + p * MR;
+                    for (int r = 0; r < mr; r++) pa[dst + r] = a[src + r * ars];
+                }
+            }
+            if (mr < MR) {
+                for (int p = 0; p < kc; p++) for (int r = mr; r < MR; r++) pa[base + p * MR + r] = 0f;
+            }
+        }
+    }
+
+    /** B (kc x n) into NR-column panels: panel jp holds, for each p, NR consecutive values (zero beyond n). */
+    private static void packB(float[] b, int bo, int brs, int bcs, float[] pb, int kc, int n) {
+        int nPanels = (n + NR - 1) / NR;
+        for (int jp = 0; jp < nPanels; jp++) {
+            int base = jp * NR * kc, j0 = jp * NR, nr = Math.min(NR, n - j0);
+            if (bcs == 1) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bo + p * brs + j0, dst = base + p * NR;
+                    if (nr == NR) {
+                        System.arraycopy(b, src, pb, dst, NR);
+                    } else {
+                        System.arraycopy(b, src, pb, dst, nr);
+                        java.util.Arrays.fill(pb, dst + nr, dst + NR, 0f);
+                    }
+                }
+            } else {
+                for (int q = 0; q < nr; q++) {
+                    int src = bo + (j0 + q) * bcs;
+                    for (int p = 0; p < kc; p++) pb[base + p * NR + q] = b[src + p * brs];
+                }
+                if (nr < NR) for (int p = 0; p < kc; p++) java.util.Arrays.fill(pb, base + p * NR + nr, base + p * NR + NR, 0f);
+            }
+        }
+    }
+
+    /** The MR x NR micro-kernel: C tile (row stride ldc) = or += packed A panel @ packed B panel. */
+    static void kernel(float[] pa, int ai, float[] pb, int bi, int kc, float[] c, int co, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++) {
+            int bp = bi + p * NR, ap = ai + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, pb, bp);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bp + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ap]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ap + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ap + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ap + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[ap + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[ap + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, pa[ap + 6]);
+            c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, pa[ap + 7]);
+            c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        store(c, co, c00, c01, add);
+        store(c, co + ldc, c10, c11, add);
+        store(c, co + 2 * ldc, c20, c21, add);
+        store(c, co + 3 * ldc, c30, c31, add);
+        store(c, co + 4 * ldc, c40, c41, add);
+        store(c, co + 5 * ldc, c50, c51, add);
+        store(c, co + 6 * ldc, c60, c61, add);
+        store(c, co + 7 * ldc, c70, c71, add);
+    }
+
+    private static void store(float[] c, int off, FloatVector v0, FloatVector v1, boolean add) {
+        if (add) {
+            v0 = v0.add(FloatVector.fromArray(S, c, off));
+            v1 = v1.add(FloatVector.fromArray(S, c, off + L));
+        }
+        v0.intoArray(c, off);
+        v1.intoArray(c, off + L);
+    }
+
+    /** Plain loops for products too small to pack. */
+    static void naive(float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs,
+                      float[] c, int co, int ldc, int m, int n, int k, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int row = co + i * ldc;
+            if (!accumulate) java.util.Arrays.fill(c, row, row + n, 0f);
+            for (int p = 0; p < k; p++) {
+                float av = a[ao + i * ars + p * acs];
+                int br = bo + p * brs;
+                if (bcs == 1) {
+                    for (int j = 0; j < n; j++) c[row + j] += av * b[br + j];
+                } else {
+                    for (int j = 0; j < n; j++) c[row + j] += av * b[br + j * bcs];
+                }
+            }
+        }
     }
 }

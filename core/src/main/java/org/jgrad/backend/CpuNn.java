@@ -25,19 +25,10 @@ interface CpuNn extends NnPrimitives {
                 double mean, invStd;
                 if (training) {
                     double sum = 0;
-                    for (int i = 0; i < n; i++) {
-                        int base = xo + (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) sum += xs.get(base + j);
-                    }
+                    for (int i = 0; i < n; i++) sum += rowSum(xs, xo + (i * c + ch) * s, s);
                     mean = sum / m;
                     double sq = 0; // two passes: no cancellation for large means
-                    for (int i = 0; i < n; i++) {
-                        int base = xo + (i * c + ch) * s;
-                        for (int j = 0; j < s; j++) {
-                            double d = xs.get(base + j) - mean;
-                            sq += d * d;
-                        }
-                    }
+                    for (int i = 0; i < n; i++) sq += rowSquaredDeviation(xs, xo + (i * c + ch) * s, s, mean);
                     double var = sq / m;
                     invStd = 1 / Math.sqrt(var + eps);
                     if (rm != null) {
@@ -58,10 +49,7 @@ interface CpuNn extends NnPrimitives {
                 double w = ws == null ? 1 : ws.get(weight.offset() + ch * weight.strides()[0]);
                 double b = bs == null ? 0 : bs.get(bias.offset() + ch * bias.strides()[0]);
                 double scale = w * invStd, shift = b - mean * scale;
-                for (int i = 0; i < n; i++) {
-                    int xb = xo + (i * c + ch) * s, ob = oo + (i * c + ch) * s;
-                    for (int j = 0; j < s; j++) os.set(ob + j, xs.get(xb + j) * scale + shift);
-                }
+                for (int i = 0; i < n; i++) affineRow(xs, xo + (i * c + ch) * s, os, oo + (i * c + ch) * s, s, scale, shift);
             }
         });
     }
@@ -85,11 +73,8 @@ interface CpuNn extends NnPrimitives {
                 double sumG = 0, sumGX = 0; // sum(g), sum(g * xhat)
                 for (int i = 0; i < n; i++) {
                     int gbase = go + (i * c + ch) * s, xbase = xo + (i * c + ch) * s;
-                    for (int j = 0; j < s; j++) {
-                        double g = gs.get(gbase + j);
-                        sumG += g;
-                        sumGX += g * (xs.get(xbase + j) - mean) * invStd;
-                    }
+                    sumG += rowSum(gs, gbase, s);
+                    sumGX += rowDot(gs, gbase, xs, xbase, s, mean) * invStd;
                 }
                 if (gw != null) gw.set(gradWeight.offset() + ch, sumGX);
                 if (gb != null) gb.set(gradBias.offset() + ch, sumG);
@@ -98,12 +83,11 @@ interface CpuNn extends NnPrimitives {
                 double k = w * invStd;
                 // training: dx = w*invstd * (g - mean(g) - xhat * mean(g*xhat)); eval: dx = w*invstd*g
                 double meanG = training ? sumG / m : 0, meanGX = training ? sumGX / m : 0;
+                // dx = a*g + b*(x - mean) + d, the centring done first so a large mean cancels exactly
+                double a = k, b = -k * meanGX * invStd, d = -k * meanG;
                 for (int i = 0; i < n; i++) {
                     int gbase = go + (i * c + ch) * s, xbase = xo + (i * c + ch) * s, ibase = io + (i * c + ch) * s;
-                    for (int j = 0; j < s; j++) {
-                        double xhat = (xs.get(xbase + j) - mean) * invStd;
-                        gi.set(ibase + j, k * (gs.get(gbase + j) - meanG - xhat * meanGX));
-                    }
+                    combineRow(gs, gbase, xs, xbase, gi, ibase, s, a, b, mean, d);
                 }
             }
         });
@@ -161,5 +145,72 @@ interface CpuNn extends NnPrimitives {
     @Override
     default void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
         CpuPool.upsampleBackward(gradOut, gradX, scaleH, scaleW);
+    }
+
+    // Row helpers: float32 arrays take tight loops the JIT vectorises; other dtypes the generic path.
+
+    private static double rowSum(CpuStorage st, int off, int len) {
+        if (st.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] a = st.f32();
+            double acc = 0;
+            for (int j = 0; j < len; j++) acc += a[off + j];
+            return acc;
+        }
+        double acc = 0;
+        for (int j = 0; j < len; j++) acc += st.get(off + j);
+        return acc;
+    }
+
+    private static double rowSquaredDeviation(CpuStorage st, int off, int len, double mean) {
+        double acc = 0;
+        if (st.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] a = st.f32();
+            for (int j = 0; j < len; j++) {
+                double d = a[off + j] - mean;
+                acc += d * d;
+            }
+            return acc;
+        }
+        for (int j = 0; j < len; j++) {
+            double d = st.get(off + j) - mean;
+            acc += d * d;
+        }
+        return acc;
+    }
+
+    /** sum_j g[j] * (x[j] - mean). */
+    private static double rowDot(CpuStorage g, int go, CpuStorage x, int xo, int len, double mean) {
+        double acc = 0;
+        if (g.dtype() == org.jgrad.tensor.DType.FLOAT32 && x.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] ga = g.f32(), xa = x.f32();
+            for (int j = 0; j < len; j++) acc += ga[go + j] * (xa[xo + j] - mean);
+            return acc;
+        }
+        for (int j = 0; j < len; j++) acc += g.get(go + j) * (x.get(xo + j) - mean);
+        return acc;
+    }
+
+    /** out[j] = x[j] * scale + shift. */
+    private static void affineRow(CpuStorage x, int xo, CpuStorage out, int oo, int len, double scale, double shift) {
+        if (x.dtype() == org.jgrad.tensor.DType.FLOAT32 && out.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] xa = x.f32(), oa = out.f32();
+            float sc = (float) scale, sh = (float) shift;
+            for (int j = 0; j < len; j++) oa[oo + j] = xa[xo + j] * sc + sh;
+            return;
+        }
+        for (int j = 0; j < len; j++) out.set(oo + j, x.get(xo + j) * scale + shift);
+    }
+
+    /** out[j] = a * g[j] + b * (x[j] - mean) + d. */
+    private static void combineRow(CpuStorage g, int go, CpuStorage x, int xo, CpuStorage out, int oo, int len,
+                                   double a, double b, double mean, double d) {
+        if (g.dtype() == org.jgrad.tensor.DType.FLOAT32 && x.dtype() == org.jgrad.tensor.DType.FLOAT32
+                && out.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] ga = g.f32(), xa = x.f32(), oa = out.f32();
+            float fa = (float) a, fb = (float) b, fm = (float) mean, fd = (float) d;
+            for (int j = 0; j < len; j++) oa[oo + j] = fa * ga[go + j] + fb * (xa[xo + j] - fm) + fd;
+            return;
+        }
+        for (int j = 0; j < len; j++) out.set(oo + j, a * g.get(go + j) + b * (x.get(xo + j) - mean) + d);
     }
 }

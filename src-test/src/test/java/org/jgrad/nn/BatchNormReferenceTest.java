@@ -69,4 +69,19 @@ class BatchNormReferenceTest {
         close("eval out", Json.values(c.get("eval_out")), y.toDoubleArray(), 1e-5);
         assertEquals(2, (long) bn.numBatchesTracked().item(), "eval must not count batches");
     }
+
+    @Test
+    void float32WithLargeMeanAgreesWithFloat64() {
+        // values around 1000 with unit spread: the float32 kernels must centre before scaling
+        Tensor x64 = Tensor.randn(new org.jgrad.tensor.Generator(8), DType.FLOAT64, org.jgrad.tensor.Device.cpu(), 4, 3, 5, 5).add(1000.0);
+        Tensor g64 = Tensor.randn(new org.jgrad.tensor.Generator(9), DType.FLOAT64, org.jgrad.tensor.Device.cpu(), 4, 3, 5, 5);
+        Tensor x32 = x64.to(DType.FLOAT32).requiresGrad(true);
+        Tensor x64leaf = x32.detach().to(DType.FLOAT64).requiresGrad(true); // the same rounded inputs
+        Tensor y32 = Normalization.batchNorm(x32, null, null, null, null, true, 0.1, 1e-5);
+        Tensor y64 = Normalization.batchNorm(x64leaf, null, null, null, null, true, 0.1, 1e-5);
+        close("float32 out", y64.toDoubleArray(), y32.toDoubleArray(), 2e-4);
+        y32.mul(g64.to(DType.FLOAT32)).sum().backward();
+        y64.mul(g64).sum().backward();
+        close("float32 grad", x64leaf.grad().toDoubleArray(), x32.grad().toDoubleArray(), 2e-4);
+    }
 }

@@ -76,11 +76,11 @@ public final class OptionParser {
             if (!m.equals("cnn") && !m.equals("mlp") && !m.equals("unet")) throw new CliException("--model must be cnn, mlp or unet, got '" + v + "'");
             o.model = m;
         });
-        opt("--width", "N", "base channel count of the network (default 16 for classify, 8 for segment)",
+        opt("--width", "N", "base channel count of the network (default 32 for classify, 8 for segment)",
                 (o, v) -> o.width = positiveInt("--width", v));
-        opt("--train-samples", "N", "use only the first N training samples (default all)",
+        opt("--train-samples", "N", "use only the first N training samples (default: all for classify, 2000 for segment)",
                 (o, v) -> o.trainSamples = positiveInt("--train-samples", v));
-        opt("--val-samples", "N", "use only the first N validation samples (default all)",
+        opt("--val-samples", "N", "use only the first N validation samples (default: all for classify, 500 for segment)",
                 (o, v) -> o.valSamples = positiveInt("--val-samples", v));
         opt("--progress", "auto|bar|plain|none", "progress display: a bar on a terminal, periodic lines otherwise (default auto)",
                 (o, v) -> o.progress = choice("--progress", v, Options.ProgressMode.class));

@@ -88,8 +88,8 @@ final class RunFolder {
         c.put("weight_decay", o.weightDecay);
         c.put("scheduler", o.scheduler.name().toLowerCase());
         c.put("epochs", o.effectiveEpochs());
-        c.put("train_samples", o.trainSamples);
-        c.put("val_samples", o.valSamples);
+        c.put("train_samples", o.effectiveTrainSamples());
+        c.put("val_samples", o.effectiveValSamples());
         c.put("data", o.data == null ? "bundled" : o.data.toString());
         return c;
     }

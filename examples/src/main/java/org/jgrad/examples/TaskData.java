@@ -28,8 +28,8 @@ record TaskData(Dataset<Sample> train, Dataset<Sample> val, String description) 
             from = "garments on " + GarmentSegmentation.DEFAULT_CANVAS + "x" + GarmentSegmentation.DEFAULT_CANVAS
                     + " cluttered canvases, made from " + from;
         }
-        train = Subset.first(train, o.trainSamples);
-        val = Subset.first(val, o.valSamples);
+        train = Subset.first(train, o.effectiveTrainSamples());
+        val = Subset.first(val, o.effectiveValSamples());
         return new TaskData(train, val, from + " (" + train.size() + " training, " + val.size() + " validation samples)");
     }
 }

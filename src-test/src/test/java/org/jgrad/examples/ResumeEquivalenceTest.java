@@ -22,12 +22,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * with the same weights and optimizer state, bit for bit, as a run that was never interrupted.
  * This holds because an epoch's data order is a function of (seed, epoch), the CPU kernels give
  * every output element to one thread that sums in a fixed order, and each checkpoint holds the
- * model, the SGD momentum buffers, the scheduler and the epoch to continue from.
+ * model, the SGD momentum buffers, the scheduler (StepLR here) and the epoch to continue from.
  */
 class ResumeEquivalenceTest {
     private static final List<String> RUN = List.of("train", "--model", "mlp", "--width", "8", "--epochs", "3",
             "--train-samples", "3072", "--val-samples", "128", "--batch-size", "32", "--workers", "2", "--lr", "0.05",
-            "--momentum", "0.9", "--scheduler", "none", "--seed", "7", "--progress", "plain", "--device", "cpu");
+            "--momentum", "0.9", "--scheduler", "step", "--step-size", "1", "--gamma", "0.7", "--seed", "7", "--progress", "plain", "--device", "cpu");
 
     private static String[] args(Path out, String... more) {
         List<String> a = new ArrayList<>(RUN);

@@ -119,4 +119,41 @@ class TrainEndToEndTest {
         assertEquals(cm, efin.get("confusion_matrix"));
         assertEquals(((Number) fin.get("val_loss")).doubleValue(), ((Number) efin.get("val_loss")).doubleValue(), 1e-6);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void tinySegmentationRunInAPipe(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("seg");
+        int n = 16, side = 48;
+        // a subprocess whose stdout is a file: --progress auto must fall back to plain lines
+        Cli.Result r = Cli.run(tmp.resolve("log"), "train", "--task", "segment", "--width", "2", "--epochs", "1", "--train-samples", "32",
+                "--val-samples", String.valueOf(n), "--batch-size", "8", "--workers", "1", "--device", "cpu", "--out", out.toString());
+        assertEquals(0, r.exit(), r.stderr());
+        assertTrue(r.stdout().matches("(?s).*epoch 1/1  batch 4/4  loss \\d+\\.\\d{4}  lr 0\\.0500  \\d+ img/s  ETA 0:00\n.*"), r.stdout());
+        assertTrue(r.stdout().contains("Dice (F1)") && r.stdout().contains("pixel accuracy"), r.stdout());
+
+        BufferedImage grid = ImageIO.read(out.resolve("segmentation_samples.png").toFile());
+        assertNotNull(grid);
+        assertTrue(grid.getWidth() > 3 * side * 4 && grid.getHeight() > 6 * side * 4, "three columns, six rows of 4x images");
+
+        Map<String, Object> fin = (Map<String, Object>) ((Map<String, Object>) Json.parse(Files.readString(out.resolve("metrics.json")))).get("final");
+        List<Object> c = (List<Object>) fin.get("counts_tp_fp_fn_tn");
+        double tp = ((Number) c.get(0)).doubleValue(), fp = ((Number) c.get(1)).doubleValue();
+        double fn = ((Number) c.get(2)).doubleValue(), tn = ((Number) c.get(3)).doubleValue();
+        assertEquals((double) n * side * side, tp + fp + fn + tn);
+        // the true foreground counted independently from the data set's masks
+        org.jgrad.data.GarmentSegmentation val = org.jgrad.data.GarmentSegmentation.bundled(false);
+        double fg = 0;
+        for (int i = 0; i < n; i++) {
+            try (org.jgrad.data.Sample s = val.get(i)) {
+                for (float v : s.target().toFloatArray()) fg += v;
+            }
+        }
+        assertEquals(fg, tp + fn, "tp + fn is the number of foreground pixels");
+        assertEquals(fg / (n * side * side), ((Number) fin.get("foreground")).doubleValue(), 1e-12);
+        // the scores from the counts with the textbook formulas
+        assertEquals(2 * tp / (2 * tp + fp + fn), ((Number) fin.get("dice")).doubleValue(), 1e-9);
+        assertEquals(tp / (tp + fp + fn), ((Number) fin.get("iou")).doubleValue(), 1e-9);
+        assertEquals((tp + tn) / (tp + fp + fn + tn), ((Number) fin.get("pixel_accuracy")).doubleValue(), 1e-12);
+    }
 }

@@ -58,7 +58,7 @@ final class Evaluator {
         Loss lossFn = Trainer.lossFor(m.task);
         lossFn.to(device);
         out.printf(Locale.ROOT, "jgrad evaluate: %s (%s, task %s) on %s%n", dir, m.modelName(), m.task.name().toLowerCase(Locale.ROOT), device);
-        out.printf(Locale.ROOT, "data: %s%n", data.description());
+        out.printf(Locale.ROOT, "data: %d validation samples of %s%n", data.val().size(), data.source());
         try (DataLoader<Sample> loader = Trainer.loader(m, data.val(), false, device);
              EpochMeter val = Trainer.validate(m.task, model, lossFn, loader)) {
             out.printf(Locale.ROOT, "validation loss %.4f %s%n", val.meanLoss(), val.brief(val.scores()));
@@ -68,7 +68,7 @@ final class Evaluator {
             j.put("written", Instant.now().toString());
             j.put("checkpoint", dir.toString());
             j.put("config", RunFolder.config(m));
-            j.put("data", data.description());
+            j.put("data", data.val().size() + " validation samples of " + data.source());
             j.put("device", device.toString());
             j.put("final", fin);
             AtomicFiles.writeString(folder.file("evaluation.json"), Json.pretty(j));
@@ -103,7 +103,6 @@ final class Evaluator {
         m.workers = o.workers;
         m.prefetch = o.prefetch;
         m.valSamples = o.valSamples;
-        m.trainSamples = 1; // evaluate reads the validation set only
         m.seed = cfg.get("seed") instanceof Number n ? n.longValue() : o.seed;
         m.showSamples = o.showSamples;
         m.out = o.out;

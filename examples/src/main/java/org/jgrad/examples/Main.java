@@ -7,6 +7,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // charts and images are drawn off-screen, also without a display
         int code;
         try {
             code = run(args);

@@ -9,7 +9,7 @@ import org.jgrad.data.Sample;
  * The training and validation sets of a task: the bundled Fashion-MNIST subset (6,000 / 1,000)
  * or the full set from {@code --data}, and for segmentation the garment set made from them.
  */
-record TaskData(Dataset<Sample> train, Dataset<Sample> val, String description) {
+record TaskData(Dataset<Sample> train, Dataset<Sample> val, String source) {
     /** Fashion-MNIST's mean and standard deviation of a pixel in [0, 1] (the full training set). */
     static final double MEAN = 0.2860, STD = 0.3530;
 
@@ -30,6 +30,8 @@ record TaskData(Dataset<Sample> train, Dataset<Sample> val, String description) 
         }
         train = Subset.first(train, o.effectiveTrainSamples());
         val = Subset.first(val, o.effectiveValSamples());
-        return new TaskData(train, val, from + " (" + train.size() + " training, " + val.size() + " validation samples)");
+        return new TaskData(train, val, from);
     }
+
+    String description() { return source + " (" + train.size() + " training, " + val.size() + " validation samples)"; }
 }

@@ -15,6 +15,7 @@ import itertools
 import json
 import math
 import os
+import random
 
 import torch
 from torch.optim import SGD, Adam, AdamW
@@ -78,10 +79,14 @@ def optimizer_cases():
 
 
 def write(name, obj):
+    """Compact JSON with one case per line (small files, readable diffs)."""
     path = os.path.join(OUT, name)
+    obj = dict(obj)
+    cases = obj.pop('cases')
+    head = json.dumps(obj, separators=(',', ':'))[:-1]
+    body = ',\n'.join(json.dumps(c, separators=(',', ':')) for c in cases)
     with open(path, 'w') as f:
-        json.dump(obj, f, indent=1)
-        f.write('\n')
+        f.write(head + ',"cases":[\n' + body + '\n]}\n')
     print('wrote', path)
 
 
@@ -204,6 +209,18 @@ def plateau():
         mode='max', patience=1, threshold=0.05, threshold_mode='abs', factor=0.5)
     add('negative metrics min rel', [-1.0, -1.0, -1.05, -1.2, -1.2, -1.2, -1.2, -1.5, -1.5, -1.5, -1.5],
         patience=1, threshold=0.1, factor=0.5)
+    # random options and metric walks with repeats and ties (values on a 0.01 grid), for "any sequence"
+    rng = random.Random(4)
+    for k in range(24):
+        kw = dict(mode=rng.choice(['min', 'max']), threshold_mode=rng.choice(['rel', 'abs']),
+                  patience=rng.randint(0, 3), cooldown=rng.randint(0, 3), factor=rng.choice([0.0, 0.1, 0.5, 0.9]),
+                  threshold=rng.choice([0.0, 1e-4, 0.01, 0.1]), eps=rng.choice([1e-8, 1e-3, 0.02]),
+                  min_lr=rng.choice([0.0, 0.001, [0.01, 0.0]]))
+        m, metrics = rng.uniform(-1, 1), []
+        for _ in range(40):
+            m += rng.choice([0.0, 0.0, 0.01, -0.01, 0.05, -0.05, 0.3, -0.3])
+            metrics.append(round(m, 2))
+        add(f'random {k}', metrics, **kw)
     write('plateau.json', dict(torch=torch.__version__, base_lrs=BASE_LRS, cases=cases))
 
 

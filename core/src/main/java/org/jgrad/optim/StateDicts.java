@@ -13,7 +13,8 @@ import java.util.Map;
  * Reading values back from state dicts. A state dict may have been through a serializer (JSON, a
  * checkpoint file), so numbers are accepted as any {@link Number}, keys as anything whose string
  * form is the key, and tensors as a {@link Tensor}, a {@code float[]}/{@code double[]} or a list
- * of numbers (row-major).
+ * of numbers (row-major); an infinite or NaN number may come back as the string
+ * {@code "Infinity"}, {@code "-Infinity"} or {@code "NaN"}.
  */
 final class StateDicts {
     private StateDicts() {}
@@ -38,6 +39,8 @@ final class StateDicts {
 
     static double toDouble(Object v, String what) {
         if (v instanceof Number n) return n.doubleValue();
+        // JSON has no Infinity or NaN: writers such as train.Json store them as strings
+        if (v instanceof String s && (s.equals("Infinity") || s.equals("-Infinity") || s.equals("NaN"))) return Double.parseDouble(s);
         throw new IllegalArgumentException("state dict: " + what + " must be a number, got " + v);
     }
 

@@ -2,7 +2,12 @@ package org.jgrad.optim;
 
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.train.Checkpoint;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -175,6 +180,36 @@ class ResumeTest {
         ReduceLROnPlateau q = ReduceLROnPlateau.builder(o).mode("max").build();
         q.loadStateDict(s);
         assertEquals(Double.NEGATIVE_INFINITY, q.best());
+    }
+
+    @Test
+    void optimizerAndPlateauStateSurviveACheckpointOnDisk(@TempDir Path dir) throws IOException {
+        // the train package's checkpoint: tensors to safetensors, the rest to JSON (an infinite best as a string)
+        Tensor p = Tensor.fromArray(new float[]{0.3f, -0.7f}, 2).requiresGrad(true);
+        SGD o = new SGD(List.of(p), 0.1, 0.9);
+        ReduceLROnPlateau fresh = ReduceLROnPlateau.builder(o).patience(0).build();
+        p.setGrad(Tensor.fromArray(new float[]{1f, -2f}, 2));
+        o.step();
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("optimizer", o.stateDict());
+        state.put("scheduler", fresh.stateDict()); // best = +Infinity: never stepped
+        Path saved = Checkpoint.save(dir, 1, Map.of("p", p), state);
+        Checkpoint.Loaded back = Checkpoint.load(saved);
+
+        Tensor q = back.model().get("p").requiresGrad(true);
+        SGD o2 = new SGD(List.of(q), 0.1, 0.9);
+        ReduceLROnPlateau s2 = ReduceLROnPlateau.builder(o2).patience(0).build();
+        o2.loadStateDict(StateDicts.map(back.state().get("optimizer"), "optimizer"));
+        s2.loadStateDict(StateDicts.map(back.state().get("scheduler"), "scheduler"));
+        assertEquals(Double.POSITIVE_INFINITY, s2.best());
+        for (Tensor t : List.of(p, q)) t.setGrad(Tensor.fromArray(new float[]{0.5f, 0.25f}, 2));
+        o.step();
+        o2.step();
+        fresh.step(1.0);
+        s2.step(1.0);
+        assertArrayEquals(p.toFloatArray(), q.toFloatArray());
+        assertArrayEquals(o.momentumBuffer(p).toFloatArray(), o2.momentumBuffer(q).toFloatArray());
+        assertEquals(fresh.best(), s2.best());
     }
 
     @Test

@@ -64,10 +64,12 @@ public interface Collate<S> {
                         + " and dtype " + t.dtype() + " but " + what + " 0 has shape " + Arrays.toString(shape)
                         + " and dtype " + dtype + "; samples of one batch must match (or pass your own collate)");
             }
-            Tensor src = t.device().isCpu() ? t.contiguous() : t.to(Device.cpu()).contiguous();
+            Tensor cpu = t.device().isCpu() ? t : t.to(Device.cpu());
+            Tensor src = cpu.contiguous();
             // a contiguous CPU view: one array copy from its offset
             System.arraycopy(((CpuStorage) src.storage()).array(), src.offset(), dst, i * n, n);
-            if (src != t) src.close();
+            if (src != cpu) src.close();
+            if (cpu != t) cpu.close();
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package org.jgrad.data;
 
+import org.jgrad.tensor.Scope;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -103,6 +105,10 @@ final class EpochRun<S> {
                 close();
                 throw new DataLoaderException(k, epoch, Thread.currentThread().getName(), t);
             }
+            // built on the caller's thread, the tensors joined its open Scope; batches from workers
+            // belong to no scope, so take these out too: either way the consumer owns the batch
+            Scope.escape(b.inputs());
+            Scope.escape(b.targets());
         } else {
             Worker w = workers.get(k % workers.size());
             Object r;

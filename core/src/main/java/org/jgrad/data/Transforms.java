@@ -122,7 +122,8 @@ public final class Transforms {
 
     /** out[plane, q] = t[plane, map[q]] for each H x W plane (0 where map[q] is -1); any dtype. */
     private static Tensor remap(Tensor t, int h, int w, int oh, int ow, int[] map) {
-        Tensor c = t.device().isCpu() ? t.contiguous() : t.to(Device.cpu()).contiguous();
+        Tensor cpu = t.device().isCpu() ? t : t.to(Device.cpu());
+        Tensor c = cpu.contiguous();
         int[] shape = t.shape();
         int planes = t.numel() / (h * w);
         shape[shape.length - 2] = oh;
@@ -140,7 +141,8 @@ public final class Transforms {
                 if (m >= 0) dst.set(db + q, src.get(sb + m));
             }
         }
-        if (c != t) c.close();
+        if (c != cpu) c.close();
+        if (cpu != t) cpu.close();
         return out;
     }
 }

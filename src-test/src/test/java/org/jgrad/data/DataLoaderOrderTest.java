@@ -236,6 +236,23 @@ class DataLoaderOrderTest {
         assertSame(BatchStager.NONE, BatchStager.forDevice(Device.cpu()));
     }
 
+    /** Whether built on the caller's thread or a worker, a batch belongs to the consumer, not to an open Scope. */
+    @Test
+    void batchesOutliveTheCallersScopeWithAnyWorkerCount() {
+        for (int workers : new int[]{0, 2}) {
+            try (DataLoader<Sample> loader = DataLoader.builder(new IndexDataset(6, false)).batchSize(3).numWorkers(workers).build()) {
+                Batch kept;
+                try (org.jgrad.tensor.Scope scope = org.jgrad.tensor.Scope.open()) {
+                    kept = loader.iterator().next();
+                }
+                assertFalse(kept.inputs().isClosed(), workers + " workers");
+                assertArrayEquals(new long[]{0, 1, 2}, kept.targets().toLongArray());
+                kept.close();
+                assertTrue(kept.inputs().isClosed());
+            }
+        }
+    }
+
     @Test
     void closedBatchesLeaveNoLiveBytes() {
         IndexDataset ds = new IndexDataset(200, false);

@@ -14,21 +14,15 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Worker threads: prefetch bounds, failures, shutdown, and that no thread outlives its loader. */
 class DataLoaderWorkersTest {
 
-    /** Waits (up to 5 s) until {@code count} stops changing for 150 ms, and returns it. */
-    static int settle(IndexDataset ds) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        int last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            int now = ds.gets.get();
-            if (now != last) {
-                last = now;
-                stableSince = System.nanoTime();
-            } else if (System.nanoTime() - stableSince > 150_000_000L) {
-                return now;
-            }
-            Thread.sleep(10);
-        }
+    /**
+     * Waits (up to 10 s) for the workers to have read {@code expected} samples, then 200 ms more,
+     * and returns the count: reaching it shows the prefetch fills, staying at it shows the bound.
+     * (Waiting for a target rather than for quiet keeps this robust on a loaded machine.)
+     */
+    static int settle(IndexDataset ds, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (ds.gets.get() < expected && System.nanoTime() < deadline) Thread.sleep(5);
+        Thread.sleep(200);
         return ds.gets.get();
     }
 
@@ -39,19 +33,20 @@ class DataLoaderWorkersTest {
         try (DataLoader<Sample> loader = DataLoader.builder(ds).batchSize(batch).numWorkers(workers).prefetch(prefetch).build()) {
             Iterator<Batch> it = loader.iterator();
             // before anything is consumed the workers fill their permits and stop
-            assertEquals(workers * prefetch * batch, settle(ds));
+            assertEquals(workers * prefetch * batch, settle(ds, workers * prefetch * batch));
             for (int consumed = 1; consumed <= 5; consumed++) {
                 it.next().close();
-                assertEquals((consumed + workers * prefetch) * batch, settle(ds),
+                int bound = (consumed + workers * prefetch) * batch;
+                assertEquals(bound, settle(ds, bound),
                         "after " + consumed + " batches taken, at most workers x prefetch batches may be built ahead");
             }
         }
         IndexDataset one = new IndexDataset(40, false);
         try (DataLoader<Sample> loader = DataLoader.builder(one).batchSize(4).numWorkers(1).prefetch(1).build()) {
             Iterator<Batch> it = loader.iterator();
-            assertEquals(4, settle(one));
+            assertEquals(4, settle(one, 4));
             it.next().close();
-            assertEquals(8, settle(one));
+            assertEquals(8, settle(one, 8));
         }
     }
 

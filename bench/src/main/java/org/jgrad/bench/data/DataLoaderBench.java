@@ -3,6 +3,7 @@ package org.jgrad.bench.data;
 import org.jgrad.data.Batch;
 import org.jgrad.data.DataLoader;
 import org.jgrad.data.Sample;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,6 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,9 +54,29 @@ public class DataLoaderBench {
         loader = DataLoader.builder(ds).batchSize(BATCH).numWorkers(workers).prefetch(2).build();
     }
 
+    /**
+     * The process's CPU time while the benchmark ran, as a secondary result: JMH reports it per
+     * second, so {@code cpuNanos / 1e9} is the number of cores this JVM actually got. On a shared
+     * machine that, not the worker count, caps the throughput.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        public long cpuNanos;
+        private long start;
+
+        @Setup(Level.Invocation)
+        public void before() { start = OS.getProcessCpuTime(); }
+
+        @TearDown(Level.Invocation)
+        public void after() { cpuNanos += OS.getProcessCpuTime() - start; }
+    }
+
     @Benchmark
     @OperationsPerInvocation(BATCHES)
-    public long epoch() {
+    public long epoch(Cpu cpu) {
         long n = 0;
         for (Batch b : loader) {
             n += b.size();

@@ -1,0 +1,42 @@
+"""Summarises bench/peers/run_dataloader.sh's output folder as a markdown table: per setting and
+worker count, the median over rounds of jgrad's JMH score and of PyTorch's median epoch rate."""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+out = sys.argv[1]
+jg = {}
+cores = {}
+for path in sorted(glob.glob(os.path.join(out, "jmh-*.json"))):
+    for rec in json.load(open(path)):
+        w = int(rec["params"]["workers"])
+        jg.setdefault(w, []).append(rec["primaryMetric"]["score"])
+        # cpuNanos is summed per 2-second measurement iteration (AuxCounters EVENTS)
+        raw = rec["secondaryMetrics"]["cpuNanos"]["rawData"][0]
+        secs = float(rec["measurementTime"].split()[0])
+        cores.setdefault(w, []).append(statistics.median(raw) / (secs * 1e9))
+pt = {}
+meta = None
+for path in sorted(glob.glob(os.path.join(out, "torch-*.json"))):
+    d = json.load(open(path))
+    meta = d
+    for r in d["results"]:
+        pt.setdefault((r["setting"], r["workers"]), []).append(r["batches_per_s_median"])
+calib = []
+for path in sorted(glob.glob(os.path.join(out, "jmh-*.log"))):
+    calib += [float(x) for x in re.findall(r"measured ([0-9.]+) us CPU per get", open(path).read())]
+
+med = lambda xs: statistics.median(xs)
+print(f"jgrad get(): {min(calib):.0f}-{max(calib):.0f} us CPU; torch __getitem__: {meta['get_cpu_us']} us CPU (last round)")
+print(f"rounds: {len(jg.get(0, []))}\n")
+print("| workers | jgrad batches/s | PyTorch as installed | PyTorch tuned (persistent workers) | jgrad / PyTorch tuned | jgrad / PyTorch as installed | jgrad speed-up vs 0 workers | cores the jgrad JVM got |")
+print("|---|---|---|---|---|---|---|---|")
+for w in (0, 1, 2):
+    j = med(jg[w])
+    a = med(pt[("as installed", w)])
+    t = med(pt[("tuned", w)])
+    print(f"| {w} | {j:.1f} ({', '.join(f'{x:.0f}' for x in jg[w])}) | {a:.1f} ({', '.join(f'{x:.0f}' for x in pt[('as installed', w)])}) "
+          f"| {t:.1f} ({', '.join(f'{x:.0f}' for x in pt[('tuned', w)])}) | {j / t:.2f} | {j / a:.2f} | {j / med(jg[0]):.2f} | {med(cores[w]):.2f} |")

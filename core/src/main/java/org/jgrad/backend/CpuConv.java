@@ -57,6 +57,61 @@ final class CpuConv {
         }
     }
 
+    // ------------------------------------------------------------------ bias
+
+    static void addChannelBias(Tensor out, Tensor bias) {
+        int[] sh = out.shape();
+        int n = sh[0], c = sh[1], plane = out.numel() / Math.max(1, n * c);
+        CpuStorage o = CpuBackend.st(out);
+        try (Tensor bc = CpuNn.dense(bias)) {
+            CpuStorage b = CpuBackend.st(bc);
+            int oo = out.offset(), bo = bc.offset();
+            boolean f32 = out.dtype() == DType.FLOAT32;
+            Parallel.forRange(n * c, Math.max(1, 16384 / Math.max(1, plane)), (lo, hi) -> {
+                for (int t = lo; t < hi; t++) {
+                    int base = oo + t * plane;
+                    if (f32) {
+                        float[] of = o.f32();
+                        float v = b.f32()[bo + t % c];
+                        for (int i = 0; i < plane; i++) of[base + i] += v;
+                    } else {
+                        double[] od = o.f64();
+                        double v = b.f64()[bo + t % c];
+                        for (int i = 0; i < plane; i++) od[base + i] += v;
+                    }
+                }
+            });
+        }
+    }
+
+    static void channelBiasGrad(Tensor gradOut, Tensor gradBias) {
+        try (Tensor gc = CpuNn.dense(gradOut)) {
+            int[] sh = gc.shape();
+            int n = sh[0], c = sh[1], plane = gc.numel() / Math.max(1, n * c);
+            CpuStorage g = CpuBackend.st(gc), gb = CpuBackend.st(gradBias);
+            int go = gc.offset(), bo = gradBias.offset();
+            boolean f32 = gc.dtype() == DType.FLOAT32;
+            Parallel.forRange(c, 1, (lo, hi) -> {
+                for (int ch = lo; ch < hi; ch++) {
+                    double s = 0; // double accumulation: the sum runs over N * H * W terms
+                    for (int i = 0; i < n; i++) {
+                        int base = go + (i * c + ch) * plane;
+                        if (f32) {
+                            float[] gf = g.f32();
+                            float part = 0;
+                            for (int q = 0; q < plane; q++) part += gf[base + q];
+                            s += part;
+                        } else {
+                            double[] gd = g.f64();
+                            for (int q = 0; q < plane; q++) s += gd[base + q];
+                        }
+                    }
+                    gb.set(bo + ch, s);
+                }
+            });
+        }
+    }
+
     // ------------------------------------------------------------------ float32: lowered to GEMM
 
     private static void forward32(Geom g, Tensor x, Tensor w, Tensor out) {

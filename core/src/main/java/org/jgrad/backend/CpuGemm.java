@@ -21,7 +21,8 @@ final class CpuGemm {
     /** Micro-tile: MR rows by NR = 2 vectors of columns. */
     static final int MR = 8, NR = 2 * L;
     /** Cache blocks: an A block (MC x KC) stays in L2, a B micro-panel (KC x NR) in L1. */
-    static final int KC = 256, MC = 96, NC = 1024;
+    static final int KC = Integer.getInteger("jgrad.gemm.kc", 256), MC = Integer.getInteger("jgrad.gemm.mc", 96),
+            NC = Integer.getInteger("jgrad.gemm.nc", 1024);
     /** Below this many multiply-adds, packing costs more than it saves. */
     private static final long SMALL = 8 * 1024;
 
@@ -36,20 +37,28 @@ final class CpuGemm {
             java.util.Arrays.fill(c, co, co + batch * m * n, 0f);
             return;
         }
-        int mBlocks = (m + MC - 1) / MC;
-        int nBlock = columnBlock(n, (long) batch * mBlocks);
-        int nBlocks = (n + nBlock - 1) / nBlock;
-        int tasks = batch * mBlocks * nBlocks;
-        long flopsPerTask = (long) Math.min(m, MC) * Math.min(n, nBlock) * k;
+        // Split each product into column strips of at least 512 columns (each strip packs its B
+        // slices once and sweeps all its rows), then into row ranges, until there are four tasks
+        // per thread: work stealing then evens out a core that is busy with something else.
+        int want = (4 * Parallel.threads() + batch - 1) / batch;
+        int nSplit = Math.max((n + NC - 1) / NC, Math.min(want, (n + 511) / 512));
+        int nb = ((n + nSplit - 1) / nSplit + NR - 1) / NR * NR;
+        nSplit = (n + nb - 1) / nb;
+        int mSplit = Math.min((want + nSplit - 1) / nSplit, (m + MR - 1) / MR);
+        int mb = ((m + mSplit - 1) / mSplit + MR - 1) / MR * MR;
+        mSplit = (m + mb - 1) / mb;
+        int perBatch = mSplit * nSplit, tasks = batch * perBatch;
+        long flopsPerTask = (long) Math.min(m, mb) * Math.min(n, nb) * k;
         int grain = (int) Math.max(1, (1L << 18) / Math.max(1, flopsPerTask));
+        int mbF = mb, nbF = nb, nSplitF = nSplit;
         Parallel.forRange(tasks, grain, (lo, hi) -> {
             for (int t = lo; t < hi; t++) {
-                int bi = t / (mBlocks * nBlocks), r = t % (mBlocks * nBlocks);
-                int i0 = (r / nBlocks) * MC, j0 = (r % nBlocks) * nBlock;
+                int bi = t / perBatch, r = t % perBatch;
+                int i0 = (r / nSplitF) * mbF, j0 = (r % nSplitF) * nbF;
                 block(a, ao + bi * as[0] + i0 * as[1], as[1], as[2],
                         b, bo + bi * bs[0] + j0 * bs[2], bs[1], bs[2],
                         c, co + (bi * m + i0) * n + j0, n,
-                        Math.min(MC, m - i0), Math.min(nBlock, n - j0), k, false);
+                        Math.min(mbF, m - i0), Math.min(nbF, n - j0), k, false);
             }
         });
     }
@@ -65,27 +74,12 @@ final class CpuGemm {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, co + i * ldc, co + i * ldc + n, 0f);
             return;
         }
-        for (int i0 = 0; i0 < m; i0 += MC) {
-            for (int j0 = 0; j0 < n; j0 += NC) {
-                block(a, ao + i0 * ars, ars, acs, b, bo + j0 * bcs, brs, bcs, c, co + i0 * ldc + j0, ldc,
-                        Math.min(MC, m - i0), Math.min(NC, n - j0), k, accumulate);
-            }
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            block(a, ao, ars, acs, b, bo + j0 * bcs, brs, bcs, c, co + j0, ldc, m, Math.min(NC, n - j0), k, accumulate);
         }
     }
 
-    /** Column block width: at most NC, a multiple of NR, small enough that both cores get work. */
-    private static int columnBlock(int n, long otherTasks) {
-        int threads = Parallel.threads();
-        int w = Math.min(n, NC);
-        if (otherTasks < 2L * threads) {
-            int want = (int) Math.max(1, (2L * threads + otherTasks - 1) / otherTasks);
-            w = Math.min(w, (n + want - 1) / want);
-        }
-        w = Math.max(NR, (w + NR - 1) / NR * NR);
-        return w;
-    }
-
-    /** C block (m <= MC, n <= NC) over the whole k, in KC slices. */
+    /** C strip (any m, n <= NC) over the whole k: per KC slice, B is packed once and every MC row block sweeps it. */
     private static void block(float[] a, int ao, int ars, int acs, float[] b, int bo, int brs, int bcs,
                               float[] c, int co, int ldc, int m, int n, int k, boolean accumulate) {
         if ((long) m * n * k < SMALL) {
@@ -94,25 +88,29 @@ final class CpuGemm {
         }
         float[][] buf = BUFFERS.get();
         float[] pa = buf[0], pb = buf[1], tile = buf[2];
-        int mPanels = (m + MR - 1) / MR, nPanels = (n + NR - 1) / NR;
+        int nPanels = (n + NR - 1) / NR;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             packB(b, bo + p0 * brs, brs, bcs, pb, kc, n);
-            packA(a, ao + p0 * acs, ars, acs, pa, m, kc);
             boolean add = accumulate || p0 > 0;
-            for (int jp = 0; jp < nPanels; jp++) {
-                int j = jp * NR, nr = Math.min(NR, n - j);
-                for (int ip = 0; ip < mPanels; ip++) {
-                    int i = ip * MR, mr = Math.min(MR, m - i);
-                    int cOff = co + i * ldc + j;
-                    if (mr == MR && nr == NR) {
-                        kernel(pa, ip * MR * kc, pb, jp * NR * kc, kc, c, cOff, ldc, add);
-                    } else {
-                        kernel(pa, ip * MR * kc, pb, jp * NR * kc, kc, tile, 0, NR, false);
-                        for (int r = 0; r < mr; r++) {
-                            int row = cOff + r * ldc;
-                            if (add) for (int q = 0; q < nr; q++) c[row + q] += tile[r * NR + q];
-                            else System.arraycopy(tile, r * NR, c, row, nr);
+            for (int i0 = 0; i0 < m; i0 += MC) {
+                int mc = Math.min(MC, m - i0);
+                packA(a, ao + i0 * ars + p0 * acs, ars, acs, pa, mc, kc);
+                int mPanels = (mc + MR - 1) / MR;
+                for (int jp = 0; jp < nPanels; jp++) {
+                    int j = jp * NR, nr = Math.min(NR, n - j);
+                    for (int ip = 0; ip < mPanels; ip++) {
+                        int i = i0 + ip * MR, mr = Math.min(MR, m - i);
+                        int cOff = co + i * ldc + j;
+                        if (mr == MR && nr == NR) {
+                            kernel(pa, ip * MR * kc, pb, jp * NR * kc, kc, c, cOff, ldc, add);
+                        } else {
+                            kernel(pa, ip * MR * kc, pb, jp * NR * kc, kc, tile, 0, NR, false);
+                            for (int r = 0; r < mr; r++) {
+                                int row = cOff + r * ldc;
+                                if (add) for (int q = 0; q < nr; q++) c[row + q] += tile[r * NR + q];
+                                else System.arraycopy(tile, r * NR, c, row, nr);
+                            }
                         }
                     }
                 }
@@ -198,23 +196,30 @@ final class CpuGemm {
             x = FloatVector.broadcast(S, pa[ap + 7]);
             c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        store(c, co, c00, c01, add);
-        store(c, co + ldc, c10, c11, add);
-        store(c, co + 2 * ldc, c20, c21, add);
-        store(c, co + 3 * ldc, c30, c31, add);
-        store(c, co + 4 * ldc, c40, c41, add);
-        store(c, co + 5 * ldc, c50, c51, add);
-        store(c, co + 6 * ldc, c60, c61, add);
-        store(c, co + 7 * ldc, c70, c71, add);
-    }
-
-    private static void store(float[] c, int off, FloatVector v0, FloatVector v1, boolean add) {
+        // Stores use receivers of a statically known species (fromArray/zero), never the loop-carried
+        // accumulators themselves, so C2 keeps every vector in a register instead of boxing it.
         if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, off));
-            v1 = v1.add(FloatVector.fromArray(S, c, off + L));
+            int o = co;
+            FloatVector.fromArray(S, c, o).add(c00).intoArray(c, o); FloatVector.fromArray(S, c, o + L).add(c01).intoArray(c, o + L); o += ldc;
+            FloatVector.fromArray(S, c, o).add(c10).intoArray(c, o); FloatVector.fromArray(S, c, o + L).add(c11).intoArray(c, o + L); o += ldc;
+            FloatVector.fromArray(S, c, o).add(c20).intoArray(c, o); FloatVector.fromArray(S, c, o + L).add(c21).intoArray(c, o + L); o += ldc;
+            FloatVector.fromArray(S, c, o).add(c30).intoArray(c, o); FloatVector.fromArray(S, c, o + L).add(c31).intoArray(c, o + L); o += ldc;
+            FloatVector.fromArray(S, c, o).add(c40).intoArray(c, o); FloatVector.fromArray(S, c, o + L).add(c41).intoArray(c, o + L); o += ldc;
+            FloatVector.fromArray(S, c, o).add(c50).intoArray(c, o); FloatVector.fromArray(S, c, o + L).add(c51).intoArray(c, o + L); o += ldc;
+            FloatVector.fromArray(S, c, o).add(c60).intoArray(c, o); FloatVector.fromArray(S, c, o + L).add(c61).intoArray(c, o + L); o += ldc;
+            FloatVector.fromArray(S, c, o).add(c70).intoArray(c, o); FloatVector.fromArray(S, c, o + L).add(c71).intoArray(c, o + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            int o = co;
+            z.add(c00).intoArray(c, o); z.add(c01).intoArray(c, o + L); o += ldc;
+            z.add(c10).intoArray(c, o); z.add(c11).intoArray(c, o + L); o += ldc;
+            z.add(c20).intoArray(c, o); z.add(c21).intoArray(c, o + L); o += ldc;
+            z.add(c30).intoArray(c, o); z.add(c31).intoArray(c, o + L); o += ldc;
+            z.add(c40).intoArray(c, o); z.add(c41).intoArray(c, o + L); o += ldc;
+            z.add(c50).intoArray(c, o); z.add(c51).intoArray(c, o + L); o += ldc;
+            z.add(c60).intoArray(c, o); z.add(c61).intoArray(c, o + L); o += ldc;
+            z.add(c70).intoArray(c, o); z.add(c71).intoArray(c, o + L);
         }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + L);
     }
 
     /** Plain loops for products too small to pack. */

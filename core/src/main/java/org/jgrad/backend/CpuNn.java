@@ -118,6 +118,16 @@ interface CpuNn extends NnPrimitives {
     }
 
     @Override
+    default void conv2dBiasAdd(Tensor out, Tensor bias) {
+        CpuConv.addChannelBias(out, bias);
+    }
+
+    @Override
+    default void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
+        CpuConv.channelBiasGrad(gradOut, gradBias);
+    }
+
+    @Override
     default void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         CpuPool.maxForward(x, out, indices, kernel, stride, padding, dilation);
     }

@@ -63,6 +63,19 @@ public interface NnPrimitives {
         throw Backend.unsupported("conv2dBackwardFilter", this);
     }
 
+    /** out[n, c, h, w] += bias[c] in place for a contiguous out [N, C, H, W] (cuDNN: cudnnAddTensor). */
+    default void conv2dBiasAdd(Tensor out, Tensor bias) {
+        throw Backend.unsupported("conv2dBiasAdd", this);
+    }
+
+    /**
+     * gradBias[c] = sum of gradOut[n, c, h, w] over n, h, w (cuDNN: cudnnConvolutionBackwardBias).
+     * Optional: where a backend lacks it, the ops reduce with the generic sum instead.
+     */
+    default void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
+        throw Backend.unsupported("conv2dBiasBackward", this);
+    }
+
     /**
      * Max over each window of x[N,C,H,W] (padding counts as -inf) into out[N,C,OH,OW], with the
      * flat index (h * W + w) of the first maximum of each window in indices (INT64, out's shape).

@@ -1,7 +1,6 @@
 package org.jgrad.ops;
 
 import org.jgrad.autograd.Autograd;
-import org.jgrad.autograd.Grad;
 import org.jgrad.tensor.Tensor;
 
 import java.util.Arrays;
@@ -143,13 +142,20 @@ public final class Convolution {
 
     /** out += bias[c] over N, H, W, in place on the fresh output (no recording: the node covers it). */
     private static void addBias(Tensor out, Tensor bias) {
-        if (bias == null) return;
-        try (var off = Grad.off(); Tensor b = bias.detach(); Tensor v = b.view(1, bias.size(0), 1, 1)) {
-            out.add_(v);
-        }
+        if (bias != null) out.backend().conv2dBiasAdd(out, bias);
     }
 
+    /** The bias gradient: g summed over N, H and W. */
     private static Tensor biasGrad(Tensor bias, Tensor g) {
-        return bias != null && bias.requiresGrad() ? g.sum(new int[]{0, 2, 3}, false) : null;
+        if (bias == null || !bias.requiresGrad()) return null;
+        Tensor gb = Tensor.empty(bias.dtype(), bias.device(), bias.size(0));
+        try {
+            g.backend().conv2dBiasBackward(g, gb);
+            return gb;
+        } catch (UnsupportedOperationException e) {
+            // the fused reduction is optional for a backend; the generic one gives the same sums
+            gb.close();
+            return g.sum(new int[]{0, 2, 3}, false);
+        }
     }
 }

@@ -23,6 +23,10 @@ interface CpuLoss extends LossPrimitives {
                         + " (at flat position " + i + "; valid targets are 0.." + (c - 1) + " or ignore_index " + ignoreIndex + ")");
             }
         }
+        if (logits.dtype() == org.jgrad.tensor.DType.FLOAT32 && logProbs.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            forwardF32(xs.f32(), xo, lp.f32(), lo0, tg, to, w, ignoreIndex, ts, oo, n, c, s);
+            return;
+        }
         Parallel.forRange(plane, Math.max(1, 4096 / Math.max(c, 1)), (a, b) -> {
             for (int r = a; r < b; r++) {
                 int ni = r / s, si = r % s;
@@ -64,6 +68,27 @@ interface CpuLoss extends LossPrimitives {
         final double totalW = wSum;
         int go = gradTerms.offset(), lo0 = logProbs.offset(), to = target.offset(), oo = gradLogits.offset();
         int plane = n * s;
+        if (logProbs.dtype() == org.jgrad.tensor.DType.FLOAT32 && gradLogits.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] lpa = lp.f32(), gla = gl.f32();
+            Parallel.forRange(plane, Math.max(1, 4096 / Math.max(c, 1)), (a, b) -> {
+                for (int r = a; r < b; r++) {
+                    int base = (r / s) * c * s + r % s;
+                    long t = tg[to + r];
+                    if (t == ignoreIndex) {
+                        for (int k = 0; k < c; k++) gla[oo + base + k * s] = 0;
+                        continue;
+                    }
+                    double g0 = gs.get(go + r), g1 = gs.get(go + plane + r);
+                    double wt = w == null ? 1 : w[(int) t];
+                    for (int k = 0; k < c; k++) {
+                        double p = Math.exp(lpa[lo0 + base + k * s]);
+                        double wk = w == null ? 1 : w[k];
+                        gla[oo + base + k * s] = (float) (g0 * wt * (p - (k == t ? 1 : 0)) + g1 * (p * totalW - wk));
+                    }
+                }
+            });
+            return;
+        }
         Parallel.forRange(plane, Math.max(1, 4096 / Math.max(c, 1)), (a, b) -> {
             for (int r = a; r < b; r++) {
                 int ni = r / s, si = r % s;
@@ -81,6 +106,37 @@ interface CpuLoss extends LossPrimitives {
                     double v = g0 * wt * (p - (k == t ? 1 : 0)) + g1 * (p * totalW - wk);
                     gl.set(oo + base + k * s, v);
                 }
+            }
+        });
+    }
+
+    /** The float32 forward: the same arithmetic (in double) on the raw arrays. */
+    private static void forwardF32(float[] x, int xo, float[] lp, int lo0, long[] tg, int to, double[] w, long ignoreIndex,
+                                   CpuStorage ts, int oo, int n, int c, int s) {
+        int plane = n * s;
+        Parallel.forRange(plane, Math.max(1, 4096 / Math.max(c, 1)), (a, b) -> {
+            for (int r = a; r < b; r++) {
+                int base = (r / s) * c * s + r % s;
+                double mx = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < c; k++) mx = Math.max(mx, x[xo + base + k * s]);
+                double sum = 0;
+                for (int k = 0; k < c; k++) sum += Math.exp(x[xo + base + k * s] - mx);
+                double lse = mx + Math.log(sum);
+                long t = tg[to + r];
+                double smooth = 0, nll = 0, wt = 0;
+                for (int k = 0; k < c; k++) {
+                    double v = x[xo + base + k * s] - lse;
+                    lp[lo0 + base + k * s] = (float) v;
+                    smooth -= (w == null ? 1 : w[k]) * v;
+                    if (k == t) {
+                        wt = w == null ? 1 : w[k];
+                        nll = -wt * v;
+                    }
+                }
+                boolean ignored = t == ignoreIndex;
+                ts.set(oo + r, ignored ? 0 : nll);
+                ts.set(oo + plane + r, ignored ? 0 : smooth);
+                ts.set(oo + 2 * plane + r, ignored ? 0 : wt);
             }
         });
     }

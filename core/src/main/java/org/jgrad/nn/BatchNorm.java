@@ -76,8 +76,8 @@ public abstract class BatchNorm extends Module {
         boolean training = isTraining();
         if (training && trackRunningStats) {
             Tensor nbt = numBatchesTracked();
-            try (var off = Grad.off()) {
-                nbt.fill_(nbt.item() + 1);
+            try (var off = Grad.off(); Tensor one = Tensor.ones(DType.INT64, nbt.device())) {
+                nbt.add_(one); // stays on the device: no host round trip unless the count is needed below
             }
             if (momentum == null) factor = 1.0 / nbt.item(); // cumulative moving average
         }

@@ -102,4 +102,22 @@ class LossReferenceTest {
         assertEquals(DType.FLOAT32, out.dtype());
         close("float32 ce", Json.values(c.get("out")), out.toDoubleArray(), 1e-6);
     }
+
+    @Test
+    void float32CrossEntropyEveryOptionWithGradients() {
+        // the float32 kernels against the same references, at float32 tolerance
+        for (Map<String, Object> c : Json.cases("/nn/cross_entropy.json")) {
+            String name = (String) c.get("name");
+            Tensor w = Json.tensor(c.get("weight"));
+            var loss = new CrossEntropyLoss(w == null ? null : w.to(DType.FLOAT32), ((Double) c.get("ignore_index")).longValue(), reduction(c),
+                    (Double) c.get("label_smoothing"));
+            Tensor x = Json.tensor(c.get("input")).to(DType.FLOAT32).requiresGrad(true);
+            Tensor out = loss.apply(x, longTarget(c.get("target")));
+            assertEquals(DType.FLOAT32, out.dtype());
+            close(name + " f32 value", Json.values(c.get("out")), out.toDoubleArray(), 2e-6);
+            Tensor gw = Json.tensor(c.get("grad_weights"));
+            (gw == null ? out : out.mul(gw.to(DType.FLOAT32)).sum()).backward();
+            close(name + " f32 grad", Json.values(c.get("grad_input")), x.grad().toDoubleArray(), 2e-6);
+        }
+    }
 }

@@ -31,7 +31,7 @@ class TrainingStepMemoryTest {
     @Test
     void twentyStepsLeakNothing() throws InterruptedException {
         settleCleaner();
-        Sequential model = new Sequential(new Linear(8, 16, new Generator(1)), new ReLU(), new Dropout(0.2, new Generator(3)),
+        Sequential model = new Sequential(new Linear(8, 16, new Generator(1)), new BatchNorm1d(16), new ReLU(), new Dropout(0.2, new Generator(3)),
                 new Linear(16, 3, new Generator(2)));
         CrossEntropyLoss criterion = new CrossEntropyLoss();
         Tensor x = Scope.escape(Tensor.randn(new Generator(4), 32, 8));

@@ -39,7 +39,7 @@ public final class OptionParser {
         opt("--weight-decay", "X", "SGD weight decay (L2), >= 0 (default 0)", (o, v) -> o.weightDecay = nonNegativeDouble("--weight-decay", v));
         opt("--nesterov", null, "Nesterov momentum", (o, v) -> o.nesterov = true);
         opt("--scheduler", "none|step|multistep|exponential|cosine|plateau",
-                "learning-rate schedule, stepped once per epoch; plateau watches the validation loss (default none)",
+                "learning-rate schedule, stepped once per epoch; plateau watches the validation loss (default cosine)",
                 (o, v) -> o.scheduler = choice("--scheduler", v, Options.SchedulerKind.class));
         opt("--step-size", "N", "step: epochs between decays (default 2)", (o, v) -> o.stepSize = positiveInt("--step-size", v));
         opt("--milestones", "N,N,...", "multistep: the epochs at which to decay (default 2,4)", (o, v) -> o.milestones = milestones(v));

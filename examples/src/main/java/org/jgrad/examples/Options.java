@@ -27,7 +27,7 @@ public final class Options {
     public double momentum = 0.9;
     public double weightDecay = 0;
     public boolean nesterov = false;
-    public SchedulerKind scheduler = SchedulerKind.NONE;
+    public SchedulerKind scheduler = SchedulerKind.COSINE; // annealing to a small lr steadies the U-Net's batch-norm statistics
     public int stepSize = 2;
     public List<Integer> milestones = new ArrayList<>(List.of(2, 4));
     public double gamma = 0.5;

@@ -25,7 +25,8 @@ class OptionParserTest {
         assertEquals(Options.Task.CLASSIFY, o.task);
         assertEquals("cnn", o.effectiveModel());
         assertEquals(64, o.batchSize);
-        assertEquals(Options.SchedulerKind.NONE, o.scheduler);
+        assertEquals(Options.SchedulerKind.COSINE, o.scheduler);
+        assertEquals(3, o.effectiveTMax());
         assertEquals(42, o.seed);
         assertNull(o.data);
         assertEquals("auto", o.device);

@@ -22,6 +22,7 @@ final class Progress implements AutoCloseable {
     private final long start = System.nanoTime();
     private final int every;
     private long images;
+    private long lastShown;
 
     Progress(Options.ProgressMode mode, String name, int total, PrintStream out) {
         this.name = name;
@@ -44,8 +45,8 @@ final class Progress implements AutoCloseable {
 
     /** Whether step(index, ...) will display its loss (so the caller copies it from the device only then). */
     boolean willShow(int index) {
-        if (bar != null) return true;
         int done = index + 1;
+        if (bar != null) return done == total || System.nanoTime() - lastShown >= 200_000_000L; // the bar redraws ~4 times a second
         return plain && (done % every == 0 || done == total);
     }
 
@@ -57,7 +58,10 @@ final class Progress implements AutoCloseable {
         int done = index + 1;
         if (bar != null) {
             bar.stepTo(done);
-            if (!Double.isNaN(loss)) bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.3g %.0f img/s", loss, lr, ips));
+            if (!Double.isNaN(loss)) {
+                lastShown = System.nanoTime();
+                bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f lr %.3g %.0f img/s", loss, lr, ips));
+            }
         } else if (plain && (done % every == 0 || done == total)) {
             double eta = done > 0 ? secs / done * (total - done) : 0;
             out.printf(Locale.ROOT, "%s  batch %d/%d  loss %.4f  lr %.3g  %.0f img/s  ETA %s%n",

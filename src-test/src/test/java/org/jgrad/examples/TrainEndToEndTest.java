@@ -156,4 +156,43 @@ class TrainEndToEndTest {
         assertEquals(tp / (tp + fp + fn), ((Number) fin.get("iou")).doubleValue(), 1e-9);
         assertEquals((tp + tn) / (tp + fp + fn + tn), ((Number) fin.get("pixel_accuracy")).doubleValue(), 1e-12);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void fullSetFromAFolder(@TempDir Path tmp) throws Exception {
+        // a folder laid out like the full Fashion-MNIST download, here with 96 / 24 images in gzipped IDX
+        Path data = Files.createDirectories(tmp.resolve("fashion-mnist"));
+        writeIdx(data, "train", FashionMnist.bundled(true), 96);
+        writeIdx(data, "t10k", FashionMnist.bundled(false), 24);
+        Path out = tmp.resolve("run");
+        assertEquals(0, Main.run(new String[] {"train", "--model", "mlp", "--width", "2", "--epochs", "1", "--batch-size", "32",
+                "--workers", "0", "--progress", "none", "--device", "cpu", "--data", data.toString(), "--out", out.toString()}));
+        Map<String, Object> m = (Map<String, Object>) Json.parse(Files.readString(out.resolve("metrics.json")));
+        assertEquals("Fashion-MNIST in " + data + " (96 training, 24 validation samples)", m.get("data"));
+        long total = 0;
+        for (Object row : (List<Object>) ((Map<String, Object>) m.get("final")).get("confusion_matrix")) {
+            for (Object v : (List<Object>) row) total += ((Number) v).longValue();
+        }
+        assertEquals(24, total);
+    }
+
+    private static void writeIdx(Path dir, String prefix, FashionMnist src, int n) throws java.io.IOException {
+        java.io.ByteArrayOutputStream images = new java.io.ByteArrayOutputStream(), labels = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream di = new java.io.DataOutputStream(images), dl = new java.io.DataOutputStream(labels);
+        di.writeInt(0x00000803);
+        di.writeInt(n);
+        di.writeInt(28);
+        di.writeInt(28);
+        dl.writeInt(0x00000801);
+        dl.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            di.write(src.rawImage(i));
+            dl.writeByte(src.label(i));
+        }
+        for (var e : Map.of(prefix + "-images-idx3-ubyte.gz", images, prefix + "-labels-idx1-ubyte.gz", labels).entrySet()) {
+            try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(dir.resolve(e.getKey())))) {
+                gz.write(e.getValue().toByteArray());
+            }
+        }
+    }
 }

@@ -84,16 +84,17 @@ SEG_DOC = """
 // units in a grid-stride loop, its threads stride over the unit, each thread keeps five
 // 32-bit counts in registers, and at the end of the unit the block folds them (warp shuffle,
 // then shared memory) and thread 0 adds them to the unit's group with one 64-bit atomic per
-// counter. Group of row r: (r / groupDiv) % groupMod.
+// counter. Group of row r (image i = r / rowsPerImage, channel c = r % rowsPerImage):
+//   groupBase + i * groupPerImage + c * groupPerChannel.
 //
-// Per element (x = prediction, y = target):
-//   ignored   : hasIgnore && y == ignore
-//   positive  : x >= cut, or x is NaN and nanPositive != 0. The launcher turns
-//               "activation(x) > threshold" into the smallest float cut with that property,
-//               so no sigmoid is evaluated here and the result equals the CPU reference
-//               bit for bit (cut = NaN: nothing is positive).
-//   target    : y == 1 positive, y == 0 negative, anything else counted as bad.
-// counts[g*4 + 0..3] += tp, fp, fn, tn; bad[0] += bad (when bad != 0).
+// Per element (x = prediction, y = target), as the CPU reference (BinaryStatsSpec):
+//   ignored   : hasIgnore && y == ignore (float targets: y == (float) ignore); counted nowhere
+//   positive  : x >= cut (false for NaN x). BinaryStatsSpec.cutoff() turns
+//               "activation(x) > threshold" into the smallest float with that property, so no
+//               sigmoid is evaluated here and the counts equal the CPU reference exactly
+//               (cut = NaN: nothing is positive).
+//   target    : y != 0 is positive (a NaN float target too).
+// counts[g*4 + 0..3] += tp, fp, fn, tn.
 //
 // With vec != 0 the launcher has proved that a prediction address aligned to 16 bytes always
 // meets a target address aligned to 4 target elements; each unit then peels a scalar head up
@@ -111,31 +112,25 @@ def seg_target_setup(t):
 
 
 def seg_elem(t, x, y):
-    """Counting code for one element with prediction register x and target register y."""
+    """Counting code for one element with prediction register x and target register y.
+    Target positive: y != 0 (a NaN float target is != 0, so positive, as the CPU reference)."""
     if t == "f32":
         cmp = [f"setp.eq.and.f32 pIg, {y}, ignF, pHasIg;",
-               f"setp.eq.and.f32 pT1, {y}, 0f3F800000, !pIg;",
-               f"setp.eq.and.f32 pT0, {y}, 0f00000000, !pIg;"]
+               f"setp.neu.and.f32 pT1, {y}, 0f00000000, !pIg;"]
     elif INT_TYPES[t]["width"] == 32:
         cmp = [f"setp.eq.and.u32 pIg, {y}, ign32, pHasIg;",
-               f"setp.eq.and.u32 pT1, {y}, 1, !pIg;",
-               f"setp.eq.and.u32 pT0, {y}, 0, !pIg;"]
+               f"setp.ne.and.u32 pT1, {y}, 0, !pIg;"]
     else:
         cmp = [f"setp.eq.and.u64 pIg, {y}, ign64, pHasIg;",
-               f"setp.eq.and.u64 pT1, {y}, 1, !pIg;",
-               f"setp.eq.and.u64 pT0, {y}, 0, !pIg;"]
+               f"setp.ne.and.u64 pT1, {y}, 0, !pIg;"]
     body = cmp + [
-        "or.pred pV, pT1, pT0;",
-        "or.pred pVI, pV, pIg;",
-        f"setp.nan.and.f32 pN, {x}, {x}, pNanPos;",
-        f"setp.ge.or.f32 pP, {x}, cut, pN;",
-        "and.pred pVP, pV, pP;",
-        "and.pred pTP, pT1, pP;",
+        "not.pred pV, pIg;",
+        f"setp.ge.and.f32 pVP, {x}, cut, pV;",
+        "and.pred pTP, pT1, pVP;",
         "@pV add.u32 cValid, cValid, 1;",
         "@pVP add.u32 cPP, cPP, 1;",
         "@pT1 add.u32 cTT, cTT, 1;",
         "@pTP add.u32 cTP, cTP, 1;",
-        "@!pVI add.u32 cBad, cBad, 1;",
     ]
     return "\n".join("\t" + s for s in body)
 
@@ -179,36 +174,36 @@ def seg_entry(t):
     A = lines.append
     A(f".visible .entry {name}(")
     params = [
-        ".param .u64 pred", ".param .u64 targ", ".param .u64 counts", ".param .u64 badPtr",
+        ".param .u64 pred", ".param .u64 targ", ".param .u64 counts",
         ".param .u64 rows", ".param .u64 rowLen", ".param .u64 rowsPerImage",
         ".param .u64 predSN", ".param .u64 predSC", ".param .u64 targSN", ".param .u64 targSC",
         ".param .u64 chunksPerRow", ".param .u64 chunkLen",
-        ".param .u64 groupDiv", ".param .u64 groupMod",
-        ".param .f32 cutParam", ".param .u32 nanPositive",
+        ".param .u64 groupBase", ".param .u64 groupPerImage", ".param .u64 groupPerChannel",
+        ".param .f32 cutParam",
         ".param .u32 hasIgnore", ".param .u64 ignoreBits", ".param .u32 vec",
     ]
     A("\t" + ",\n\t".join(params) + "\n)")
     A("{")
     A(common_regs())
-    A("\t.reg .pred pHasIg, pNanPos, pVec, pIg, pT1, pT0, pV, pVI, pN, pP, pVP, pTP, pU, pL, pZ;")
-    A("\t.reg .u32 cValid, cPP, cTT, cTP, cBad, n32, h32, nv32, j, j2, i32, tail32, a32;")
-    A("\t.reg .u64 pPred, pTarg, pCounts, pBad, nRows, L, rpi, pSN, pSC, tSN, tSC, cpr, cLen, gDiv, gMod;")
+    A("\t.reg .pred pHasIg, pVec, pIg, pT1, pV, pVP, pTP, pU, pL, pZ;")
+    A("\t.reg .u32 cValid, cPP, cTT, cTP, n32, h32, nv32, j, j2, i32, tail32, a32;")
+    A("\t.reg .u64 pPred, pTarg, pCounts, nRows, L, rpi, pSN, pSC, tSN, tSC, cpr, cLen, gBase, gImg, gCh;")
     A("\t.reg .u64 u, nUnits, r, k, s, e, img, ch, g, rowP, rowT, ptrP, ptrT, bodyP, bodyT, aP, aT, aP2, aT2;")
     A("\t.reg .u64 ignBits, ign64, v64;")
-    A("\t.reg .u32 ign32, w0, w1, hasIg, nanPos, vecFlag;")
+    A("\t.reg .u32 ign32, w0, w1, hasIg, vecFlag;")
     A("\t.reg .f32 cut, ignF, x0, xa0, xa1, xa2, xa3, xb0, xb1, xb2, xb3;")
     A(f"\t.reg .{yty} y0, ya0, ya1, ya2, ya3, yb0, yb1, yb2, yb3;")
-    A("\t.shared .align 4 .b32 sRed[160];")
+    A("\t.shared .align 4 .b32 sRed[128];")
     for p in ["pred", "targ", "counts"]:
         pass
-    A("\tld.param.u64 pPred, [pred];\n\tld.param.u64 pTarg, [targ];\n\tld.param.u64 pCounts, [counts];\n\tld.param.u64 pBad, [badPtr];")
+    A("\tld.param.u64 pPred, [pred];\n\tld.param.u64 pTarg, [targ];\n\tld.param.u64 pCounts, [counts];\n")
     A("\tcvta.to.global.u64 pPred, pPred;\n\tcvta.to.global.u64 pTarg, pTarg;\n\tcvta.to.global.u64 pCounts, pCounts;")
     A("\tld.param.u64 nRows, [rows];\n\tld.param.u64 L, [rowLen];\n\tld.param.u64 rpi, [rowsPerImage];")
     A("\tld.param.u64 pSN, [predSN];\n\tld.param.u64 pSC, [predSC];\n\tld.param.u64 tSN, [targSN];\n\tld.param.u64 tSC, [targSC];")
-    A("\tld.param.u64 cpr, [chunksPerRow];\n\tld.param.u64 cLen, [chunkLen];\n\tld.param.u64 gDiv, [groupDiv];\n\tld.param.u64 gMod, [groupMod];")
-    A("\tld.param.f32 cut, [cutParam];\n\tld.param.u32 nanPos, [nanPositive];\n\tld.param.u32 hasIg, [hasIgnore];")
+    A("\tld.param.u64 cpr, [chunksPerRow];\n\tld.param.u64 cLen, [chunkLen];\n\tld.param.u64 gBase, [groupBase];\n\tld.param.u64 gImg, [groupPerImage];\n\tld.param.u64 gCh, [groupPerChannel];")
+    A("\tld.param.f32 cut, [cutParam];\n\tld.param.u32 hasIg, [hasIgnore];")
     A("\tld.param.u64 ignBits, [ignoreBits];\n\tld.param.u32 vecFlag, [vec];")
-    A("\tsetp.ne.u32 pNanPos, nanPos, 0;\n\tsetp.ne.u32 pHasIg, hasIg, 0;\n\tsetp.ne.u32 pVec, vecFlag, 0;")
+    A("\tsetp.ne.u32 pHasIg, hasIg, 0;\n\tsetp.ne.u32 pVec, vecFlag, 0;")
     A(seg_target_setup(t))
     A("\tmul.lo.u64 nUnits, nRows, cpr;")
     A("\tmov.u32 tmp32, %ctaid.x;\n\tcvt.u64.u32 u, tmp32;")
@@ -221,8 +216,8 @@ def seg_entry(t):
     A("\tmul.lo.u64 rowT, img, tSN;\n\tmad.lo.u64 rowT, ch, tSC, rowT;\n\tadd.u64 rowT, rowT, s;")
     A("\tshl.b64 tmp64, rowP, 2;\n\tadd.u64 ptrP, pPred, tmp64;")
     A(f"\tmul.lo.u64 tmp64, rowT, {size};\n\tadd.u64 ptrT, pTarg, tmp64;")
-    A("\tdiv.u64 g, r, gDiv;\n\trem.u64 g, g, gMod;")
-    A("\tmov.u32 cValid, 0;\n\tmov.u32 cPP, 0;\n\tmov.u32 cTT, 0;\n\tmov.u32 cTP, 0;\n\tmov.u32 cBad, 0;")
+    A("\tmad.lo.u64 g, img, gImg, gBase;\n\tmad.lo.u64 g, ch, gCh, g;")
+    A("\tmov.u32 cValid, 0;\n\tmov.u32 cPP, 0;\n\tmov.u32 cTT, 0;\n\tmov.u32 cTP, 0;")
     A("\t@!pVec bra SCALAR;")
     # ---- vector path
     A("\t// head: elements before the first 16-byte aligned prediction")
@@ -275,7 +270,7 @@ def seg_entry(t):
     A("\tadd.u32 i32, i32, nThreads;\n\tbra.uni SCALAR_LOOP;")
     # ---- reduction and atomics
     A("REDUCE:")
-    A(block_sum(["cValid", "cPP", "cTT", "cTP", "cBad"], "sRed", "SEG"))
+    A(block_sum(["cValid", "cPP", "cTT", "cTP"], "sRed", "SEG"))
     A("\tsetp.ne.u32 pW, tid, 0;\n\t@pW bra NEXT_UNIT;")
     A("\t// tp = TP, fp = PP - TP, fn = TT - TP, tn = VALID - PP - TT + TP (exact in u32: a unit holds < 2^31)")
     A("\tshl.b64 tmp64, g, 5;\n\tadd.u64 aP, pCounts, tmp64;")
@@ -283,8 +278,6 @@ def seg_entry(t):
     A("\tsub.u32 tmp32, cPP, cTP;\n\tsetp.eq.u32 pZ, tmp32, 0;\n\tcvt.u64.u32 v64, tmp32;\n\t@!pZ red.global.add.u64 [aP+8], v64;")
     A("\tsub.u32 tmp32, cTT, cTP;\n\tsetp.eq.u32 pZ, tmp32, 0;\n\tcvt.u64.u32 v64, tmp32;\n\t@!pZ red.global.add.u64 [aP+16], v64;")
     A("\tsub.u32 tmp32, cValid, cPP;\n\tsub.u32 tmp32, tmp32, cTT;\n\tadd.u32 tmp32, tmp32, cTP;\n\tsetp.eq.u32 pZ, tmp32, 0;\n\tcvt.u64.u32 v64, tmp32;\n\t@!pZ red.global.add.u64 [aP+24], v64;")
-    A("\tsetp.eq.u32 pZ, cBad, 0;\n\tsetp.eq.or.u64 pZ, pBad, 0, pZ;\n\t@pZ bra NEXT_UNIT;")
-    A("\tcvta.to.global.u64 aT, pBad;\n\tcvt.u64.u32 v64, cBad;\n\tred.global.add.u64 [aT], v64;")
     A("NEXT_UNIT:")
     A("\tbar.sync 0;  // the next unit's reduction reuses sRed")
     A("\tmov.u32 tmp32, %nctaid.x;\n\tcvt.u64.u32 tmp64, tmp32;\n\tadd.u64 u, u, tmp64;\n\tbra.uni UNIT_LOOP;")
@@ -294,156 +287,13 @@ def seg_entry(t):
     return "\n".join(x for x in lines if x != "")
 
 
-SEG_SCORES = """
-// seg_scores: scores from the counters on the device, so compute() copies only doubles.
-// counts u64 [G,4] = tp, fp, fn, tn. out f64 [(G+2), 6]: row g < G is group g, row G the
-// micro row (counts summed over groups first), row G+1 the macro row (mean of the G rows).
-// Columns (smp legacy formulas; eps is added to numerator and denominator):
-//   0 F-beta   ((1+b2) tp + eps) / ((1+b2) tp + b2 fn + fp + eps)   (Dice when beta = 1)
-//   1 IoU      (tp + eps) / (tp + fp + fn + eps)
-//   2 accuracy (tp + tn) / (tp + fp + fn + tn)
-//   3 precision (tp + eps) / (tp + fp + eps)
-//   4 recall   (tp + eps) / (tp + fn + eps)
-//   5 Dice     (2 tp + eps) / (2 tp + fp + fn + eps)
-// A zero denominator gives zeroDivision. Launch one block of any multiple of 32 threads.
-.visible .entry seg_scores(
-\t.param .u64 counts, .param .u64 groups, .param .u64 out,
-\t.param .f64 epsParam, .param .f64 betaParam, .param .f64 zeroDivParam
-)
-{
-\t.reg .pred pL, pZ;
-\t.reg .u32 tid, nThreads;
-\t.reg .u64 pC, pO, G, gi, a, o, tp, fp, fn, tn, stp, sfp, sfn, stn, tmp;
-\t.reg .f64 eps, b2, zd, dtp, dfp, dfn, dtn, num, den, q, one, acc0, acc1, acc2, acc3, acc4, acc5, inv;
-\tld.param.u64 pC, [counts];
-\tld.param.u64 G, [groups];
-\tld.param.u64 pO, [out];
-\tcvta.to.global.u64 pC, pC;
-\tcvta.to.global.u64 pO, pO;
-\tld.param.f64 eps, [epsParam];
-\tld.param.f64 b2, [betaParam];
-\tmul.f64 b2, b2, b2;
-\tld.param.f64 zd, [zeroDivParam];
-\tmov.f64 one, 0d3FF0000000000000;
-\tmov.u32 tid, %tid.x;
-\tmov.u32 nThreads, %ntid.x;
-\tcvt.u64.u32 gi, tid;
-GROUP_LOOP:
-\tsetp.ge.u64 pL, gi, G;
-\t@pL bra MICRO;
-\tshl.b64 a, gi, 5;
-\tadd.u64 a, pC, a;
-\tld.global.v2.u64 {tp, fp}, [a];
-\tld.global.v2.u64 {fn, tn}, [a+16];
-\tmul.lo.u64 o, gi, 48;
-\tadd.u64 o, pO, o;
-SCORES_BODY
-\tcvt.u64.u32 tmp, nThreads;
-\tadd.u64 gi, gi, tmp;
-\tbra.uni GROUP_LOOP;
-MICRO:
-\tbar.sync 0;  // every group row is written before thread 0 reads them back
-\tsetp.ne.u32 pL, tid, 0;
-\t@pL bra DONE;
-\tmov.u64 stp, 0;
-\tmov.u64 sfp, 0;
-\tmov.u64 sfn, 0;
-\tmov.u64 stn, 0;
-\tmov.f64 acc0, 0d0000000000000000;
-\tmov.f64 acc1, 0d0000000000000000;
-\tmov.f64 acc2, 0d0000000000000000;
-\tmov.f64 acc3, 0d0000000000000000;
-\tmov.f64 acc4, 0d0000000000000000;
-\tmov.f64 acc5, 0d0000000000000000;
-\tmov.u64 gi, 0;
-SUM_LOOP:
-\tsetp.ge.u64 pL, gi, G;
-\t@pL bra SUM_DONE;
-\tshl.b64 a, gi, 5;
-\tadd.u64 a, pC, a;
-\tld.global.v2.u64 {tp, fp}, [a];
-\tld.global.v2.u64 {fn, tn}, [a+16];
-\tadd.u64 stp, stp, tp;
-\tadd.u64 sfp, sfp, fp;
-\tadd.u64 sfn, sfn, fn;
-\tadd.u64 stn, stn, tn;
-\tmul.lo.u64 o, gi, 48;
-\tadd.u64 o, pO, o;
-\tld.global.f64 q, [o];
-\tadd.f64 acc0, acc0, q;
-\tld.global.f64 q, [o+8];
-\tadd.f64 acc1, acc1, q;
-\tld.global.f64 q, [o+16];
-\tadd.f64 acc2, acc2, q;
-\tld.global.f64 q, [o+24];
-\tadd.f64 acc3, acc3, q;
-\tld.global.f64 q, [o+32];
-\tadd.f64 acc4, acc4, q;
-\tld.global.f64 q, [o+40];
-\tadd.f64 acc5, acc5, q;
-\tadd.u64 gi, gi, 1;
-\tbra.uni SUM_LOOP;
-SUM_DONE:
-\tmov.u64 tp, stp;
-\tmov.u64 fp, sfp;
-\tmov.u64 fn, sfn;
-\tmov.u64 tn, stn;
-\tmul.lo.u64 o, G, 48;
-\tadd.u64 o, pO, o;
-SCORES_BODY
-\t// macro row: mean of the group rows (NaN when G = 0)
-\tcvt.rn.f64.u64 q, G;
-\trcp.rn.f64 inv, q;
-\tmul.f64 acc0, acc0, inv;
-\tmul.f64 acc1, acc1, inv;
-\tmul.f64 acc2, acc2, inv;
-\tmul.f64 acc3, acc3, inv;
-\tmul.f64 acc4, acc4, inv;
-\tmul.f64 acc5, acc5, inv;
-\tst.global.f64 [o+48], acc0;
-\tst.global.f64 [o+56], acc1;
-\tst.global.f64 [o+64], acc2;
-\tst.global.f64 [o+72], acc3;
-\tst.global.f64 [o+80], acc4;
-\tst.global.f64 [o+88], acc5;
-DONE:
-\tret;
-}
-"""
-
-
-def ratio(num, den, dst_off):
-    """st [o+dst_off] = den == 0 ? zd : num / den"""
-    return (f"\tsetp.eq.f64 pZ, {den}, 0d0000000000000000;\n"
-            f"\tdiv.rn.f64 q, {num}, {den};\n"
-            f"\tselp.f64 q, zd, q, pZ;\n"
-            f"\tst.global.f64 [o+{dst_off}], q;")
-
-
-def scores_body():
-    s = ["\tcvt.rn.f64.u64 dtp, tp;", "\tcvt.rn.f64.u64 dfp, fp;", "\tcvt.rn.f64.u64 dfn, fn;", "\tcvt.rn.f64.u64 dtn, tn;"]
-    # F-beta
-    s += ["\tadd.f64 q, one, b2;", "\tmul.f64 num, q, dtp;", "\tfma.rn.f64 den, b2, dfn, num;", "\tadd.f64 den, den, dfp;",
-          "\tadd.f64 num, num, eps;", "\tadd.f64 den, den, eps;", ratio("num", "den", 0)]
-    # IoU
-    s += ["\tadd.f64 num, dtp, eps;", "\tadd.f64 den, dtp, dfp;", "\tadd.f64 den, den, dfn;", "\tadd.f64 den, den, eps;", ratio("num", "den", 8)]
-    # accuracy
-    s += ["\tadd.f64 num, dtp, dtn;", "\tadd.f64 den, dfp, dfn;", "\tadd.f64 den, den, num;", ratio("num", "den", 16)]
-    # precision, recall
-    s += ["\tadd.f64 num, dtp, eps;", "\tadd.f64 den, dtp, dfp;", "\tadd.f64 den, den, eps;", ratio("num", "den", 24)]
-    s += ["\tadd.f64 num, dtp, eps;", "\tadd.f64 den, dtp, dfn;", "\tadd.f64 den, den, eps;", ratio("num", "den", 32)]
-    # Dice
-    s += ["\tadd.f64 num, dtp, dtp;", "\tadd.f64 den, num, dfp;", "\tadd.f64 den, den, dfn;", "\tadd.f64 num, num, eps;",
-          "\tadd.f64 den, den, eps;", ratio("num", "den", 40)]
-    return "\n".join(s)
-
-
 def seg_stats_file():
     parts = [HEADER, SEG_DOC]
     for t in ["u8", "s32", "s64", "f32"]:
         parts.append(seg_entry(t))
         parts.append("")
-    parts.append(SEG_SCORES.replace("SCORES_BODY", scores_body()))
+    import scores_gen
+    parts.append(scores_gen.seg_scores())
     return "\n".join(parts)
 
 

@@ -18,3 +18,5 @@ fi
 export JAVA_HOME
 export JAVA="$JAVA_HOME/bin/java"
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's bundled Guava touches sun.misc.Unsafe; JDK 25 warns about it on every build.
+export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"

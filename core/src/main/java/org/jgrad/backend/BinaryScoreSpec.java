@@ -25,8 +25,12 @@ import java.util.List;
 public record BinaryScoreSpec(List<Metric> metrics, Style style, Reduction reduction, int images, int classes,
                               double eps, double zeroDivision, double beta, double[] classWeights) {
 
-    /** Scores from tp, fp, fn, tn. */
-    public enum Metric { IOU, FSCORE, ACCURACY, PRECISION, RECALL, SPECIFICITY, BALANCED_ACCURACY }
+    /**
+     * Scores from tp, fp, fn, tn. PREVALENCE (target-positive fraction, (tp+fn)/all) and
+     * PREDICTED_RATE ((tp+fp)/all) are not scores but let a report explain class imbalance
+     * without copying the counters; they take no eps and 0/0 gives NaN (zeroDivision in SMP style).
+     */
+    public enum Metric { IOU, FSCORE, ACCURACY, PRECISION, RECALL, SPECIFICITY, BALANCED_ACCURACY, PREVALENCE, PREDICTED_RATE }
 
     public enum Style { LEGACY, SMP }
 

@@ -141,17 +141,13 @@ public record BinaryStatsSpec(Activation activation, double threshold, Grouping 
         }
         if (t >= 1f) return Float.NaN;                 // sigmoid(x) <= 1 everywhere
         if (t <= 0f) return -Float.MAX_VALUE;          // sigmoid(x) > 0 for every x > -inf
-        // logit(t) in double, then walk to the smallest float whose exact sigmoid exceeds t.
-        float c = (float) Math.log(t / (1.0 - t));
-        while (sigmoidAbove(Math.nextDown(c), t)) c = Math.nextDown(c);
-        while (!sigmoidAbove(c, t)) c = Math.nextUp(c);
+        // sigmoid(x) > t  <=>  x > logit(t) = log(t) - log1p(-t): computed in double (exact for t = 0.5,
+        // within a few double ulps elsewhere, far finer than the float32 spacing of x), then the
+        // smallest float strictly above it.
+        double logit = Math.log(t) - Math.log1p(-(double) t);
+        float c = (float) logit;
+        if (c <= logit) c = Math.nextUp(c);
         return c;
-    }
-
-    /** sigmoid(x) > t compared exactly: 1/(1+e^-x) > t  <=>  e^-x < (1-t)/t, evaluated in double. */
-    private static boolean sigmoidAbove(float x, float t) {
-        // -x <  log((1-t)/t)  <=>  x > log(t/(1-t)); log and exp are monotone, double is ~1e-16 exact
-        return Math.exp(-(double) x) < (1.0 - t) / (double) t;
     }
 
     @Override

@@ -245,6 +245,25 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
 
     @Override
     public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        if (op == ReduceOp.SUM && x.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32 && dense(x) && x.numel() > 0) {
+            int r = x.dim();
+            boolean trailing = true, leading = true;
+            for (int i = 0; i < dims.length; i++) {
+                if (dims[i] != r - dims.length + i) trailing = false;
+                if (dims[i] != i) leading = false;
+            }
+            int inner = 1;
+            for (int dd : dims) inner *= x.size(dd);
+            int outer = x.numel() / inner;
+            if (trailing) {
+                CpuReductions.sumRows(st(x).f32(), x.offset(), outer, inner, st(out).f32(), out.offset());
+                return;
+            }
+            if (leading) {
+                CpuReductions.sumColumns(st(x).f32(), x.offset(), inner, outer, st(out).f32(), out.offset());
+                return;
+            }
+        }
         CpuStorage s = st(x), d = st(out);
         Split sp = Split.of(x, dims);
         int outer = (int) Shapes.numel(sp.outerShape), inner = (int) Shapes.numel(sp.innerShape);

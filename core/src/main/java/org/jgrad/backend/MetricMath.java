@@ -67,6 +67,8 @@ public final class MetricMath {
             case RECALL -> (tp + e) / (tp + fn + e);
             case SPECIFICITY -> (tn + e) / (tn + fp + e);
             case BALANCED_ACCURACY -> ((tp + e) / (tp + fn + e) + (tn + e) / (tn + fp + e)) / 2;
+            case PREVALENCE -> (tp + fn) / (tp + fp + fn + tn);
+            case PREDICTED_RATE -> (tp + fp) / (tp + fp + fn + tn);
         };
     }
 

@@ -21,15 +21,21 @@ import java.util.Map;
  * not fatal, because not every install ships every engine library.
  */
 public final class CudaLibraries {
-    /** A library the backend needs, with its file names in order of preference. */
-    public record Wanted(String label, List<String> names, List<String> companions) {}
+    /**
+     * A library the backend needs: its file names in order of preference, companions opened
+     * first from the same folder, and peers (libraries it dlopens by bare name that live in other
+     * folders, such as NVRTC for cuDNN's runtime-compiled engines) opened first from anywhere in
+     * the search.
+     */
+    public record Wanted(String label, List<String> names, List<String> companions, List<String> peers) {}
 
-    public static final Wanted DRIVER = new Wanted("the CUDA driver", List.of("libcuda.so.1"), List.of());
+    public static final Wanted DRIVER = new Wanted("the CUDA driver", List.of("libcuda.so.1"), List.of(), List.of());
     public static final Wanted CUBLAS = new Wanted("cuBLAS", List.of("libcublas.so.13", "libcublas.so.12"),
-            List.of("libcublasLt.so.13", "libcublasLt.so.12"));
+            List.of("libcublasLt.so.13", "libcublasLt.so.12"), List.of());
     public static final Wanted CUDNN = new Wanted("cuDNN 9", List.of("libcudnn.so.9"),
             List.of("libcudnn_graph.so.9", "libcudnn_engines_runtime_compiled.so.9", "libcudnn_engines_precompiled.so.9",
-                    "libcudnn_heuristic.so.9", "libcudnn_ops.so.9", "libcudnn_cnn.so.9", "libcudnn_adv.so.9"));
+                    "libcudnn_heuristic.so.9", "libcudnn_ops.so.9", "libcudnn_cnn.so.9", "libcudnn_adv.so.9"),
+            List.of("libnvrtc.so.13", "libnvrtc-builtins.so.13.0", "libnvrtc.so.12"));
 
     /** How to open one candidate; production uses dlopen, tests a fake. */
     public interface Opener {
@@ -51,7 +57,12 @@ public final class CudaLibraries {
     /** Opens the first loadable candidate for {@code w}, preloading its companions from the same folder. */
     public static Outcome open(LibrarySearch search, Wanted w, Opener opener) {
         List<String> attempts = new ArrayList<>();
+        boolean peersDone = false;
         for (LibrarySearch.Candidate c : search.candidates(w.names())) {
+            if (!peersDone && !w.peers().isEmpty()) {
+                preloadPeers(w, opener, search, attempts);
+                peersDone = true;
+            }
             if (!c.isBareName()) preloadCompanions(c.file().getParent(), w, opener, search, attempts);
             try {
                 SymbolLookup l = opener.open(c);
@@ -72,6 +83,20 @@ public final class CudaLibraries {
                 opener.open(new LibrarySearch.Candidate(name, f, new LibrarySearch.Place(folder, "companion")));
             } catch (RuntimeException e) {
                 attempts.add(f + " (companion, not fatal): " + oneLine(e.getMessage()));
+            }
+        }
+    }
+
+    private static void preloadPeers(Wanted w, Opener opener, LibrarySearch search, List<String> attempts) {
+        for (String name : w.peers()) {
+            for (LibrarySearch.Candidate c : search.candidates(List.of(name))) {
+                if (c.isBareName()) continue;
+                try {
+                    opener.open(c);
+                    break;
+                } catch (RuntimeException e) {
+                    attempts.add(c.file() + " (peer, not fatal): " + oneLine(e.getMessage()));
+                }
             }
         }
     }

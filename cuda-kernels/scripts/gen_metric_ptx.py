@@ -9,6 +9,7 @@ The kernels are written by hand; this script only stamps out one entry per label
 The design of each kernel is described in cuda-kernels/src/main/ptx/README.md.
 """
 import os
+import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "src", "main", "ptx")
@@ -297,10 +298,38 @@ def seg_stats_file():
     return "\n".join(parts)
 
 
+REG_DECL = re.compile(r"^\s*\.reg\s+\.\w+\s+([^;]+);", re.M)
+
+
+def percent_registers(ptx):
+    """Gives every declared register the conventional % prefix (the templates use bare names
+    for readability), entry by entry and only inside bodies, so parameter names stay as they
+    are; the register called tid becomes %tx, as %tid is a special register."""
+    parts = re.split(r"(?=^\.visible \.entry )", ptx, flags=re.M)
+    out = []
+    for part in parts:
+        brace = part.find("{")
+        if not part.startswith(".visible .entry") or brace < 0:
+            out.append(part)
+            continue
+        head, body = part[:brace], part[brace:]
+        names = set()
+        for m in REG_DECL.finditer(body):
+            names.update(x.strip() for x in m.group(1).split(","))
+        pat = re.compile(r"(?<![%\w.$])(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?![\w$])")
+
+        def fix(line):
+            code, sep, comment = line.partition("//")
+            code = pat.sub(lambda m: "%tx" if m.group(1) == "tid" else "%" + m.group(1), code)
+            return code + sep + comment
+        out.append(head + "\n".join(fix(l) for l in body.split("\n")))
+    return "".join(out)
+
+
 if __name__ == "__main__":
     import confusion_gen  # noqa: E402  (second half of this script, kept in its own file)
     with open(os.path.join(OUT, "seg_stats.ptx"), "w") as f:
-        f.write(seg_stats_file())
+        f.write(percent_registers(seg_stats_file()))
     with open(os.path.join(OUT, "confusion.ptx"), "w") as f:
-        f.write(confusion_gen.confusion_file(HEADER, block_sum, common_regs, INT_TYPES))
+        f.write(percent_registers(confusion_gen.confusion_file(HEADER, block_sum, common_regs, INT_TYPES)))
     print("wrote seg_stats.ptx and confusion.ptx")

@@ -6,9 +6,10 @@ an fma), so the doubles equal the CPU reference's bit for bit. Count sums are in
 SEG_DOC = """
 // seg_scores: binary scores of every counts row and of the micro row, on the device, so
 // compute() copies only the doubles it returns. counts u64 [rows, 4] = tp, fp, fn, tn.
-// out f64 [7, rows + 1]: score m of row g at m*(rows+1) + g; g = rows is the micro row
+// out f64 [9, rows + 1]: score m of row g at m*(rows+1) + g; g = rows is the micro row
 // (counts summed over all rows, then scored). m follows BinaryScoreSpec.Metric: 0 IoU,
-// 1 F-beta, 2 accuracy, 3 precision, 4 recall, 5 specificity, 6 balanced accuracy, with
+// 1 F-beta, 2 accuracy, 3 precision, 4 recall, 5 specificity, 6 balanced accuracy,
+// 7 prevalence, 8 predicted rate, with
 // MetricMath.binaryScore's formulas; eps is the LEGACY smoothing (0 for SMP style) and with
 // smp != 0 a NaN (0/0) score becomes zeroDivision. Any grid; one thread per row.
 """
@@ -46,6 +47,11 @@ def seg_metric_code():
     # balanced accuracy = (recall + specificity) / 2, from the unreplaced values as MetricMath
     A("\tadd.rn.f64 v, rec, spec;\n\tdiv.rn.f64 v, v, 0d4000000000000000;")
     store(6)
+    # prevalence (tp + fn) / (tp + fp + fn + tn), predicted rate (tp + fp) / (tp + fp + fn + tn)
+    A("\tadd.rn.f64 d, tp, fp;\n\tadd.rn.f64 d, d, fn;\n\tadd.rn.f64 d, d, tn;\n\tadd.rn.f64 n, tp, fn;\n\tdiv.rn.f64 v, n, d;")
+    store(7)
+    A("\tadd.rn.f64 n, tp, fp;\n\tdiv.rn.f64 v, n, d;")
+    store(8)
     return "\n".join(s)
 
 

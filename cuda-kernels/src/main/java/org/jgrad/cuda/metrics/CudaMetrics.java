@@ -13,14 +13,14 @@ import java.util.List;
  * CUDA backend delegates its five metric methods here. Counts stay on the device; scores are
  * computed by the score kernels into a scratch buffer and the requested values copied device to
  * device into {@code out}, so the only host transfer is the caller's final read of {@code out}.
- * Two score requests have no kernel and fall back to copying the counts to the host and running
+ * Some score requests have no kernel and fall back to copying the counts to the host and running
  * {@link MetricMath} there: binary reductions other than MICRO and NONE, and Cohen's kappa.
  */
 public final class CudaMetrics {
     /** Doubles in front of the per-class regions of confusion_scores' output. */
     static final int CONF_HEADER = 16;
     /** Scores per counts row written by seg_scores (BinaryScoreSpec.Metric order). */
-    static final int SEG_METRICS = 7;
+    static final int SEG_METRICS = 9;
 
     private final MetricDevice dev;
 
@@ -88,7 +88,7 @@ public final class CudaMetrics {
 
     public void binaryScores(Tensor counts, BinaryScoreSpec spec, Tensor out) {
         BinaryScoreSpec.Reduction r = spec.reduction();
-        if (r != BinaryScoreSpec.Reduction.MICRO && r != BinaryScoreSpec.Reduction.NONE) {
+        if (!binaryScoresOnDevice(spec)) {
             dev.upload(MetricMath.binaryScores(counts.toLongArray(), spec), out);
             return;
         }
@@ -154,6 +154,7 @@ public final class CudaMetrics {
 
     /** Whether binaryScores runs on the device for this spec (else counts are copied to the host). */
     public static boolean binaryScoresOnDevice(BinaryScoreSpec spec) {
+        for (BinaryScoreSpec.Metric m : spec.metrics()) if (m.ordinal() >= SEG_METRICS) return false; // a score seg_scores does not know
         return spec.reduction() == BinaryScoreSpec.Reduction.MICRO || spec.reduction() == BinaryScoreSpec.Reduction.NONE;
     }
 

@@ -57,7 +57,7 @@ class MetricPtxSimTest {
                 if (a == null) throw new AssertionError("tensor not uploaded");
                 return a;
             }
-            @Override public int multiprocessors() { return 2; } // few blocks: every grid-stride loop turns
+            @Override public int multiprocessors() { return 1; } // 8 blocks: blocks take several units, rows several chunks
             @Override public long scratch(long bytes) { return sim.alloc(bytes); }
             @Override public void copyDeviceToDevice(long dst, long src, long bytes) {
                 ByteBuffer s = sim.view(src, (int) bytes), d = sim.view(dst, (int) bytes);
@@ -119,7 +119,7 @@ class MetricPtxSimTest {
     @Test
     void binaryStatsPtxMatchesCpu() {
         SplittableRandom rnd = new SplittableRandom(88);
-        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 7}, {3, 1, 33, 17}, {1, 1, 1029}, {13}, {2, 1, 130, 131}};
+        int[][] shapes = {{1, 1, 1, 1}, {2, 3, 5, 7}, {3, 1, 33, 17}, {1, 1, 1029}, {13}, {2, 1, 130, 131}, {4, 5, 3, 3}};
         CpuBackend cpu = CpuBackend.INSTANCE;
         int vecLaunches = 0, runs = 0;
         for (int[] shape : shapes) {
@@ -165,7 +165,8 @@ class MetricPtxSimTest {
     @Test
     void confusionPtxMatchesCpu() {
         SplittableRandom rnd = new SplittableRandom(150);
-        int[][] shapes = {{1, 1, 1, 1}, {2, 2, 7, 9}, {2, 3, 33, 17}, {1, 21, 37, 29}, {1, 150, 6, 7}, {1, 1000, 3, 1}, {37, 3}, {5, 21}, {3, 1000}};
+        int[][] shapes = {{1, 1, 1, 1}, {2, 2, 7, 9}, {2, 3, 33, 17}, {1, 21, 37, 29}, {1, 150, 6, 7}, {1, 1000, 3, 1}, {37, 3}, {5, 21}, {3, 1000},
+                {12, 2, 5, 5}, {1, 2, 150, 131}};
         CpuBackend cpu = CpuBackend.INSTANCE;
         for (int[] shape : shapes) {
             for (DType t : new DType[]{DType.UINT8, DType.INT32, DType.INT64}) {

@@ -13,8 +13,20 @@ import java.util.List;
 public final class ConfusionPlan {
     private ConfusionPlan() {}
 
-    /** Dynamic shared memory the sub-histograms may take: the default per-block limit, no opt-in attribute needed. */
-    static final int SHARED_BUDGET = 48 * 1024;
+    /**
+     * Dynamic shared memory the sub-histograms may take: under the default 48 KB per block (no
+     * opt-in attribute needed), leaving room for the kernel's 128 static bytes.
+     */
+    static final int SHARED_BUDGET = 48 * 1024 - 256;
+    /** The logits kernel uses up to 48 registers a thread (ptxas -v, sm_80): 5 blocks of 256 fit 64K registers; 4 leaves slack. */
+    static final int LOGITS_BLOCKS_PER_SM = 4;
+    /** Shared memory per SM assumed when sizing the grid: A100's 164 KB less a margin (H100/H200 have 228 KB). */
+    static final int SHARED_PER_SM = 160 * 1024;
+
+    /** Blocks per SM for a kernel taking {@code sharedBytes} of dynamic shared memory per block. */
+    static int blocksPerSm(int registerLimited, int sharedBytes) {
+        return Math.max(1, Math.min(registerLimited, SHARED_PER_SM / (sharedBytes + 1024)));
+    }
     /** C*C must fit a 32-bit bin index in the kernel. */
     static final int MAX_CLASSES = 46340;
 
@@ -86,7 +98,7 @@ public final class ConfusionPlan {
                 && Alignment.coAligned(logitsBase, 4, targBase, tsize, rows > 1 ? lSN - tSN : 0);
         Long ign = ignoreBits(target, ignoreIndex);
         int k = copies(c);
-        Grid g = Grid.of(rows, rowLen, multiprocessors);
+        Grid g = Grid.of(rows, rowLen, multiprocessors, blocksPerSm(LOGITS_BLOCKS_PER_SM, k * 4 * c * c));
         List<Object> args = List.of(logitsBase, targBase, histAddr, badAddr, rows, rowLen, g.chunksPerRow(), g.chunkLen(),
                 c, lSN, lSC, lSS, tSN, tSS, ign == null ? 0 : 1, ign == null ? 0L : ign, k, vec ? 1 : 0);
         return new Launch("confusion", "confusion_logits_f32_" + suffix(target), g.blocks(), Grid.THREADS,
@@ -123,7 +135,7 @@ public final class ConfusionPlan {
         }
         Long ign = ignoreBits(target, ignoreIndex);
         int k = copies(classes);
-        Grid g = Grid.of(rows, rowLen, multiprocessors);
+        Grid g = Grid.of(rows, rowLen, multiprocessors, blocksPerSm(Grid.BLOCKS_PER_SM, k * 4 * classes * classes));
         List<Object> args = List.of(predBase, targBase, histAddr, badAddr, rows, rowLen, g.chunksPerRow(), g.chunkLen(),
                 classes, pSN, pSS, tSN, tSS, ign == null ? 0 : 1, ign == null ? 0L : ign, k);
         return new Launch("confusion", "confusion_labels_" + suffix(pred) + "_" + suffix(target), g.blocks(), Grid.THREADS,

@@ -2,9 +2,9 @@ package org.jgrad.cuda.metrics;
 
 /**
  * How the metric kernels cut their work: units of at most {@code chunkLen} elements inside one
- * row (a unit never crosses a row, so its block adds to one counter group), about
- * {@link #BLOCKS_PER_SM} blocks of {@link #THREADS} threads per multiprocessor taking units in a
- * grid-stride loop. A block folds its counts once per unit, so a unit is kept at least
+ * row (a unit never crosses a row, so its block adds to one counter group), as many blocks of
+ * {@link #THREADS} threads per multiprocessor as fit at once (seg_stats: {@link #BLOCKS_PER_SM},
+ * under 32 registers a thread), taking units in a grid-stride loop. A block folds its counts once per unit, so a unit is kept at least
  * {@link #MIN_CHUNK} elements long: the atomics stay a vanishing fraction of the traffic.
  */
 record Grid(long chunksPerRow, long chunkLen, int blocks) {
@@ -15,9 +15,18 @@ record Grid(long chunksPerRow, long chunkLen, int blocks) {
     static final long MAX_PER_BLOCK = 1L << 31;
 
     static Grid of(long rows, long rowLen, int multiprocessors) {
+        return of(rows, rowLen, multiprocessors, BLOCKS_PER_SM);
+    }
+
+    /**
+     * @param blocksPerSm blocks of {@link #THREADS} that fit one multiprocessor at once (registers,
+     *                    shared memory): a grid of exactly that many per SM runs in one wave
+     */
+    static Grid of(long rows, long rowLen, int multiprocessors, int blocksPerSm) {
         if (rows < 0 || rowLen < 0) throw new IllegalArgumentException("rows and rowLen must be >= 0, got " + rows + ", " + rowLen);
         if (multiprocessors < 1) throw new IllegalArgumentException("multiprocessors must be >= 1, got " + multiprocessors);
-        long maxBlocks = (long) multiprocessors * BLOCKS_PER_SM;
+        if (blocksPerSm < 1) throw new IllegalArgumentException("blocksPerSm must be >= 1, got " + blocksPerSm);
+        long maxBlocks = (long) multiprocessors * blocksPerSm;
         long total = rows * rowLen;
         if (total == 0) return new Grid(1, 1, 0);
         long want = Math.max(MIN_CHUNK, ceilDiv(total, maxBlocks));

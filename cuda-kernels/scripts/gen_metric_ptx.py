@@ -295,6 +295,7 @@ def seg_stats_file():
         parts.append("")
     import scores_gen
     parts.append(scores_gen.seg_scores())
+    parts.append(scores_gen.seg_scores_reduce())
     return "\n".join(parts)
 
 

@@ -15,13 +15,18 @@ SEG_DOC = """
 """
 
 
-def seg_metric_code():
+def seg_metric_code(sink=None):
+    """The nine scores of (tp, fp, fn, tn) in f64 registers, each left in v (0/0 -> zd in SMP
+    style) and handed to sink(m): by default stored at out[m * (rows + 1) + g]."""
     s = []
     A = s.append
 
     def store(m):
         A("\tsetp.nan.and.f64 pR, v, v, pSmp;")
         A("\tselp.f64 v, zd, v, pR;")
+        if sink is not None:
+            A(sink(m))
+            return
         A(f"\tmad.lo.u64 o, rows1, {m * 8}, gOff;")
         A("\tadd.u64 o, pO, o;")
         A("\tst.global.f64 [o], v;")
@@ -130,6 +135,140 @@ SCORE:
 DONE:
 \tret;
 }
+"""
+
+
+REDUCE_DOC = """
+// seg_scores_reduce: one value per score for the reductions that fold rows [images, classes]:
+// mode 0 MACRO, 1 WEIGHTED, 2 MICRO_IMAGEWISE, 3 MACRO_IMAGEWISE, 4 WEIGHTED_IMAGEWISE, in
+// MetricMath.binaryScores' loop order (one thread, so every floating sum runs in that order).
+// out f64 [9] in BinaryScoreSpec.Metric order; weights f64 [classes] (modes 1 and 4) with wsum
+// their sum as Java adds them. Launch one block of 32 threads; thread 0 works.
+"""
+
+
+def seg_scores_reduce():
+    K = 9
+    accs = ", ".join(f"acc{k}" for k in range(K))
+    pers = ", ".join(f"per{k}" for k in range(K))
+    ms = ", ".join(f"m{k}" for k in range(K))
+    zero = "0d0000000000000000"
+    # inner: accumulate either counts (modes 0, 1, 2: score the sum once) or scores (3, 4)
+    add_per = "\n".join(f"\tadd.rn.f64 per{k}, per{k}, m{k};" for k in range(K))
+    per_div = "\n".join(f"\tdiv.rn.f64 per{k}, per{k}, dn;" for k in range(K))
+    per_zero = "\n".join(f"\tmov.f64 per{k}, {zero};" for k in range(K))
+    acc_zero = "\n".join(f"\tmov.f64 acc{k}, {zero};" for k in range(K))
+    from_m = "\n".join(f"\tmov.f64 per{k}, m{k};" for k in range(K))
+    weight = "\n".join(f"\t@pW mul.rn.f64 per{k}, per{k}, wj;" for k in range(K))
+    add_acc = "\n".join(f"\tadd.rn.f64 acc{k}, acc{k}, per{k};" for k in range(K))
+    fin = "\n".join(f"\tdiv.rn.f64 acc{k}, acc{k}, dOuter;\n\tst.global.f64 [pO+{8 * k}], acc{k};" for k in range(K))
+    score = seg_metric_code(lambda m: f"\tmov.f64 m{m}, v;")
+    return REDUCE_DOC + f""".visible .entry seg_scores_reduce(
+\t.param .u64 counts, .param .u64 imagesParam, .param .u64 classesParam, .param .u64 out,
+\t.param .u64 weights, .param .f64 wsumParam, .param .u32 modeParam,
+\t.param .f64 epsParam, .param .f64 betaParam, .param .f64 zeroDivParam, .param .u32 smpParam
+)
+{{
+\t.reg .pred pL, pR, pSmp, pW, pSumFirst, pImg;
+\t.reg .u32 tmp32, smp, mode;
+\t.reg .u64 pC, pO, pWt, nImg, nCls, nOuter, nInner, a, b, row, addr, utp, ufp, ufn, utn, x0, x1, x2, x3;
+\t.reg .f64 e, b2, zd, one, tp, fp, fn, tn, n, d, v, q, t, t2, rec, spec, wsum, wj, dn, dOuter;
+\t.reg .f64 {accs};
+\t.reg .f64 {pers};
+\t.reg .f64 {ms};
+\tmov.u32 tmp32, %tid.x;
+\tsetp.ne.u32 pL, tmp32, 0;
+\t@pL bra DONE;
+\tld.param.u64 pC, [counts];
+\tld.param.u64 nImg, [imagesParam];
+\tld.param.u64 nCls, [classesParam];
+\tld.param.u64 pO, [out];
+\tld.param.u64 pWt, [weights];
+\tcvta.to.global.u64 pC, pC;
+\tcvta.to.global.u64 pO, pO;
+\tcvta.to.global.u64 pWt, pWt;
+\tld.param.f64 wsum, [wsumParam];
+\tld.param.u32 mode, [modeParam];
+\tld.param.f64 e, [epsParam];
+\tld.param.f64 b2, [betaParam];
+\tmul.rn.f64 b2, b2, b2;
+\tld.param.f64 zd, [zeroDivParam];
+\tld.param.u32 smp, [smpParam];
+\tsetp.ne.u32 pSmp, smp, 0;
+\tmov.f64 one, 0d3FF0000000000000;
+\t// modes 1 and 4 weigh classes; 2 runs over images outside, classes inside; 0-2 score summed counts
+\tsetp.eq.u32 pW, mode, 1;
+\tsetp.eq.or.u32 pW, mode, 4, pW;
+\tsetp.eq.u32 pImg, mode, 2;
+\tsetp.le.u32 pSumFirst, mode, 2;
+\tselp.b64 nOuter, nImg, nCls, pImg;
+\tselp.b64 nInner, nCls, nImg, pImg;
+\tcvt.rn.f64.u64 dOuter, nOuter;
+\tcvt.rn.f64.u64 dn, nImg;
+{acc_zero}
+\tmov.u64 a, 0;
+OUTER:
+\tsetp.ge.u64 pL, a, nOuter;
+\t@pL bra FINISH;
+\tmov.u64 utp, 0;
+\tmov.u64 ufp, 0;
+\tmov.u64 ufn, 0;
+\tmov.u64 utn, 0;
+{per_zero}
+\tmov.u64 b, 0;
+INNER:
+\tsetp.ge.u64 pL, b, nInner;
+\t@pL bra INNER_DONE;
+\t// row = image * classes + class
+\tmad.lo.u64 row, b, nCls, a;
+\t@pImg mad.lo.u64 row, a, nCls, b;
+\tshl.b64 addr, row, 5;
+\tadd.u64 addr, pC, addr;
+\tld.global.v2.u64 {{x0, x1}}, [addr];
+\tld.global.v2.u64 {{x2, x3}}, [addr+16];
+\t@!pSumFirst bra SCORE_ROW;
+\tadd.u64 utp, utp, x0;
+\tadd.u64 ufp, ufp, x1;
+\tadd.u64 ufn, ufn, x2;
+\tadd.u64 utn, utn, x3;
+\tbra.uni NEXT_INNER;
+SCORE_ROW:
+\tcvt.rn.f64.u64 tp, x0;
+\tcvt.rn.f64.u64 fp, x1;
+\tcvt.rn.f64.u64 fn, x2;
+\tcvt.rn.f64.u64 tn, x3;
+{score}
+{add_per}
+NEXT_INNER:
+\tadd.u64 b, b, 1;
+\tbra.uni INNER;
+INNER_DONE:
+\t@!pSumFirst bra IMAGEWISE_MEAN;
+\tcvt.rn.f64.u64 tp, utp;
+\tcvt.rn.f64.u64 fp, ufp;
+\tcvt.rn.f64.u64 fn, ufn;
+\tcvt.rn.f64.u64 tn, utn;
+{score}
+{from_m}
+\tbra.uni WEIGH;
+IMAGEWISE_MEAN:
+{per_div}
+WEIGH:
+\t@!pW bra ACCUMULATE;
+\tshl.b64 addr, a, 3;
+\tadd.u64 addr, pWt, addr;
+\tld.global.f64 wj, [addr];
+\tdiv.rn.f64 wj, wj, wsum;
+{weight}
+ACCUMULATE:
+{add_acc}
+\tadd.u64 a, a, 1;
+\tbra.uni OUTER;
+FINISH:
+{fin}
+DONE:
+\tret;
+}}
 """
 
 

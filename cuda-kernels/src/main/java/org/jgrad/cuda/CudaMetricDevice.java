@@ -76,13 +76,16 @@ final class CudaMetricDevice implements MetricDevice {
     }
 
     @Override
-    public Tensor contiguous(Tensor t) { return backend.dense(t); }
-
-    @Override
-    public void upload(double[] values, Tensor out) {
-        try (Tensor h = new Tensor(backend.fromHost(values, DType.FLOAT64), values.length)) {
-            copyDeviceToDevice(address(out), backend.address(h), 8L * values.length);
+    public void copyHostToDevice(double[] src, long dst) {
+        try (Tensor h = new Tensor(backend.fromHost(src, DType.FLOAT64), src.length)) {
+            copyDeviceToDevice(dst, backend.address(h), 8L * src.length);
             ctx.synchronize(); // h's memory goes back to the pool when this returns
         }
     }
+
+    @Override
+    public Tensor contiguous(Tensor t) { return backend.dense(t); }
+
+    @Override
+    public void upload(double[] values, Tensor out) { copyHostToDevice(values, address(out)); }
 }

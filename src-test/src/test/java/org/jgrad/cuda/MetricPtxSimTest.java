@@ -63,6 +63,10 @@ class MetricPtxSimTest {
                 ByteBuffer s = sim.view(src, (int) bytes), d = sim.view(dst, (int) bytes);
                 d.put(s);
             }
+            @Override public void copyHostToDevice(double[] src, long dst) {
+                ByteBuffer d = sim.view(dst, 8 * src.length);
+                for (double v : src) d.putDouble(v);
+            }
             @Override public Tensor contiguous(Tensor t) { throw new AssertionError("plans must not need copies here"); }
             @Override public void upload(double[] values, Tensor out) { throw new AssertionError("scores must run on the device here"); }
         });
@@ -227,9 +231,12 @@ class MetricPtxSimTest {
             for (int i = 0; i < counts.length; i++) counts[i] = rnd.nextInt(4) == 0 ? 0 : rnd.nextLong(1L << 33);
             if (trial == 0) java.util.Arrays.fill(counts, 0); // every score 0/0
             for (BinaryScoreSpec.Style style : BinaryScoreSpec.Style.values()) {
-                for (BinaryScoreSpec.Reduction red : new BinaryScoreSpec.Reduction[]{BinaryScoreSpec.Reduction.MICRO, BinaryScoreSpec.Reduction.NONE}) {
+                for (BinaryScoreSpec.Reduction red : BinaryScoreSpec.Reduction.values()) {
+                    boolean weighted = red == BinaryScoreSpec.Reduction.WEIGHTED || red == BinaryScoreSpec.Reduction.WEIGHTED_IMAGEWISE;
+                    double[] w = null;
+                    if (weighted) { w = new double[classes]; for (int j = 0; j < classes; j++) w[j] = 0.1 + rnd.nextDouble(); }
                     BinaryScoreSpec spec = new BinaryScoreSpec(List.of(BinaryScoreSpec.Metric.values()), style, red, images, classes,
-                            style == BinaryScoreSpec.Style.LEGACY ? 1e-7 : 0, 0.5, 0.5 + rnd.nextInt(3), null);
+                            style == BinaryScoreSpec.Style.LEGACY ? 1e-7 : 0, 0.5, 0.5 + rnd.nextInt(3), w);
                     try (Tensor ct = Tensor.fromArray(counts, rows, 4); Tensor out = Tensor.zeros(DType.FLOAT64, Device.cpu(), spec.outputLength())) {
                         upload(ct);
                         upload(out);

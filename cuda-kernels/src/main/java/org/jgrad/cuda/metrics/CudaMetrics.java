@@ -13,8 +13,8 @@ import java.util.List;
  * CUDA backend delegates its five metric methods here. Counts stay on the device; scores are
  * computed by the score kernels into a scratch buffer and the requested values copied device to
  * device into {@code out}, so the only host transfer is the caller's final read of {@code out}.
- * Some score requests have no kernel and fall back to copying the counts to the host and running
- * {@link MetricMath} there: binary reductions other than MICRO and NONE, and Cohen's kappa.
+ * Cohen's kappa (and any binary score added to the enum after the nine the kernels know) has no
+ * kernel and falls back to copying the counts to the host and running {@link MetricMath} there.
  */
 public final class CudaMetrics {
     /** Doubles in front of the per-class regions of confusion_scores' output. */
@@ -92,22 +92,48 @@ public final class CudaMetrics {
             dev.upload(MetricMath.binaryScores(counts.toLongArray(), spec), out);
             return;
         }
-        long rows = spec.rows(), stride = rows + 1;
-        long scratch = dev.scratch(SEG_METRICS * stride * 8);
         boolean smp = spec.style() == BinaryScoreSpec.Style.SMP;
-        int blocks = (int) Grid.ceilDiv(stride, Grid.THREADS);
-        dev.launcher().launch("seg_stats", "seg_scores", blocks, Grid.THREADS, 0, dev.address(counts), rows, scratch,
-                smp ? 0.0 : spec.eps(), spec.beta(), spec.zeroDivision(), smp ? 1 : 0);
+        double eps = smp ? 0.0 : spec.eps();
+        long rows = spec.rows();
         long o = dev.address(out);
-        for (BinaryScoreSpec.Metric m : spec.metrics()) {
-            long src = scratch + m.ordinal() * stride * 8;
-            if (r == BinaryScoreSpec.Reduction.MICRO) {
-                dev.copyDeviceToDevice(o, src + rows * 8, 8);
-                o += 8;
-            } else {
-                dev.copyDeviceToDevice(o, src, rows * 8);
-                o += rows * 8;
+        if (r == BinaryScoreSpec.Reduction.MICRO || r == BinaryScoreSpec.Reduction.NONE) {
+            long stride = rows + 1;
+            long scratch = dev.scratch(SEG_METRICS * stride * 8);
+            int blocks = (int) Grid.ceilDiv(stride, Grid.THREADS);
+            dev.launcher().launch("seg_stats", "seg_scores", blocks, Grid.THREADS, 0, dev.address(counts), rows, scratch,
+                    eps, spec.beta(), spec.zeroDivision(), smp ? 1 : 0);
+            for (BinaryScoreSpec.Metric m : spec.metrics()) {
+                long src = scratch + m.ordinal() * stride * 8;
+                if (r == BinaryScoreSpec.Reduction.MICRO) {
+                    dev.copyDeviceToDevice(o, src + rows * 8, 8);
+                    o += 8;
+                } else {
+                    dev.copyDeviceToDevice(o, src, rows * 8);
+                    o += rows * 8;
+                }
             }
+            return;
+        }
+        // the folding reductions: one thread in MetricMath's order; weights, when used, go up first
+        double[] w = spec.classWeights();
+        double wsum = 0;
+        if (w != null) for (double x : w) wsum += x; // the same sequential sum as MetricMath
+        long scratch = dev.scratch(8L * (SEG_METRICS + (w == null ? 0 : w.length)));
+        long weights = scratch + 8L * SEG_METRICS;
+        if (w != null) dev.copyHostToDevice(w, weights);
+        int mode = switch (r) {
+            case MACRO -> 0;
+            case WEIGHTED -> 1;
+            case MICRO_IMAGEWISE -> 2;
+            case MACRO_IMAGEWISE -> 3;
+            case WEIGHTED_IMAGEWISE -> 4;
+            default -> throw new IllegalStateException("reduction " + r);
+        };
+        dev.launcher().launch("seg_stats", "seg_scores_reduce", 1, 32, 0, dev.address(counts), (long) spec.images(),
+                (long) spec.classes(), scratch, w == null ? 0L : weights, wsum, mode, eps, spec.beta(), spec.zeroDivision(), smp ? 1 : 0);
+        for (BinaryScoreSpec.Metric m : spec.metrics()) {
+            dev.copyDeviceToDevice(o, scratch + 8L * m.ordinal(), 8);
+            o += 8;
         }
     }
 
@@ -152,10 +178,10 @@ public final class CudaMetrics {
         };
     }
 
-    /** Whether binaryScores runs on the device for this spec (else counts are copied to the host). */
+    /** Whether binaryScores runs on the device for this spec (else counts are copied to the host): every reduction, the nine known scores. */
     public static boolean binaryScoresOnDevice(BinaryScoreSpec spec) {
-        for (BinaryScoreSpec.Metric m : spec.metrics()) if (m.ordinal() >= SEG_METRICS) return false; // a score seg_scores does not know
-        return spec.reduction() == BinaryScoreSpec.Reduction.MICRO || spec.reduction() == BinaryScoreSpec.Reduction.NONE;
+        for (BinaryScoreSpec.Metric m : spec.metrics()) if (m.ordinal() >= SEG_METRICS) return false; // a score the kernels do not know
+        return true;
     }
 
 }

@@ -20,6 +20,9 @@ public interface MetricDevice {
 
     void copyDeviceToDevice(long dst, long src, long bytes);
 
+    /** Host doubles to device memory at {@code dst} (small: class weights), queued on the stream. */
+    void copyHostToDevice(double[] src, long dst);
+
     /** A dense copy of {@code t} on the device (the caller closes it). */
     Tensor contiguous(Tensor t);
 

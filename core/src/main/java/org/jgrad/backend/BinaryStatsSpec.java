@@ -17,6 +17,8 @@ import java.util.Arrays;
  * with a Python number. Backends compare the raw float32 input against {@link #cutoff()}
  * ({@code x >= cutoff}) which gives exactly that result: NaN is never positive, and with a
  * sigmoid a threshold of 1 gives no positives and 0 makes every non-NaN logit above -inf positive.
+ * Device kernels must compare without flushing denormals to zero: with no activation and
+ * threshold 0 the cutoff is {@code Float.MIN_VALUE}.
  *
  * <p>Target positive: value != 0. A target equal to {@code ignoreValue} (when
  * {@code hasIgnoreValue}) is counted nowhere, not even in tn.

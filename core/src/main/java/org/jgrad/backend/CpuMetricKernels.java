@@ -19,7 +19,8 @@ final class CpuMetricKernels {
     private CpuMetricKernels() {}
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Byte> B = byteSpeciesFor(F.length());
+    /** Bytes in a vector as wide as F: four times F's lanes, at most 64, so a mask fits a long. */
+    private static final VectorSpecies<Byte> BP = byteSpeciesFor(4 * F.length());
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     private static final int CHUNK = 1 << 16;
     /** Targets are decoded into this many codes at a time when they are not uint8 without an ignore value. */
@@ -120,19 +121,26 @@ final class CpuMetricKernels {
         acc[at + 3] += valid;
     }
 
-    /** The hot path: float32 predictions, uint8 targets, nothing ignored. */
+    /**
+     * The hot path: float32 predictions, uint8 targets, nothing ignored. Each step reads four float
+     * vectors and one byte vector of as many lanes, turns the comparisons into bit masks (one bit
+     * per pixel, at most 64) and counts with popcount: no mask conversion between lane sizes.
+     */
     private static void segmentU8(float[] x, int xo, byte[] t, int to, int len, float cut, long[] acc, int at) {
-        int lanes = F.length();
+        int l = F.length(), step = 4 * l; // BP has 4 * l byte lanes: the same bit size as F
         int i = 0;
         long tp = 0, pp = 0, tt = 0;
         FloatVector cv = FloatVector.broadcast(F, cut);
-        int bound = len - len % lanes;
-        for (; i < bound; i += lanes) {
-            VectorMask<Float> p = FloatVector.fromArray(F, x, xo + i).compare(VectorOperators.GE, cv);
-            VectorMask<Float> q = ByteVector.fromArray(B, t, to + i).compare(VectorOperators.NE, (byte) 0).cast(F);
-            pp += p.trueCount();
-            tt += q.trueCount();
-            tp += p.and(q).trueCount();
+        for (; i + step <= len; i += step) {
+            long q = ByteVector.fromArray(BP, t, to + i).compare(VectorOperators.NE, (byte) 0).toLong();
+            int xi = xo + i;
+            long p = FloatVector.fromArray(F, x, xi).compare(VectorOperators.GE, cv).toLong()
+                    | FloatVector.fromArray(F, x, xi + l).compare(VectorOperators.GE, cv).toLong() << l
+                    | FloatVector.fromArray(F, x, xi + 2 * l).compare(VectorOperators.GE, cv).toLong() << (2 * l)
+                    | FloatVector.fromArray(F, x, xi + 3 * l).compare(VectorOperators.GE, cv).toLong() << (3 * l);
+            tp += Long.bitCount(p & q);
+            pp += Long.bitCount(p);
+            tt += Long.bitCount(q);
         }
         for (; i < len; i++) {
             int p = x[xo + i] >= cut ? 1 : 0;
@@ -218,7 +226,7 @@ final class CpuMetricKernels {
             // tasks: for [N, C] inputs one task per run of images, else (image, spatial block) pairs
             int tasks = s == 1 ? (n + BLOCK - 1) / BLOCK : n * blocksPerImage;
             Parallel.forRange(tasks, 1, (lo, hi) -> {
-                int[] local = new int[c * c];
+                int[] local = new int[COPIES * c * c];
                 long localBad = 0;
                 float[] best = new float[BLOCK];
                 int[] idx = new int[BLOCK];
@@ -242,7 +250,7 @@ final class CpuMetricKernels {
                     }
                 }
                 synchronized (shared) {
-                    for (int i = 0; i < shared.length; i++) shared[i] += local[i];
+                    for (int i = 0; i < local.length; i++) shared[i % shared.length] += local[i];
                     sharedBad[0] += localBad;
                 }
             });
@@ -283,9 +291,9 @@ final class CpuMetricKernels {
                 for (; j < bound; j += lanes) {
                     FloatVector v = FloatVector.fromArray(F, x, row + j);
                     FloatVector b = FloatVector.fromArray(F, best, j);
-                    // v > best, or v is NaN while best is not: NaN wins once, then stays
-                    VectorMask<Float> take = v.compare(VectorOperators.GT, b)
-                            .or(v.test(VectorOperators.IS_NAN).andNot(b.test(VectorOperators.IS_NAN)));
+                    // take v when !(v <= best) — v greater, or v NaN — unless best is already NaN:
+                    // the first NaN wins and then stays, as torch.argmax
+                    VectorMask<Float> take = v.compare(VectorOperators.LE, b).not().and(b.compare(VectorOperators.EQ, b));
                     b.blend(v, take).intoArray(best, j);
                     IntVector.fromArray(I, idx, j).blend(kv, take.cast(I)).intoArray(idx, j);
                 }
@@ -300,17 +308,25 @@ final class CpuMetricKernels {
         }
     }
 
-    /** Adds m (target, predicted) pairs to a private histogram; returns how many targets were out of range. */
+    /** Copies of the private histogram, so that runs of one (true, predicted) pair — a dominant
+     *  background — do not serialise on one counter's store-to-load latency. */
+    static final int COPIES = 4;
+
+    /**
+     * Adds m (target, predicted) pairs to a private histogram of {@link #COPIES} interleaved copies;
+     * returns how many targets were out of range.
+     */
     private static long histogram(int[] local, int c, int[] pred, long[] tgt, int m, long ignore) {
         long bad = 0;
+        int cc = c * c;
         for (int j = 0; j < m; j++) {
             long t = tgt[j];
-            if (t == ignore) continue;
             if (t < 0 || t >= c) {
-                bad++;
+                if (t != ignore) bad++;
                 continue;
             }
-            local[(int) t * c + pred[j]]++;
+            if (t == ignore) continue;
+            local[(j & (COPIES - 1)) * cc + (int) t * c + pred[j]]++;
         }
         return bad;
     }

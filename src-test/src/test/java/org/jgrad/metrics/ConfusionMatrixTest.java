@@ -172,6 +172,26 @@ class ConfusionMatrixTest {
     }
 
     @Test
+    void updatesLeaveOnlyTheStateAliveAndResetFreesIt() {
+        Generator g = new Generator(9);
+        try (Tensor lg = Tensor.randn(g, 2, 4, 5, 6); Tensor r = Tensor.rand(g, 2, 5, 6); Tensor s = r.mul(4.0); Tensor y = s.to(DType.INT64)) {
+            long before = org.jgrad.tensor.MemoryStats.liveBytes(Device.cpu());
+            ConfusionMatrix cm = new ConfusionMatrix(4);
+            for (int i = 0; i < 3; i++) {
+                try (org.jgrad.tensor.Scope scope = org.jgrad.tensor.Scope.open()) {
+                    cm.update(lg, y);
+                    cm.compute();
+                }
+            }
+            // the state: a 4 x 4 INT64 histogram and one INT64 bad-label counter
+            assertEquals(before + (16 + 1) * 8, org.jgrad.tensor.MemoryStats.liveBytes(Device.cpu()));
+            assertEquals(3 * 2 * 5 * 6, java.util.Arrays.stream(cm.matrix()).flatMapToLong(java.util.Arrays::stream).sum());
+            cm.reset();
+            assertEquals(before, org.jgrad.tensor.MemoryStats.liveBytes(Device.cpu()));
+        }
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         MetricChecksSupport.assertMessage(() -> new ConfusionMatrix(0), "numClasses must be >= 1, got 0");
         try (ConfusionMatrix cm = new ConfusionMatrix(3); Tensor lg = Tensor.zeros(2, 4, 5); Tensor y = Tensor.zeros(DType.INT64, Device.cpu(), 2, 5);

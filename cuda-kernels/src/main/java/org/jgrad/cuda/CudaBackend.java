@@ -33,26 +33,48 @@ public final class CudaBackend implements Backend {
     static final long STAGING_BYTES = 32L << 20;
 
     private final int index;
-    private final CudaContext ctx;
+    private final CudaContext ctx;     // null when running on a simulated device (tests): no cuDNN then
+    private final DeviceRuntime rt;
     private final Kernels kernels;
     private final ConvPlans conv;
     private final AtomicLong d2hBytes = new AtomicLong();
     private final AtomicLong d2hCopies = new AtomicLong();
     private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
     private volatile Device device;
-    private MemorySegment staging;
 
     CudaBackend(int index, CudaContext ctx) {
-        this.index = index;
-        this.ctx = ctx;
-        this.kernels = new Kernels(KernelLauncher.of(ctx));
-        this.conv = new ConvPlans(ctx);
+        this(index, ctx, DeviceRuntime.of(ctx), null);
     }
 
+    /** A backend over any runtime; {@code device} fixes the Device its storages report (tests pass one). */
+    CudaBackend(int index, CudaContext ctx, DeviceRuntime rt, Device device) {
+        this.index = index;
+        this.ctx = ctx;
+        this.rt = rt;
+        this.device = device;
+        this.kernels = new Kernels(rt.launcher());
+        this.conv = ctx == null ? null : new ConvPlans(ctx);
+    }
+
+    /**
+     * Device, driver and library versions and where each library was loaded from, for logs
+     * (the GPU check prints it so a result can be traced to the exact libraries).
+     */
+    public String describe() {
+        if (ctx == null) return name() + " (simulated)";
+        long[] mem = ctx.memInfo();
+        return name() + ": " + ctx.multiprocessors + " SMs, " + mem[1] / (1L << 20) + " MiB (" + mem[0] / (1L << 20) + " free)"
+                + ", driver API " + ctx.driver.driverVersion() + ", " + ctx.cublas.libraryName() + " " + ctx.cublas.version(ctx.cublasHandle)
+                + ", cuDNN " + ctx.cudnn.version() + "\n" + ctx.librariesUsed;
+    }
+
+    /** The driver context (null on a simulated device). */
     public CudaContext context() { return ctx; }
 
+    DeviceRuntime runtime() { return rt; }
+
     @Override
-    public String name() { return "cuda:" + index + " (" + ctx.deviceName + ", sm_" + ctx.ccMajor + ctx.ccMinor + ")"; }
+    public String name() { return "cuda:" + index + " (" + rt.deviceName() + ", " + rt.architecture() + ")"; }
 
     @Override
     public String toString() { return name(); }
@@ -77,23 +99,25 @@ public final class CudaBackend implements Backend {
     public long deviceToHostCopies() { return d2hCopies.get(); }
 
     @Override
-    public void synchronize() { ctx.synchronize(); }
+    public void synchronize() { rt.synchronize(); }
 
     /** The allocator, for tests and memory reports. */
-    public DeviceAllocator allocator() { return ctx.allocator; }
+    public DeviceAllocator allocator() { return requireContext("allocator").allocator; }
 
     /** Number of cached convolution plans (tests check reuse). */
-    public int convPlanCount() { return conv.size(); }
+    public int convPlanCount() { return conv == null ? 0 : conv.size(); }
+
+    private CudaContext requireContext(String what) {
+        if (ctx == null) throw Backend.unsupported(what, this);
+        return ctx;
+    }
 
     // ------------------------------------------------------------------ memory
 
     @Override
     public Storage allocate(DType dtype, long numel) {
         CudaStorage s = allocateRaw(dtype, numel);
-        if (s.bytes() > 0) {
-            ctx.makeCurrent();
-            ctx.driver.memsetD8Async(s.pointer(), (byte) 0, s.bytes(), ctx.stream);
-        }
+        if (s.bytes() > 0) rt.memsetD8(s.pointer(), (byte) 0, s.bytes());
         return s;
     }
 
@@ -101,7 +125,7 @@ public final class CudaBackend implements Backend {
     CudaStorage allocateRaw(DType dtype, long numel) {
         if (dtype == null) throw new IllegalArgumentException("dtype must not be null");
         if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
-        long p = ctx.allocator.allocate(numel * dtype.byteSize());
+        long p = rt.allocate(numel * dtype.byteSize());
         return new CudaStorage(this, device(), dtype, numel, p);
     }
 
@@ -109,25 +133,14 @@ public final class CudaBackend implements Backend {
     public Storage fromHost(Object array, DType dtype) {
         int n = HostArrays.length(array, dtype);
         CudaStorage s = allocateRaw(dtype, n);
-        long bytes = (long) n * dtype.byteSize();
-        synchronized (this) {
-            MemorySegment stage = staging();
-            ValueLayout layout = HostArrays.layout(dtype);
-            long chunkElems = STAGING_BYTES / dtype.byteSize();
-            for (long e = 0; e < n; e += chunkElems) {
-                int len = (int) Math.min(chunkElems, n - e);
-                HostArrays.copyIn(array, (int) e, stage, layout, len);
-                ctx.driver.memcpyHtoDAsync(s.pointer() + e * dtype.byteSize(), stage, (long) len * dtype.byteSize(), ctx.stream);
-                ctx.driver.streamSynchronize(ctx.stream); // the staging block is reused by the next chunk
-            }
-        }
-        assert bytes == s.bytes();
+        // (no Tensor over s here: closing it would drop the only reference and free the block)
+        if (n > 0) upload(s.pointer(), dtype, n, array);
         return s;
     }
 
     @Override
     public void toHost(Tensor src, Object dst) {
-        CudaStorage s = storage("src", src);
+        storage("src", src);
         int n = src.numel();
         int len = HostArrays.length(dst, src.dtype());
         if (len != n) throw new IllegalArgumentException("dst has " + len + " elements, src " + Arrays.toString(src.shape()) + " has " + n);
@@ -142,8 +155,8 @@ public final class CudaBackend implements Backend {
                 long chunkElems = STAGING_BYTES / dt.byteSize();
                 for (long e = 0; e < n; e += chunkElems) {
                     int c = (int) Math.min(chunkElems, n - e);
-                    ctx.driver.memcpyDtoHAsync(stage, base + e * dt.byteSize(), (long) c * dt.byteSize(), ctx.stream);
-                    ctx.driver.streamSynchronize(ctx.stream);
+                    rt.copyDtoH(stage, base + e * dt.byteSize(), (long) c * dt.byteSize());
+                    rt.synchronize();
                     HostArrays.copyOut(stage, layout, dst, (int) e, c);
                 }
             }
@@ -152,16 +165,10 @@ public final class CudaBackend implements Backend {
         } finally {
             if (dense != src) dense.close();
         }
-        assert s != null;
     }
 
     private MemorySegment staging() {
-        if (staging == null) {
-            ctx.makeCurrent();
-            staging = ctx.driver.memHostAlloc(STAGING_BYTES);
-        }
-        ctx.makeCurrent();
-        return staging;
+        return rt.staging(STAGING_BYTES);
     }
 
     @Override
@@ -171,8 +178,7 @@ public final class CudaBackend implements Backend {
         sameShape("copy", src, dst);
         if (src.numel() == 0) return;
         if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
-            ctx.makeCurrent();
-            ctx.driver.memcpyDtoDAsync(address(dst), address(src), (long) src.numel() * src.dtype().byteSize(), ctx.stream);
+            rt.copyDtoD(address(dst), address(src), (long) src.numel() * src.dtype().byteSize());
             return;
         }
         StridedMeta meta = StridedMeta.of(dst.shape(), dst.strides(), src.strides());
@@ -191,11 +197,10 @@ public final class CudaBackend implements Backend {
             case INT64 -> (long) value;
             case UINT8 -> ((int) value) & 0xFFL;
         };
-        ctx.makeCurrent();
         if (dst.isContiguous() && dt.byteSize() == 4) {
-            ctx.driver.memsetD32Async(address(dst), (int) bits, dst.numel(), ctx.stream);
+            rt.memsetD32(address(dst), (int) bits, dst.numel());
         } else if (dst.isContiguous() && dt.byteSize() == 1) {
-            ctx.driver.memsetD8Async(address(dst), (byte) bits, dst.numel(), ctx.stream);
+            rt.memsetD8(address(dst), (byte) bits, dst.numel());
         } else {
             kernels.fill(StridedMeta.of(dst.shape(), dst.strides()), address(dst), dt.byteSize(), bits);
         }
@@ -243,7 +248,32 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void where(Tensor cond, Tensor x, Tensor y, Tensor out) { throw Backend.unsupported("where", this); }
+    public void where(Tensor cond, Tensor x, Tensor y, Tensor out) {
+        storage("cond", cond);
+        storage("x", x);
+        storage("y", y);
+        storage("out", out);
+        sameShape("where", cond, out);
+        sameShape("where", x, out);
+        sameShape("where", y, out);
+        requireF32("where", x);
+        requireF32("where", y);
+        requireF32("where", out);
+        int condKind = switch (cond.dtype()) {
+            case FLOAT32 -> 0;
+            case UINT8 -> 1;
+            default -> throw Backend.unsupported("where with a " + cond.dtype() + " condition", this);
+        };
+        // the kernel writes a dense output; any other layout goes through a temporary
+        Tensor target = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
+        try {
+            StridedMeta meta = StridedMeta.of(out.shape(), cond.strides(), x.strides(), y.strides());
+            kernels.where(meta, address(target), address(cond), condKind, address(x), address(y));
+            if (target != out) copy(target, out);
+        } finally {
+            if (target != out) target.close();
+        }
+    }
 
     // ------------------------------------------------------------------ reductions
 
@@ -316,9 +346,8 @@ public final class CudaBackend implements Backend {
             int[] sa = a2.strides(), sb = b2.strides(), sc = c.strides();
             GemmMapping.Call call = GemmMapping.map(batch, m, n, k, batch == 1 ? 0 : sa[0], sa[1], sa[2],
                     batch == 1 ? 0 : sb[0], sb[1], sb[2], batch == 1 ? 0 : sc[0], sc[1], sc[2]);
-            ctx.makeCurrent();
             // cuBLAS's first operand is B's buffer, its second A's: C^T = B^T A^T
-            ctx.cublas.gemm(ctx.cublasHandle, call, address(b2), address(a2), address(c), 1f, 0f, allowTf32);
+            rt.gemm(call, address(b2), address(a2), address(c), allowTf32);
             if (c != out) copy(c, out);
         } finally {
             if (a2 != a) a2.close();
@@ -360,6 +389,7 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("conv2dBiasAdd: bias of " + bias.numel() + " elements does not match out " + Arrays.toString(out.shape()));
         }
         if (!out.isContiguous()) throw new IllegalArgumentException("conv2dBiasAdd: out must be contiguous");
+        CudaContext ctx = requireContext("conv2dBiasAdd");
         Tensor b = dense(bias);
         try {
             ctx.makeCurrent();
@@ -399,6 +429,7 @@ public final class CudaBackend implements Backend {
         requireF32("conv2d", in1);
         requireF32("conv2d", out);
         if (g.n() == 0) return;
+        CudaContext ctx = requireContext("conv2d");
         ConvPlans.Plan plan = conv.plan(g, pass, allowTf32);
         Tensor a = dense(in0), b = dense(in1);
         Tensor o = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
@@ -426,8 +457,50 @@ public final class CudaBackend implements Backend {
     @Override
     public void softmax(Tensor x, int dim, boolean log, Tensor out) { throw Backend.unsupported("softmax", this); }
 
+    /**
+     * Draws on the host with the CPU backend's generator and uploads them: the same seed gives
+     * the same numbers on both devices (parity tests and reproducible initialisation), at the
+     * cost of one host-to-device copy, which initialisation can afford.
+     */
     @Override
-    public void random(Tensor out, Distribution dist, double a, double b, long seed) { throw Backend.unsupported("random", this); }
+    public void random(Tensor out, Distribution dist, double a, double b, long seed) {
+        storage("out", out);
+        if (out.numel() == 0) return;
+        Backend cpu = Device.cpu().backend();
+        try (Tensor host = Tensor.empty(out.dtype(), Device.cpu(), out.shape())) {
+            cpu.random(host, dist, a, b, seed);
+            Object array = switch (out.dtype()) {
+                case FLOAT32 -> new float[out.numel()];
+                case FLOAT64 -> new double[out.numel()];
+                case INT32 -> new int[out.numel()];
+                case INT64 -> new long[out.numel()];
+                case UINT8 -> new byte[out.numel()];
+            };
+            cpu.toHost(host, array);
+            if (out.isContiguous()) {
+                upload(address(out), out.dtype(), out.numel(), array);
+            } else {
+                try (Tensor dense = new Tensor(fromHost(array, out.dtype()), out.shape())) {
+                    copy(dense, out);
+                }
+            }
+        }
+    }
+
+    /** {@code n} elements of a host array to device address {@code base}, through the staging buffer. */
+    private void upload(long base, DType dtype, int n, Object array) {
+        synchronized (this) {
+            MemorySegment stage = staging();
+            ValueLayout layout = HostArrays.layout(dtype);
+            long chunkElems = STAGING_BYTES / dtype.byteSize();
+            for (long e = 0; e < n; e += chunkElems) {
+                int len = (int) Math.min(chunkElems, n - e);
+                HostArrays.copyIn(array, (int) e, stage, layout, len);
+                rt.copyHtoD(base + e * dtype.byteSize(), stage, (long) len * dtype.byteSize());
+                rt.synchronize(); // the staging block is reused by the next chunk
+            }
+        }
+    }
 
     @Override
     public void gather(Tensor src, int dim, Tensor index, Tensor out) { throw Backend.unsupported("gather", this); }

@@ -58,6 +58,11 @@ public final class CudaContext {
         cudnn.setStream(cudnnHandle, stream);
     }
 
+    /** A context over already-bound libraries (the CPU tests bind them to stand-ins). */
+    static CudaContext create(Driver driver, Cublas cublas, Cudnn cudnn, int ordinal, String librariesUsed) {
+        return new CudaContext(driver, cublas, cudnn, ordinal, librariesUsed);
+    }
+
     /** Opens the libraries (see {@link LibrarySearch}) and device {@code ordinal}. */
     public static CudaContext open(int ordinal) {
         if (ordinal < 0) throw new IllegalArgumentException("device ordinal must be >= 0, got " + ordinal);

@@ -29,6 +29,6 @@ public final class CudaStorage extends Storage {
 
     @Override
     protected void free() {
-        backend.context().allocator.free(pointer, bytes());
+        backend.runtime().free(pointer, bytes());
     }
 }

@@ -155,7 +155,14 @@ public final class Cudnn {
     }
 
     /** Which pass of the convolution an algorithm is for. */
-    public enum Pass { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }
+    public enum Pass {
+        FORWARD("Forward"), BACKWARD_DATA("BackwardData"), BACKWARD_FILTER("BackwardFilter");
+
+        /** The pass as cuDNN's function names spell it. */
+        final String cudnnName;
+
+        Pass(String cudnnName) { this.cudnnName = cudnnName; }
+    }
 
     /** An algorithm choice: id, its math type, and the workspace it needs. */
     public record Algo(int algo, int mathType, long workspace) {}
@@ -171,9 +178,7 @@ public final class Cudnn {
             case BACKWARD_DATA -> find ? findBwdData : bwdDataAlgoV7;
             case BACKWARD_FILTER -> find ? findBwdFilter : bwdFilterAlgoV7;
         };
-        String fn = (find ? "cudnnFind" : "cudnnGet") + "Convolution" + switch (pass) {
-            case FORWARD -> "Forward"; case BACKWARD_DATA -> "BackwardData"; case BACKWARD_FILTER -> "BackwardFilter"; }
-                + "Algorithm" + (find ? "" : "_v7");
+        String fn = (find ? "cudnnFind" : "cudnnGet") + "Convolution" + pass.cudnnName + "Algorithm" + (find ? "" : "_v7");
         try (Arena a = Native.call()) {
             MemorySegment count = a.allocate(INT);
             MemorySegment perf = a.allocate(PERF_SIZE * MAX_ALGOS, 8);
@@ -200,7 +205,7 @@ public final class Cudnn {
         try (Arena a = Native.call()) {
             MemorySegment size = a.allocate(LONG);
             check((int) mh.invokeExact(Native.ptr(handle), Native.ptr(d0), Native.ptr(d1), Native.ptr(conv), Native.ptr(d3), algo, size),
-                    "cudnnGetConvolution" + pass + "WorkspaceSize(algo " + algo + ")");
+                    "cudnnGetConvolution" + pass.cudnnName + "WorkspaceSize(algo " + algo + ")");
             return size.get(LONG, 0);
         } catch (Throwable t) { throw rethrow("cudnnGet*WorkspaceSize", t); }
     }
@@ -218,8 +223,8 @@ public final class Cudnn {
             al.set(FLOAT, 0, alpha);
             be.set(FLOAT, 0, beta);
             check((int) mh.invokeExact(Native.ptr(handle), al, Native.ptr(desc0), p0, Native.ptr(desc1), p1, Native.ptr(conv), algo,
-                    workspace, workspaceBytes, be, Native.ptr(descOut), pOut), "cudnnConvolution" + pass + "(algo " + algo + ")");
-        } catch (Throwable t) { throw rethrow("cudnnConvolution" + pass, t); }
+                    workspace, workspaceBytes, be, Native.ptr(descOut), pOut), "cudnnConvolution" + pass.cudnnName + "(algo " + algo + ")");
+        } catch (Throwable t) { throw rethrow("cudnnConvolution" + pass.cudnnName, t); }
     }
 
     /** C = alpha A + beta C with broadcasting of A's size-1 dims (the bias add). */

@@ -36,6 +36,13 @@ final class Kernels {
                 op, (int) meta.numel(), outKind, meta.contiguous() ? 1 : 0, out, x, s1, s2, meta.pack()));
     }
 
+    /** out[i] = cond != 0 ? x : y; out dense; condKind 0 = float32, 1 = uint8. Meta operands: cond, x, y. */
+    void where(StridedMeta meta, long out, long cond, int condKind, long x, long y) {
+        if (meta.numel() == 0) return;
+        launcher.launch("elementwise", "ew_where_f32", gridFor(meta.numel()), BLOCK, List.of(
+                (int) meta.numel(), condKind, meta.contiguous() ? 1 : 0, out, cond, x, y, meta.pack()));
+    }
+
     /** dst = (dstType) src over strided views; types are DType ordinals. Meta operands: dst, src. */
     void copy(StridedMeta meta, long dst, int dstType, long src, int srcType) {
         if (meta.numel() == 0) return;

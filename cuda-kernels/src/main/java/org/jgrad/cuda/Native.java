@@ -28,14 +28,28 @@ final class Native {
     }
 
     static MethodHandle downcall(SymbolLookup lib, String libName, String name, FunctionDescriptor fd) {
-        MemorySegment sym = lib.find(name).orElseThrow(() -> new IllegalStateException(
+        MemorySegment sym = find(lib, name, fd).orElseThrow(() -> new IllegalStateException(
                 libName + " has no symbol " + name + " (a library too old for jgrad?)"));
         return LINKER.downcallHandle(sym, fd);
     }
 
     /** Like {@link #status} but null when the symbol is absent (optional, newer entry points). */
     static MethodHandle optionalStatus(SymbolLookup lib, String name, MemoryLayout... args) {
-        return lib.find(name).map(s -> LINKER.downcallHandle(s, FunctionDescriptor.of(INT, args))).orElse(null);
+        FunctionDescriptor fd = FunctionDescriptor.of(INT, args);
+        return find(lib, name, fd).map(s -> LINKER.downcallHandle(s, fd)).orElse(null);
+    }
+
+    /**
+     * A lookup that is also told each symbol's C signature. The CPU tests implement it with
+     * upcall stubs standing in for libcuda, cuBLAS and cuDNN, so every binding's downcall (and
+     * every invokeExact call site's types) runs without a GPU.
+     */
+    interface DescribedLookup extends SymbolLookup {
+        java.util.Optional<MemorySegment> find(String name, FunctionDescriptor signature);
+    }
+
+    private static java.util.Optional<MemorySegment> find(SymbolLookup lib, String name, FunctionDescriptor fd) {
+        return lib instanceof DescribedLookup d ? d.find(name, fd) : lib.find(name);
     }
 
     /** Reads a NUL-terminated string at a native address (null or NULL gives "?"). */

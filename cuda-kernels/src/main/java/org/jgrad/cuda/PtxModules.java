@@ -22,7 +22,7 @@ public final class PtxModules {
 
     /** Family file (without .ptx) to the entry points its launchers call. */
     public static final Map<String, List<String>> ENTRIES = Map.of(
-            "elementwise", List.of("ew_binary_f32", "ew_unary_f32"),
+            "elementwise", List.of("ew_binary_f32", "ew_unary_f32", "ew_where_f32"),
             "copy", List.of("copy_strided", "fill_strided"),
             "reduce", List.of("reduce_rows_f32"));
 

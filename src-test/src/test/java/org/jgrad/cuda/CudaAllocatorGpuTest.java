@@ -18,6 +18,7 @@ class CudaAllocatorGpuTest {
     void thousandAllocFreeCyclesDoNotGrowThePool() {
         Device gpu = GpuSupport.cuda();
         CudaBackend be = GpuSupport.backend();
+        System.out.println("[gpu] " + be.describe()); // in the GPU check's log: which device and libraries ran
         DeviceAllocator a = be.allocator();
         // warm up the sizes used below
         for (int i = 0; i < 10; i++) {

@@ -118,6 +118,15 @@ class CudaTensorOpsGpuTest {
     }
 
     @Test
+    void whereMatchesTheCpu() {
+        GpuSupport.cuda();
+        float[] x = random(rng, 60), y = random(rng, 5), c = random(rng, 12);
+        Tensor xc = Tensor.fromArray(x, 3, 4, 5), yc = Tensor.fromArray(y, 5), cc = Tensor.fromArray(c, 3, 4, 1).gt(0);
+        Tensor xg = onGpu(x, 3, 4, 5), yg = onGpu(y, 5), cg = onGpu(c, 3, 4, 1).gt(0);
+        assertArrayEquals(Tensor.where(cc, xc, yc).toFloatArray(), Tensor.where(cg, xg, yg).toFloatArray());
+    }
+
+    @Test
     void reluBackwardIsOnePass() {
         CudaBackend be = GpuSupport.backend();
         float[] x = random(rng, 999), g = random(rng, 999);

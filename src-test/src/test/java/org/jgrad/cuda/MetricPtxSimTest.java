@@ -139,7 +139,8 @@ class MetricPtxSimTest {
                     float[] p = new float[n + po];
                     for (int i = 0; i < p.length; i++) {
                         int k = rnd.nextInt(40);
-                        p[i] = k == 0 ? Float.NaN : k == 1 ? 0f : k == 2 ? 0.5f : k == 3 ? Float.NEGATIVE_INFINITY : (float) rnd.nextGaussian();
+                        p[i] = k == 0 ? Float.NaN : k == 1 ? 0f : k == 2 ? 0.5f : k == 3 ? Float.NEGATIVE_INFINITY
+                                : k == 4 ? Float.MIN_VALUE : k == 5 ? -Float.MIN_VALUE : (float) rnd.nextGaussian();
                     }
                     long[] yv = new long[n + to];
                     for (int i = 0; i < yv.length; i++) { int k = rnd.nextInt(20); yv[i] = k == 0 ? 255 : k == 1 ? -1 : k == 2 ? 3 : rnd.nextInt(2); }
@@ -215,6 +216,18 @@ class MetricPtxSimTest {
             }
         }
         assertNotNull(ConfusionPlan.class);
+    }
+
+    /**
+     * Without an activation, threshold 0 has the cutoff Float.MIN_VALUE: the compares must keep
+     * subnormals (no .ftz anywhere), which the simulator cannot show, so the text is checked.
+     */
+    @Test
+    void comparesKeepSubnormals() {
+        for (String family : List.of("seg_stats", "confusion")) {
+            String ptx = new String(PtxModules.readPtx(family), StandardCharsets.UTF_8);
+            assertEquals(false, ptx.contains(".ftz"), family + ".ptx must not flush subnormals");
+        }
     }
 
     private static boolean hasNaN(float[] x) {

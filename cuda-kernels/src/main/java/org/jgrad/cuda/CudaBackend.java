@@ -516,7 +516,7 @@ public final class CudaBackend implements Backend {
         CudaMetrics m = metrics;
         if (m == null) {
             synchronized (this) {
-                if (metrics == null) metrics = new CudaMetrics(new CudaMetricDevice(this, ctx));
+                if (metrics == null) metrics = new CudaMetrics(new CudaMetricDevice(this, rt));
                 m = metrics;
             }
         }

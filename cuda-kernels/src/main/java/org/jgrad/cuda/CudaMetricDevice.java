@@ -6,47 +6,28 @@ import org.jgrad.cuda.metrics.MetricDevice;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.util.List;
 
 /**
- * Connects the metric launchers ({@link CudaMetrics}) to a {@link CudaBackend}: kernels from
- * the seg_stats and confusion PTX modules launched on the backend's stream, tensor addresses,
- * a reusable scratch buffer for the score kernels, device-to-device copies. Kept out of
- * CudaBackend so that class only delegates.
+ * Connects the metric launchers ({@link CudaMetrics}) to a {@link CudaBackend} through its
+ * {@link DeviceRuntime} (the GPU, or the PTX simulator in CPU tests): kernels of the seg_stats
+ * and confusion modules, tensor addresses, a reusable scratch buffer for the score kernels,
+ * device-to-device copies. Kept out of CudaBackend so that class only delegates.
  */
 final class CudaMetricDevice implements MetricDevice {
     private final CudaBackend backend;
-    private final CudaContext ctx;
+    private final DeviceRuntime rt;
     private long scratch;
     private long scratchBytes;
 
-    CudaMetricDevice(CudaBackend backend, CudaContext ctx) {
+    CudaMetricDevice(CudaBackend backend, DeviceRuntime rt) {
         this.backend = backend;
-        this.ctx = ctx;
+        this.rt = rt;
     }
 
     @Override
     public Launcher launcher() {
-        return (module, kernel, grid, block, sharedBytes, args) -> {
-            ctx.makeCurrent();
-            long fn = ctx.modules.function(module, kernel);
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment ptrs = a.allocate(ValueLayout.ADDRESS, args.length);
-                for (int i = 0; i < args.length; i++) {
-                    MemorySegment v = switch (args[i]) {
-                        case Integer x -> a.allocateFrom(ValueLayout.JAVA_INT, x);
-                        case Long x -> a.allocateFrom(ValueLayout.JAVA_LONG, x);
-                        case Float x -> a.allocateFrom(ValueLayout.JAVA_FLOAT, x);
-                        case Double x -> a.allocateFrom(ValueLayout.JAVA_DOUBLE, x);
-                        default -> throw new IllegalArgumentException("kernel argument " + i + " of " + kernel + " has type " + args[i].getClass());
-                    };
-                    ptrs.setAtIndex(ValueLayout.ADDRESS, i, v);
-                }
-                ctx.driver.launch(kernel, fn, grid, 1, 1, block, 1, 1, sharedBytes, ctx.stream, ptrs);
-            }
-        };
+        return (module, kernel, grid, block, sharedBytes, args) -> rt.launcher().launch(module, kernel, grid, block, sharedBytes, List.of(args));
     }
 
     @Override
@@ -56,30 +37,27 @@ final class CudaMetricDevice implements MetricDevice {
     }
 
     @Override
-    public int multiprocessors() { return ctx.multiprocessors; }
+    public int multiprocessors() { return rt.launcher().multiprocessors(); }
 
     /** One buffer, grown when asked for more; reuse is safe because every use is ordered on the one stream. */
     @Override
     public synchronized long scratch(long bytes) {
         if (bytes > scratchBytes) {
-            if (scratch != 0) ctx.allocator.free(scratch, scratchBytes);
-            scratch = ctx.allocator.allocate(bytes);
+            if (scratch != 0) rt.free(scratch, scratchBytes);
+            scratch = rt.allocate(bytes);
             scratchBytes = bytes;
         }
         return scratch;
     }
 
     @Override
-    public void copyDeviceToDevice(long dst, long src, long bytes) {
-        ctx.makeCurrent();
-        ctx.driver.memcpyDtoDAsync(dst, src, bytes, ctx.stream);
-    }
+    public void copyDeviceToDevice(long dst, long src, long bytes) { rt.copyDtoD(dst, src, bytes); }
 
     @Override
     public void copyHostToDevice(double[] src, long dst) {
         try (Tensor h = new Tensor(backend.fromHost(src, DType.FLOAT64), src.length)) {
-            copyDeviceToDevice(dst, backend.address(h), 8L * src.length);
-            ctx.synchronize(); // h's memory goes back to the pool when this returns
+            rt.copyDtoD(dst, backend.address(h), 8L * src.length);
+            rt.synchronize(); // h's memory goes back to the pool when this returns
         }
     }
 

@@ -100,6 +100,26 @@ class SegStatsKernelModelTest {
         assertEquals(0, mis.get(0).args().get(18));
     }
 
+    /** Units tile every row exactly, and no block's 32-bit counters can wrap, up to 2^40 elements. */
+    @Test
+    void gridUnitsCoverRowsAndKeepBlockCountsBelow2To31() {
+        SplittableRandom rnd = new SplittableRandom(40);
+        for (int trial = 0; trial < 2000; trial++) {
+            long rows = 1 + rnd.nextLong(1L << rnd.nextInt(1, 20));
+            long rowLen = 1 + rnd.nextLong(1L << rnd.nextInt(1, 40 - 63 + Long.numberOfLeadingZeros(rows)));
+            int sms = 1 + rnd.nextInt(200), perSm = 1 + rnd.nextInt(8);
+            Grid g = Grid.of(rows, rowLen, sms, perSm);
+            String what = rows + " x " + rowLen + " on " + sms + " SMs: " + g;
+            assertTrue(g.chunkLen() >= 1 && g.chunksPerRow() >= 1, what);
+            assertTrue(g.chunksPerRow() * g.chunkLen() >= rowLen && (g.chunksPerRow() - 1) * g.chunkLen() < rowLen, "units tile a row: " + what);
+            assertTrue(g.chunkLen() % 4 == 0 || g.chunkLen() == rowLen, "later chunks keep the 16-byte phase: " + what);
+            long units = rows * g.chunksPerRow();
+            assertTrue(g.blocks() >= 1 && g.blocks() <= units, what);
+            assertTrue(Grid.ceilDiv(units, g.blocks()) * g.chunkLen() < (1L << 31), "32-bit block counters: " + what);
+        }
+        assertEquals(0, Grid.of(0, 5, 4).blocks(), "nothing to do: no launch");
+    }
+
     private static void checkSlice(int[] full, int c0, int c1, DType t, BinaryStatsSpec spec, SplittableRandom rnd) {
         int n = 1;
         for (int s : full) n *= s;

@@ -19,24 +19,28 @@ for path in sorted(glob.glob(os.path.join(out, "jmh-*.json"))):
         secs = float(rec["measurementTime"].split()[0])
         cores.setdefault(w, []).append(statistics.median(raw) / (secs * 1e9))
 pt = {}
+ptc = {}
 meta = None
 for path in sorted(glob.glob(os.path.join(out, "torch-*.json"))):
     d = json.load(open(path))
     meta = d
     for r in d["results"]:
         pt.setdefault((r["setting"], r["workers"]), []).append(r["batches_per_s_median"])
+        if "cores_median" in r:
+            ptc.setdefault((r["setting"], r["workers"]), []).append(r["cores_median"])
 calib = []
 for path in sorted(glob.glob(os.path.join(out, "jmh-*.log"))):
     calib += [float(x) for x in re.findall(r"measured ([0-9.]+) us CPU per get", open(path).read())]
 
 med = lambda xs: statistics.median(xs)
+fmt = lambda d, k: f"{med(d[k]):.2f}" if k in d else "n/a"
 print(f"jgrad get(): {min(calib):.0f}-{max(calib):.0f} us CPU; torch __getitem__: {meta['get_cpu_us']} us CPU (last round)")
 print(f"rounds: {len(jg.get(0, []))}\n")
-print("| workers | jgrad batches/s | PyTorch as installed | PyTorch tuned (persistent workers) | jgrad / PyTorch tuned | jgrad / PyTorch as installed | jgrad speed-up vs 0 workers | cores the jgrad JVM got |")
-print("|---|---|---|---|---|---|---|---|")
+print("| workers | jgrad batches/s | PyTorch as installed | PyTorch tuned (persistent workers) | jgrad / PyTorch tuned | jgrad / PyTorch as installed | jgrad speed-up vs 0 workers | cores jgrad got | cores PyTorch got (as installed / tuned) |")
+print("|---|---|---|---|---|---|---|---|---|")
 for w in (0, 1, 2):
     j = med(jg[w])
     a = med(pt[("as installed", w)])
     t = med(pt[("tuned", w)])
     print(f"| {w} | {j:.1f} ({', '.join(f'{x:.0f}' for x in jg[w])}) | {a:.1f} ({', '.join(f'{x:.0f}' for x in pt[('as installed', w)])}) "
-          f"| {t:.1f} ({', '.join(f'{x:.0f}' for x in pt[('tuned', w)])}) | {j / t:.2f} | {j / a:.2f} | {j / med(jg[0]):.2f} | {med(cores[w]):.2f} |")
+          f"| {t:.1f} ({', '.join(f'{x:.0f}' for x in pt[('tuned', w)])}) | {j / t:.2f} | {j / a:.2f} | {j / med(jg[0]):.2f} | {med(cores[w]):.2f} | {fmt(ptc, ("as installed", w))} / {fmt(ptc, ("tuned", w))} |")

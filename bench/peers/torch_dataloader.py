@@ -2,7 +2,8 @@
 over a data set whose __getitem__ burns about 0.2 ms of CPU (calibrated against this process's
 thread CPU time, as the Java side does) and returns a [1,28,28] float image and a label;
 batch 64, 0 / 1 / 2 worker processes, one epoch of 40 batches per timed repetition (worker
-start-up included, as in the default non-persistent loader). Prints JSON: median batches/s.
+start-up included, as in the default non-persistent loader). Prints JSON: median batches/s,
+and the CPU cores the process and its workers used (on a shared machine that caps the rate).
 
 "as installed": DataLoader defaults (non-persistent workers, prefetch_factor 2).
 "tuned": persistent_workers=True, so worker processes are forked once and reused across epochs.
@@ -11,6 +12,7 @@ Run with Debian's interpreter: /usr/bin/python3 bench/peers/torch_dataloader.py 
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -63,12 +65,32 @@ def get_micros(ds, reps=501):
     return statistics.median(t)
 
 
+def proc_cpu(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(loader):
+    """This process, its reaped children (finished workers) and live persistent workers."""
+    t = os.times()
+    total = t.user + t.system + t.children_user + t.children_system
+    it = getattr(loader, "_iterator", None)
+    for w in getattr(it, "_workers", []) if it is not None else []:
+        if w.is_alive():
+            total += proc_cpu(w.pid)
+    return total
+
+
 def epoch_rate(loader):
+    """(batches/s, cores used) of one epoch."""
+    c0 = cpu_seconds(loader)
     t0 = time.perf_counter()
     n = 0
     for _inputs, _targets in loader:
         n += 1
-    return n / (time.perf_counter() - t0)
+    wall = time.perf_counter() - t0
+    return n / wall, (cpu_seconds(loader) - c0) / wall
 
 
 def main():
@@ -91,10 +113,12 @@ def main():
             loader = DataLoader(ds, batch_size=BATCH, shuffle=False, num_workers=workers, **kw)
             for _ in range(args.warmup):
                 epoch_rate(loader)
-            rates = [epoch_rate(loader) for _ in range(args.reps)]
+            runs = [epoch_rate(loader) for _ in range(args.reps)]
+            rates = [r for r, _ in runs]
             out["results"].append({"setting": setting, "workers": workers,
                                    "batches_per_s_median": round(statistics.median(rates), 1),
-                                   "min": round(min(rates), 1), "max": round(max(rates), 1)})
+                                   "min": round(min(rates), 1), "max": round(max(rates), 1),
+                                   "cores_median": round(statistics.median(c for _, c in runs), 2)})
             del loader
     print(json.dumps(out, indent=1))
 

@@ -97,10 +97,7 @@ final class CpuConv {
                     for (int i = 0; i < n; i++) {
                         int base = go + (i * c + ch) * plane;
                         if (f32) {
-                            float[] gf = g.f32();
-                            float part = 0;
-                            for (int q = 0; q < plane; q++) part += gf[base + q];
-                            s += part;
+                            s += sum(g.f32(), base, plane);
                         } else {
                             double[] gd = g.f64();
                             for (int q = 0; q < plane; q++) s += gd[base + q];
@@ -110,6 +107,16 @@ final class CpuConv {
                 }
             });
         }
+    }
+
+    /** Sum of a[from, from + n): lanes of a vector accumulate independently (a scalar float sum is latency bound). */
+    static float sum(float[] a, int from, int n) {
+        jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(CpuGemm.S);
+        int i = 0, l = CpuGemm.L;
+        for (; i <= n - l; i += l) acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, a, from + i));
+        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        for (; i < n; i++) s += a[from + i];
+        return s;
     }
 
     // ------------------------------------------------------------------ float32: lowered to GEMM
@@ -166,6 +173,7 @@ final class CpuConv {
         float[][] partial = new float[chunks][];
         Parallel.forRange(chunks, 1, (lo, hi) -> {
             float[] col = g.pointwise() ? null : new float[K * P];
+            float[] tmp = new float[K * coutG];
             for (int ch = lo; ch < hi; ch++) {
                 float[] acc = new float[size];
                 int n0 = (int) ((long) g.n * ch / chunks), n1 = (int) ((long) g.n * (ch + 1) / chunks);
@@ -176,9 +184,18 @@ final class CpuConv {
                         // gradW_g (coutG x K) += gradOut_g (coutG x P) @ col^T (P x K)
                         if (col == null) {
                             CpuGemm.gemm(G, gBase, P, 1, X, xBase, 1, hw, acc, gr * coutG * K, K, coutG, K, P, true);
-                        } else {
+                        } else if (K >= coutG) {
                             im2col(g, X, xBase, col);
                             CpuGemm.gemm(G, gBase, P, 1, col, 0, 1, P, acc, gr * coutG * K, K, coutG, K, P, true);
+                        } else {
+                            // few columns (e.g. one input channel): gradW_g^T (K x coutG) = col @ gradOut_g^T keeps the
+                            // narrow side in the micro-tile's rows (8) instead of padding it to a 32-wide column panel
+                            im2col(g, X, xBase, col);
+                            CpuGemm.gemm(col, 0, P, 1, G, gBase, 1, P, tmp, 0, coutG, K, coutG, P, false);
+                            int a0 = gr * coutG * K;
+                            for (int kk = 0; kk < K; kk++) {
+                                for (int co = 0; co < coutG; co++) acc[a0 + co * K + kk] += tmp[kk * coutG + co];
+                            }
                         }
                     }
                 }
@@ -192,6 +209,9 @@ final class CpuConv {
         }
     }
 
+    /** Unit strides and an output as wide as the input ("same" padding): rows of the column matrix are shifted planes. */
+    private static boolean sameWidth(Geom g) { return g.sw == 1 && g.sh == 1 && g.ow == g.w; }
+
     /** col[(c*KH + i)*KW + j][oh*OW + ow] = x[c][oh*sh - ph + i*dh][ow*sw - pw + j*dw] (0 outside the image). */
     static void im2col(Geom g, float[] x, int xBase, float[] col) {
         int P = g.plane(), hw = g.h * g.w;
@@ -204,6 +224,28 @@ final class CpuConv {
                     int owLo = colOff >= 0 ? 0 : Math.min(g.ow, (-colOff + g.sw - 1) / g.sw);
                     int owHi = Math.max(owLo, Math.min(g.ow, (g.w - 1 - colOff) / g.sw + 1));
                     if (g.w - 1 - colOff < 0) owHi = owLo;
+                    if (sameWidth(g)) {
+                        // one bulk copy of the shifted plane, then zero the rows and columns that fall outside the image
+                        int rowOff = i * g.dh - g.ph, ohLo = Math.max(0, -rowOff), ohHi = Math.min(g.oh, g.h - rowOff);
+                        if (ohHi <= ohLo) {
+                            java.util.Arrays.fill(col, row, row + P, 0f);
+                            continue;
+                        }
+                        java.util.Arrays.fill(col, row, row + ohLo * g.ow, 0f);
+                        java.util.Arrays.fill(col, row + ohHi * g.ow, row + P, 0f);
+                        int src = xBase + c * hw + (ohLo + rowOff) * g.w + colOff, dst = row + ohLo * g.ow, len = (ohHi - ohLo) * g.ow;
+                        // elements clipped at the array's ends lie in columns outside the image, zeroed below
+                        int skip = Math.max(0, -src), end = Math.min(len, x.length - src);
+                        if (end > skip) System.arraycopy(x, src + skip, col, dst + skip, end - skip);
+                        if (owLo > 0 || owHi < g.ow) {
+                            for (int oh = ohLo; oh < ohHi; oh++) {
+                                int d = row + oh * g.ow;
+                                java.util.Arrays.fill(col, d, d + owLo, 0f);
+                                java.util.Arrays.fill(col, d + owHi, d + g.ow, 0f);
+                            }
+                        }
+                        continue;
+                    }
                     for (int oh = 0; oh < g.oh; oh++) {
                         int ih = oh * g.sh - g.ph + i * g.dh;
                         int dst = row + oh * g.ow;
@@ -236,6 +278,24 @@ final class CpuConv {
                     int owLo = colOff >= 0 ? 0 : Math.min(g.ow, (-colOff + g.sw - 1) / g.sw);
                     int owHi = Math.max(owLo, Math.min(g.ow, (g.w - 1 - colOff) / g.sw + 1));
                     if (g.w - 1 - colOff < 0) owHi = owLo;
+                    if (sameWidth(g)) {
+                        // zero the entries that read padding (col is scratch), then one bulk add of the shifted plane
+                        int rowOff = i * g.dh - g.ph, ohLo = Math.max(0, -rowOff), ohHi = Math.min(g.oh, g.h - rowOff);
+                        if (ohHi <= ohLo) continue;
+                        if (owLo > 0 || owHi < g.ow) {
+                            for (int oh = ohLo; oh < ohHi; oh++) {
+                                int d = row + oh * g.ow;
+                                java.util.Arrays.fill(col, d, d + owLo, 0f);
+                                java.util.Arrays.fill(col, d + owHi, d + g.ow, 0f);
+                            }
+                        }
+                        int dst = xBase + c * hw + (ohLo + rowOff) * g.w + colOff, src = row + ohLo * g.ow, len = (ohHi - ohLo) * g.ow;
+                        // clip to this image group's channels: the clipped entries are zeros, and other
+                        // threads may be writing just outside them
+                        int lo = Math.max(0, xBase - dst), hi = Math.min(len, xBase + g.cg() * hw - dst);
+                        for (int q = lo; q < hi; q++) x[dst + q] += col[src + q];
+                        continue;
+                    }
                     for (int oh = 0; oh < g.oh; oh++) {
                         int ih = oh * g.sh - g.ph + i * g.dh;
                         if (ih < 0 || ih >= g.h) continue;

@@ -37,14 +37,24 @@ final class CpuGemm {
             java.util.Arrays.fill(c, co, co + batch * m * n, 0f);
             return;
         }
-        // Split each product into column strips of at least 512 columns (each strip packs its B
-        // slices once and sweeps all its rows), then into row ranges, until there are four tasks
-        // per thread: work stealing then evens out a core that is busy with something else.
-        int want = (4 * Parallel.threads() + batch - 1) / batch;
-        int nSplit = Math.max((n + NC - 1) / NC, Math.min(want, (n + 511) / 512));
+        // Split each product into a grid of column strips x row ranges, at least two tasks per
+        // thread in all, choosing the grid that packs least: A is packed once per column strip
+        // and B once per row range, so the cost is nSplit * m + mSplit * n (times k).
+        int want = (2 * Parallel.threads() + batch - 1) / batch;
+        int maxN = (n + NR - 1) / NR, maxM = (m + MR - 1) / MR;
+        int nSplit = (n + NC - 1) / NC, mSplit = 1;
+        long bestCost = Long.MAX_VALUE;
+        for (int ns = (n + NC - 1) / NC; ns <= Math.max((n + NC - 1) / NC, Math.min(want, maxN)); ns++) {
+            int ms = Math.min(maxM, Math.max(1, (want + ns - 1) / ns));
+            long cost = (long) ns * m + (long) ms * n;
+            if (cost < bestCost) {
+                bestCost = cost;
+                nSplit = ns;
+                mSplit = ms;
+            }
+        }
         int nb = ((n + nSplit - 1) / nSplit + NR - 1) / NR * NR;
         nSplit = (n + nb - 1) / nb;
-        int mSplit = Math.min((want + nSplit - 1) / nSplit, (m + MR - 1) / MR);
         int mb = ((m + mSplit - 1) / mSplit + MR - 1) / MR * MR;
         mSplit = (m + mb - 1) / mb;
         int perBatch = mSplit * nSplit, tasks = batch * perBatch;
@@ -156,11 +166,13 @@ final class CpuGemm {
                     }
                 }
             } else {
-                for (int q = 0; q < nr; q++) {
-                    int src = bo + (j0 + q) * bcs;
-                    for (int p = 0; p < kc; p++) pb[base + p * NR + q] = b[src + p * brs];
+                // rows of the panel are written contiguously; the nr source lines each serve 16 rows from L1
+                int src0 = bo + j0 * bcs;
+                for (int p = 0; p < kc; p++) {
+                    int dst = base + p * NR, src = src0 + p * brs;
+                    for (int q = 0; q < nr; q++) pb[dst + q] = b[src + q * bcs];
+                    for (int q = nr; q < NR; q++) pb[dst + q] = 0f;
                 }
-                if (nr < NR) for (int p = 0; p < kc; p++) java.util.Arrays.fill(pb, base + p * NR + nr, base + p * NR + NR, 0f);
             }
         }
     }

@@ -54,6 +54,13 @@ class ConvLoweringTest {
     }
 
     @Test
+    void samePaddingShortcutWithDilationGroupsAndRectangularKernel() {
+        // unit stride and output as wide as the input: the column matrix is built from shifted planes
+        compare(new int[]{5, 6, 10, 9}, new int[]{4, 3, 3, 5}, new int[]{1, 1}, new int[]{1, 4}, new int[]{1, 2}, 2, false, null);
+        compare(new int[]{3, 2, 7, 7}, new int[]{3, 2, 5, 5}, new int[]{1, 1}, new int[]{0, 2}, new int[]{1, 1}, 1, false, null);
+    }
+
+    @Test
     void transposed() {
         compare(new int[]{2, 16, 8, 8}, new int[]{16, 8, 2, 2}, new int[]{2, 2}, new int[]{0, 0}, new int[]{1, 1}, 1, true, new int[]{0, 0});
         compare(new int[]{2, 6, 7, 5}, new int[]{6, 5, 3, 3}, new int[]{2, 2}, new int[]{1, 1}, new int[]{1, 1}, 2, true, new int[]{1, 1});

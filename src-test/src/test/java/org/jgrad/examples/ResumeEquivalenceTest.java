@@ -2,7 +2,8 @@ package org.jgrad.examples;
 
 import org.jgrad.tensor.Tensor;
 import org.jgrad.train.Safetensors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -25,27 +26,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * model, the SGD momentum buffers, the scheduler (StepLR here) and the epoch to continue from.
  */
 class ResumeEquivalenceTest {
-    private static final List<String> RUN = List.of("train", "--model", "mlp", "--width", "8", "--epochs", "3",
-            "--train-samples", "3072", "--val-samples", "128", "--batch-size", "32", "--workers", "2", "--lr", "0.05",
+    private static final List<String> RUN = List.of("train", "--epochs", "3", "--val-samples", "128", "--batch-size", "32", "--workers", "2", "--lr", "0.05",
             "--momentum", "0.9", "--scheduler", "step", "--step-size", "1", "--gamma", "0.7", "--seed", "7", "--progress", "plain", "--device", "cpu");
 
-    private static String[] args(Path out, String... more) {
+    private static String[] args(String model, Path out, String... more) {
         List<String> a = new ArrayList<>(RUN);
+        // the MLP is quick; the small CNN also covers convolution, pooling and the filter gradient's per-thread partial sums
+        a.addAll(model.equals("mlp") ? List.of("--model", "mlp", "--width", "8", "--train-samples", "3072")
+                : List.of("--model", "cnn", "--width", "2", "--train-samples", "1536"));
         a.add("--out");
         a.add(out.toString());
         a.addAll(List.of(more));
         return a.toArray(String[]::new);
     }
 
-    @Test
-    void killedAndResumedEqualsUninterrupted(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "cnn"})
+    void killedAndResumedEqualsUninterrupted(String model, @TempDir Path tmp) throws Exception {
         Path whole = tmp.resolve("whole"), broken = tmp.resolve("broken");
-        Cli.Result ref = Cli.run(tmp.resolve("log-whole"), args(whole));
+        Cli.Result ref = Cli.run(tmp.resolve("log-whole"), args(model, whole));
         assertEquals(0, ref.exit(), ref.stderr());
 
         // start the same run, wait for its first checkpoint, then SIGKILL it during epoch 2
         Path log = Files.createDirectories(tmp.resolve("log-killed"));
-        Process p = Cli.builder(log, args(broken)).start();
+        Process p = Cli.builder(log, args(model, broken)).start();
         Path latest = broken.resolve("checkpoints").resolve("latest");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!Files.exists(latest) && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(2);
@@ -56,7 +60,7 @@ class ResumeEquivalenceTest {
         assertEquals("epoch-0001", Files.readString(latest).trim(), "killed after the first checkpoint and before the second");
         assertFalse(Files.exists(broken.resolve("checkpoints").resolve("epoch-0003")));
 
-        Cli.Result resumed = Cli.run(tmp.resolve("log-resumed"), args(broken, "--resume"));
+        Cli.Result resumed = Cli.run(tmp.resolve("log-resumed"), args(model, broken, "--resume"));
         assertEquals(0, resumed.exit(), resumed.stderr());
         assertTrue(resumed.stdout().contains("resuming from"), resumed.stdout());
         assertTrue(!resumed.stdout().contains("epoch 1/3  train loss"), "epoch 1 must not be trained again");

@@ -118,7 +118,8 @@ def main():
             out["results"].append({"setting": setting, "workers": workers,
                                    "batches_per_s_median": round(statistics.median(rates), 1),
                                    "min": round(min(rates), 1), "max": round(max(rates), 1),
-                                   "cores_median": round(statistics.median(c for _, c in runs), 2)})
+                                   "cores_median": round(statistics.median(c for _, c in runs), 2),
+                                   "epochs": [[round(r, 1), round(c, 2)] for r, c in runs]})
             del loader
     print(json.dumps(out, indent=1))
 

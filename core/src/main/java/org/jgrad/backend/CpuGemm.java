@@ -159,7 +159,9 @@ final class CpuGemm {
                 for (int p = 0; p < kc; p++) {
                     int src = bo + p * brs + j0, dst = base + p * NR;
                     if (nr == NR) {
-                        System.arraycopy(b, src, pb, dst, NR);
+                        // two vector moves: cheaper than an arraycopy call for 32 floats
+                        FloatVector.fromArray(S, b, src).intoArray(pb, dst);
+                        FloatVector.fromArray(S, b, src + L).intoArray(pb, dst + L);
                     } else {
                         System.arraycopy(b, src, pb, dst, nr);
                         java.util.Arrays.fill(pb, dst + nr, dst + NR, 0f);

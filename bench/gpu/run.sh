@@ -9,14 +9,14 @@
 #   4. runs the PyTorch peer on the same GPU (bench/gpu/peer_torch.py);
 #   5. writes RESULTS_DIR/summary.md and prints it last.
 # Usage: bench/gpu/run.sh RESULTS_DIR
-# Env: JAVA (a java binary), JGRAD_GPU_STEPS (default "tests jmh peer"),
+# Env: JAVA (a java binary), JGRAD_GPU_STEPS (default "tests jmh peer metrics"),
 #      JGRAD_JMH_ARGS (default "-f 1 -wi 2 -w 1s -i 3 -r 1s").
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${1:?usage: bench/gpu/run.sh RESULTS_DIR}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-steps=${JGRAD_GPU_STEPS:-tests jmh peer}
+steps=${JGRAD_GPU_STEPS:-tests jmh peer metrics}
 dev="$root/.device"
 
 # ---- Java
@@ -92,5 +92,12 @@ if [[ " $steps " == *" peer "* ]]; then
   echo "   exit $? (log: peer.log)"
 fi
 
+# ---- metric kernels: their PyTorch peer and table (bench/gpu/metrics.sh)
+if [[ " $steps " == *" metrics "* ]]; then
+  "$root/bench/gpu/metrics.sh" "$out" > "$out/metrics.log" 2>&1
+  echo "   metrics exit $? (log: metrics.log, table: metrics-summary.md)"
+fi
+
 # ---- summary, last
 python3 "$root/bench/gpu/summarize.py" "$out"
+[[ -s $out/metrics-summary.md ]] && cat "$out/metrics-summary.md"

@@ -114,7 +114,10 @@ final class CpuConv {
         jdk.incubator.vector.FloatVector acc = jdk.incubator.vector.FloatVector.zero(CpuGemm.S);
         int i = 0, l = CpuGemm.L;
         for (; i <= n - l; i += l) acc = acc.add(jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, a, from + i));
-        float s = acc.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+        // lanes added in a fixed order: reduceLanes(ADD) leaves the float order to the implementation, and the
+        // interpreted and the JIT-compiled forms differ, which made two runs with the same seed diverge
+        float s = 0;
+        for (float v : acc.toArray()) s += v;
         for (; i < n; i++) s += a[from + i];
         return s;
     }

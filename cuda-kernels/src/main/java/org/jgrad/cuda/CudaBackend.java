@@ -1,6 +1,10 @@
 package org.jgrad.cuda;
 
 import org.jgrad.backend.Backend;
+import org.jgrad.backend.BinaryScoreSpec;
+import org.jgrad.backend.BinaryStatsSpec;
+import org.jgrad.backend.ConfusionScoreSpec;
+import org.jgrad.cuda.metrics.CudaMetrics;
 import org.jgrad.backend.BinaryOp;
 import org.jgrad.backend.Distribution;
 import org.jgrad.backend.ReduceOp;
@@ -503,6 +507,36 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { throw Backend.unsupported("scatterAdd", this); }
+
+    // ------------------------------------------------------------------ metrics (PTX in seg_stats.ptx, confusion.ptx)
+
+    private volatile CudaMetrics metrics;
+
+    private CudaMetrics metrics() {
+        CudaMetrics m = metrics;
+        if (m == null) {
+            synchronized (this) {
+                if (metrics == null) metrics = new CudaMetrics(new CudaMetricDevice(this, rt));
+                m = metrics;
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void binaryStats(Tensor preds, Tensor targets, BinaryStatsSpec spec, Tensor counts) { metrics().binaryStats(preds, targets, spec, counts); }
+
+    @Override
+    public void confusionFromLogits(Tensor logits, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics().confusionFromLogits(logits, targets, ignoreIndex, hist, bad); }
+
+    @Override
+    public void confusionFromLabels(Tensor preds, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics().confusionFromLabels(preds, targets, ignoreIndex, hist, bad); }
+
+    @Override
+    public void binaryScores(Tensor counts, BinaryScoreSpec spec, Tensor out) { metrics().binaryScores(counts, spec, out); }
+
+    @Override
+    public void confusionScores(Tensor hist, ConfusionScoreSpec spec, Tensor out) { metrics().confusionScores(hist, spec, out); }
 
     // ------------------------------------------------------------------ helpers
 

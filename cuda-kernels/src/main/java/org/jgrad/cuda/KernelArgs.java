@@ -35,6 +35,13 @@ final class KernelArgs implements AutoCloseable {
         return this;
     }
 
+    KernelArgs f64(double v) {
+        MemorySegment s = arena.allocate(Native.DOUBLE);
+        s.set(Native.DOUBLE, 0, v);
+        values.add(s);
+        return this;
+    }
+
     /** A by-value byte array parameter (the strided metadata block). */
     KernelArgs bytes(byte[] v) {
         MemorySegment s = arena.allocate(v.length, 8);

@@ -24,7 +24,13 @@ public final class PtxModules {
     public static final Map<String, List<String>> ENTRIES = Map.of(
             "elementwise", List.of("ew_binary_f32", "ew_unary_f32", "ew_where_f32"),
             "copy", List.of("copy_strided", "fill_strided"),
-            "reduce", List.of("reduce_rows_f32"));
+            "reduce", List.of("reduce_rows_f32"),
+            "seg_stats", List.of("seg_stats_f32_u8", "seg_stats_f32_s32", "seg_stats_f32_s64", "seg_stats_f32_f32",
+                    "seg_scores", "seg_scores_reduce"),
+            "confusion", List.of("confusion_logits_f32_u8", "confusion_logits_f32_s32", "confusion_logits_f32_s64",
+                    "confusion_labels_u8_u8", "confusion_labels_u8_s32", "confusion_labels_u8_s64",
+                    "confusion_labels_s32_u8", "confusion_labels_s32_s32", "confusion_labels_s32_s64",
+                    "confusion_labels_s64_u8", "confusion_labels_s64_s32", "confusion_labels_s64_s64", "confusion_scores"));
 
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+([A-Za-z_$][A-Za-z0-9_$]*)\\s*\\(");
 

@@ -30,7 +30,7 @@ final class PtxSimulator {
 
     private record Operand(Kind kind, String name, long imm, int reg, long offset) {}
 
-    private enum Kind { REG, SPECIAL, IMM, SYMBOL, ADDR }
+    private enum Kind { REG, NOTREG, SPECIAL, IMM, SYMBOL, ADDR }
 
     private static final class Instr {
         String text;
@@ -46,6 +46,7 @@ final class PtxSimulator {
         // call
         String callee;
         String[] callRet, callArgs;
+        int[] vec;          // registers of a {..} vector operand
     }
 
     private static final class Function {
@@ -122,6 +123,9 @@ final class PtxSimulator {
             "(\\.visible\\s+)?\\.(entry|func)\\s*(\\([^)]*\\))?\\s*([A-Za-z_$][\\w$]*)\\s*\\(([^)]*)\\)\\s*\\{");
     private static final Pattern PARAM = Pattern.compile("\\.param\\s+(?:\\.align\\s+(\\d+)\\s+)?\\.(\\w+)\\s+([\\w$]+)(?:\\[(\\d+)\\])?");
     private static final Pattern SHARED = Pattern.compile("\\.shared\\s+\\.align\\s+(\\d+)\\s+\\.(\\w+)\\s+([\\w$]+)\\[(\\d+)\\]\\s*;");
+    /** {@code .extern .shared} arrays: dynamic shared memory, placed after the static arrays, sized by the launch. */
+    private static final Pattern EXTERN_SHARED = Pattern.compile("\\.extern\\s+\\.shared\\s+\\.align\\s+(\\d+)\\s+\\.\\w+\\s+([\\w$]+)\\[\\]\\s*;");
+    private final List<String> dynamicShared = new ArrayList<>();
 
     private void parse(String ptx) {
         String text = ptx.replaceAll("//[^\n]*", "");
@@ -132,6 +136,8 @@ final class PtxSimulator {
             sharedSymbols.put(sh.group(3), sharedBytes);
             sharedBytes += typeSize(sh.group(2)) * Integer.parseInt(sh.group(4));
         }
+        Matcher ex = EXTERN_SHARED.matcher(text);
+        while (ex.find()) dynamicShared.add(ex.group(2));
         Matcher m = HEADER.matcher(text);
         int pos = 0;
         while (m.find(pos)) {
@@ -202,7 +208,7 @@ final class PtxSimulator {
                 labels.put(s.substring(0, s.length() - 1), f.code.size());
                 continue;
             }
-            if (s.startsWith(".reg") || s.startsWith(".param") || s.startsWith(".local")) {
+            if (s.startsWith(".reg") || s.startsWith(".param") || s.startsWith(".local") || s.startsWith(".shared")) {
                 // local call-scope parameters are created on first store
                 continue;
             }
@@ -252,6 +258,15 @@ final class PtxSimulator {
             return in;
         }
         List<Operand> args = new ArrayList<>();
+        int vecN = java.util.Arrays.asList(in.mods).contains("v4") ? 4 : java.util.Arrays.asList(in.mods).contains("v2") ? 2 : 0;
+        if (vecN > 0 && (in.op.equals("ld") || in.op.equals("st"))) {
+            // ld/st.v2/.v4: the body parser has dropped the braces; the vector registers become one operand
+            String[] parts2 = ops.split("\\s*,\\s*");
+            boolean load = in.op.equals("ld");
+            in.vec = new int[vecN];
+            for (int i = 0; i < vecN; i++) in.vec[i] = reg(f, parts2[load ? i : i + 1].trim());
+            ops = load ? "%__vec, " + parts2[vecN] : parts2[0] + ", %__vec";
+        }
         if (!ops.isEmpty()) {
             for (String a : ops.split(",")) {
                 a = a.trim();
@@ -280,8 +295,9 @@ final class PtxSimulator {
             if (in.startsWith("%")) return new Operand(Kind.ADDR, in, 0, reg(f, in), off);
             return new Operand(Kind.ADDR, in, 0, -1, off);
         }
+        if (a.startsWith("!%")) return new Operand(Kind.NOTREG, a, 0, reg(f, a.substring(1)), 0);
         if (a.startsWith("%")) {
-            if (a.matches("%(tid|ntid|ctaid|nctaid|laneid)(\\.[xyz])?")) return new Operand(Kind.SPECIAL, a, 0, -1, 0);
+            if (a.matches("%(tid|ntid|ctaid|nctaid|laneid|lanemask_lt)(\\.[xyz])?")) return new Operand(Kind.SPECIAL, a, 0, -1, 0);
             return new Operand(Kind.REG, a, 0, reg(f, a), 0);
         }
         if (a.matches("0[fF][0-9a-fA-F]{8}")) return new Operand(Kind.IMM, a, Long.parseLong(a.substring(2), 16), -1, 0);
@@ -292,7 +308,7 @@ final class PtxSimulator {
 
     // ------------------------------------------------------------------ execution
 
-    private enum Wait { NONE, SHFL, BAR, DONE }
+    private enum Wait { NONE, SHFL, BAR, DONE, MATCH }
 
     private static final class Frame {
         final Function fn;
@@ -324,10 +340,19 @@ final class PtxSimulator {
     private Function kernel;
     private int ntid, nctaid;
     private ByteBuffer shared;
+    private int dynamicSharedBytes;
     private long steps;
 
     /** Runs {@code entry} over a 1-D grid; args in .param order (Integer, Long, Float or byte[]), checked against the declarations. */
     void launch(String entry, int grid, int block, List<Object> args) {
+        launch(entry, grid, block, 0, args);
+    }
+
+    /** As above, with {@code dynamicSharedBytes} of {@code .extern .shared} memory per block; Double arguments fill .f64 parameters. */
+    void launch(String entry, int grid, int block, int dynamicSharedBytes, List<Object> args) {
+        this.dynamicSharedBytes = dynamicSharedBytes;
+        int dynBase = (sharedBytes + 15) & ~15;
+        for (String name : dynamicShared) sharedSymbols.put(name, dynBase);
         kernel = functions.get(entry);
         if (kernel == null || !kernel.entry) throw new IllegalArgumentException("no .entry " + entry + " in the PTX");
         if (args.size() != kernel.paramNames.size()) {
@@ -341,6 +366,7 @@ final class PtxSimulator {
                 case Integer v -> { p.putInt(off, v); yield 4; }
                 case Long v -> { p.putLong(off, v); yield 8; }
                 case Float v -> { p.putFloat(off, v); yield 4; }
+                case Double v -> { p.putDouble(off, v); yield 8; }
                 case byte[] v -> { p.put(off, v); yield v.length; }
                 default -> throw new IllegalArgumentException("argument " + i + " has unsupported type " + a.getClass());
             };
@@ -355,7 +381,7 @@ final class PtxSimulator {
     }
 
     private void runBlock(int ctaid) {
-        shared = ByteBuffer.allocate(Math.max(sharedBytes, 4)).order(ByteOrder.LITTLE_ENDIAN);
+        shared = ByteBuffer.allocate(Math.max(((sharedBytes + 15) & ~15) + dynamicSharedBytes, 4)).order(ByteOrder.LITTLE_ENDIAN);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < ntid; t++) threads.add(new Thread(t, ctaid, kernel));
         while (true) {
@@ -375,6 +401,24 @@ final class PtxSimulator {
                     shuffle(warp);
                     progress = true;
                 }
+            }
+            // match.any.sync: once no thread of a warp can run, the threads waiting at one match
+            // instruction are the converged group (activemask); lanes with equal keys see each other
+            for (int w = 0; w * 32 < ntid; w++) {
+                List<Thread> warp = threads.subList(w * 32, Math.min(ntid, w * 32 + 32));
+                if (warp.stream().anyMatch(t -> t.wait == Wait.NONE) || warp.stream().noneMatch(t -> t.wait == Wait.MATCH)) continue;
+                Instr at = warp.stream().filter(t -> t.wait == Wait.MATCH).findFirst().orElseThrow().waitingAt;
+                List<Thread> group = warp.stream().filter(t -> t.wait == Wait.MATCH && t.waitingAt == at).toList();
+                for (Thread t : group) {
+                    Frame f = t.stack.peek();
+                    long key = read(t, f, at.args[1]) & 0xFFFFFFFFL, mask = 0;
+                    for (Thread o : group) {
+                        if ((read(o, o.stack.peek(), at.args[1]) & 0xFFFFFFFFL) == key) mask |= 1L << (o.tid % 32);
+                    }
+                    f.regs[at.args[0].reg()] = mask;
+                }
+                for (Thread t : group) { t.stack.peek().pc++; t.wait = Wait.NONE; }
+                progress = true;
             }
             boolean allBar = threads.stream().allMatch(t -> t.wait == Wait.BAR || t.wait == Wait.DONE)
                     && threads.stream().anyMatch(t -> t.wait == Wait.BAR);
@@ -428,6 +472,7 @@ final class PtxSimulator {
             }
             switch (in.op) {
                 case "shfl" -> { t.wait = Wait.SHFL; t.waitingAt = in; return; }
+                case "match" -> { t.wait = Wait.MATCH; t.waitingAt = in; return; }
                 case "bar" -> { f.pc++; t.wait = Wait.BAR; return; }
                 case "ret", "exit" -> {
                     Frame done = t.stack.pop();
@@ -454,7 +499,13 @@ final class PtxSimulator {
                     t.stack.push(nf);
                     continue;
                 }
-                default -> exec(t, f, in);
+                default -> {
+                    try {
+                        exec(t, f, in);
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException(e.getMessage() + " [" + f.fn.name + ": " + in.text + ", thread " + t.tid + " block " + t.ctaid + "]", e);
+                    }
+                }
             }
             f.pc++;
         }
@@ -469,6 +520,7 @@ final class PtxSimulator {
             case "%ctaid.x", "%ctaid" -> t.ctaid;
             case "%nctaid.x", "%nctaid" -> nctaid;
             case "%laneid" -> t.tid % 32;
+            case "%lanemask_lt" -> (1L << (t.tid % 32)) - 1;
             case "%tid.y", "%tid.z", "%ctaid.y", "%ctaid.z" -> 0;
             case "%ntid.y", "%ntid.z", "%nctaid.y", "%nctaid.z" -> 1;
             default -> throw new IllegalStateException("unknown special register " + name);
@@ -478,6 +530,7 @@ final class PtxSimulator {
     private long read(Thread t, Frame f, Operand o) {
         return switch (o.kind()) {
             case REG -> f.regs[o.reg()];
+            case NOTREG -> f.regs[o.reg()] == 0 ? 1 : 0;
             case SPECIAL -> special(t, o.name());
             case IMM -> o.imm();
             case SYMBOL -> {
@@ -538,10 +591,52 @@ final class PtxSimulator {
             case "mov" -> f.regs[a[0].reg()] = truncate(read(t, f, a[1]), type(in));
             case "cvta" -> f.regs[a[0].reg()] = read(t, f, a[1]);
             case "cvt" -> f.regs[a[0].reg()] = convert(in, read(t, f, a[1]));
-            case "setp" -> f.regs[a[0].reg()] = compare(in, read(t, f, a[1]), read(t, f, a[2])) ? 1 : 0;
+            case "setp" -> {
+                boolean r = compare(in, read(t, f, a[1]), read(t, f, a[2]));
+                if (a.length > 3) { // setp.cmp.boolop: combined with a (possibly negated) predicate
+                    boolean c = read(t, f, a[3]) != 0;
+                    r = switch (in.mods[1]) {
+                        case "and" -> r && c;
+                        case "or" -> r || c;
+                        case "xor" -> r ^ c;
+                        default -> throw new IllegalStateException("setp bool op in " + in.text);
+                    };
+                }
+                f.regs[a[0].reg()] = r ? 1 : 0;
+            }
+            case "red", "atom" -> atomic(t, f, in);
+            case "activemask" -> { // the warp's lanes; only ever used as a match.sync member mask
+                int first = t.tid / 32 * 32, lanes = Math.min(32, ntid - first);
+                f.regs[a[0].reg()] = lanes == 32 ? 0xFFFFFFFFL : (1L << lanes) - 1;
+            }
+            case "popc" -> f.regs[a[0].reg()] = Long.bitCount(read(t, f, a[1]) & (type(in).endsWith("64") ? -1L : 0xFFFFFFFFL));
+            case "bfe" -> {
+                long v = read(t, f, a[1]);
+                int pos = (int) read(t, f, a[2]) & 0xFF, len = (int) read(t, f, a[3]) & 0xFF;
+                if (!type(in).equals("u32")) throw new IllegalStateException("only bfe.u32 is simulated: " + in.text);
+                f.regs[a[0].reg()] = len == 0 ? 0 : ((v & 0xFFFFFFFFL) >>> Math.min(pos, 32)) & ((1L << Math.min(len, 32)) - 1);
+            }
             case "selp" -> f.regs[a[0].reg()] = f.regs[a[3].reg()] != 0 ? read(t, f, a[1]) : read(t, f, a[2]);
             default -> f.regs[a[0].reg()] = arithmetic(in, t, f);
         }
+    }
+
+    /** red/atom.{global,shared}.add.{u32,u64}: adds without a race (threads run one at a time). */
+    private void atomic(Thread t, Frame f, Instr in) {
+        boolean ret = in.op.equals("atom");
+        Operand addr = in.args[ret ? 1 : 0], val = in.args[ret ? 2 : 1];
+        String space = in.mods[0], opn = in.mods[1], type = type(in);
+        if (!opn.equals("add")) throw new IllegalStateException("only atomic add is simulated: " + in.text);
+        int size = typeSize(type);
+        long address = f.regs[addr.reg()] + addr.offset();
+        if (address % size != 0) throw new IllegalStateException("misaligned atomic at 0x" + Long.toHexString(address) + ": " + in.text);
+        ByteBuffer mem = space.equals("global") ? global : shared;
+        int i = space.equals("global") ? g(address, size) : (int) address;
+        if (space.equals("shared") && (address < 0 || address + size > mem.capacity())) throw new IllegalStateException("out-of-bounds shared atomic: " + in.text);
+        long old = size == 8 ? mem.getLong(i) : mem.getInt(i) & 0xFFFFFFFFL;
+        long v = read(t, f, val);
+        if (size == 8) mem.putLong(i, old + v); else mem.putInt(i, (int) (old + v));
+        if (ret) f.regs[in.args[0].reg()] = old;
     }
 
     private void memory(Thread t, Frame f, Instr in) {
@@ -549,6 +644,24 @@ final class PtxSimulator {
         String type = type(in);
         int size = typeSize(type);
         boolean load = in.op.equals("ld");
+        if (in.vec != null) { // ld/st.v2/.v4: consecutive elements, aligned to the whole vector
+            Operand addr = load ? in.args[1] : in.args[0];
+            if (!space.equals("global")) throw new IllegalStateException("vector access outside global memory: " + in.text);
+            long address = f.regs[addr.reg()] + addr.offset();
+            int n = in.vec.length;
+            if (address % ((long) size * n) != 0) throw new IllegalStateException("misaligned " + size * n + "-byte vector access at 0x" + Long.toHexString(address) + ": " + in.text);
+            for (int k = 0; k < n; k++) {
+                int i = g(address + (long) k * size, size);
+                if (load) {
+                    long v = switch (size) { case 4 -> global.getInt(i); case 8 -> global.getLong(i); default -> throw new IllegalStateException(in.text); };
+                    f.regs[in.vec[k]] = type.startsWith("s") ? signed(v, type) : truncate(v, type);
+                } else {
+                    long v = f.regs[in.vec[k]];
+                    if (size == 4) global.putInt(i, (int) v); else global.putLong(i, v);
+                }
+            }
+            return;
+        }
         Operand addr = load ? in.args[1] : in.args[0];
         Operand val = load ? in.args[0] : in.args[1];
         switch (space) {
@@ -621,6 +734,10 @@ final class PtxSimulator {
                 case "ge" -> !unordered && a >= b;
                 case "neu" -> unordered || a != b;
                 case "equ" -> unordered || a == b;
+                case "ltu" -> unordered || a < b;
+                case "leu" -> unordered || a <= b;
+                case "gtu" -> unordered || a > b;
+                case "geu" -> unordered || a >= b;
                 case "num" -> !unordered;
                 case "nan" -> unordered;
                 default -> throw new IllegalStateException("setp ." + cmp);
@@ -717,7 +834,32 @@ final class PtxSimulator {
             };
             return bits(r);
         }
-        if (type.equals("f64")) throw new IllegalStateException("f64 arithmetic is not simulated: " + in.text);
+        if (type.equals("f64")) {
+            double x = f64(read(t, f, a[1]));
+            double y = a.length > 2 ? f64(read(t, f, a[2])) : 0;
+            double r = switch (op) { // IEEE round-to-nearest, as .rn (and Java) compute them
+                case "add" -> x + y;
+                case "sub" -> x - y;
+                case "mul" -> x * y;
+                case "div" -> x / y;
+                case "fma" -> Math.fma(x, y, f64(read(t, f, a[3])));
+                case "neg" -> -x;
+                default -> throw new IllegalStateException("unsupported instruction: " + in.text);
+            };
+            return bits(r);
+        }
+        if (type.equals("pred")) {
+            boolean x = read(t, f, a[1]) != 0, y = a.length > 2 && read(t, f, a[2]) != 0;
+            boolean r = switch (op) {
+                case "and" -> x && y;
+                case "or" -> x || y;
+                case "xor" -> x ^ y;
+                case "not" -> !x;
+                case "mov" -> x;
+                default -> throw new IllegalStateException("unsupported instruction: " + in.text);
+            };
+            return r ? 1 : 0;
+        }
         long x = read(t, f, a[1]);
         long y = a.length > 2 ? read(t, f, a[2]) : 0;
         boolean wide = has(in, "wide");
@@ -735,6 +877,7 @@ final class PtxSimulator {
             case "or" -> x | y;
             case "xor" -> x ^ y;
             case "not" -> ~x;
+            case "neg" -> -sx;
             case "shl" -> x << (y & 0xFF);
             case "shr" -> type.startsWith("s") ? sx >> (y & 0xFF) : (x & (bitsW == 64 ? -1L : (1L << bitsW) - 1)) >>> (y & 0xFF);
             case "min" -> unsigned ? (Long.compareUnsigned(sx, sy) < 0 ? sx : sy) : Math.min(sx, sy);

@@ -72,6 +72,11 @@ final class SimulatedRuntime implements DeviceRuntime {
                 launches++;
                 sim.launch(entry, grid, block, args);
             }
+
+            @Override public void launch(String family, String entry, int grid, int block, int sharedBytes, List<Object> args) {
+                launches++;
+                sim.launch(entry, grid, block, sharedBytes, args);
+            }
         };
     }
 

@@ -13,8 +13,8 @@ import java.util.List;
  * (Conv3x3-BatchNorm-ReLU)×2 blocks whose widths double at each level, 2×2 max pooling between
  * levels, a decoder that upsamples (a 2×2 stride-2 transposed convolution, or nearest upsampling
  * followed by a 3×3 convolution), concatenates the encoder's skip connection of the same level
- * and applies another double-conv block, and a 1×1
- * convolution head giving per-pixel scores for {@code outChannels} classes (logits).
+ * and applies another double-conv block, and a 1×1 convolution head giving per-pixel scores
+ * for {@code outChannels} classes (logits).
  *
  * <p>With the defaults (base width 16, depth 3) the levels have 16, 32 and 64 channels. Height
  * and width must be divisible by 2^(depth-1).

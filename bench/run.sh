@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$here/bin/jdk25.sh"
 if [[ ${JGRAD_BENCH_NOBUILD:-0} != 1 ]]; then
-  (cd "$here" && mvn -B -q -ntp -Dstyle.color=never install -DskipTests -pl bench -am) >&2
+  "$here/bin/mvn25" -ntp -f "$here/pom.xml" install -DskipTests -pl bench -am >&2
 fi
 cp="$here/bench/target/classes:$(ls "$here"/bench/target/lib/*.jar | tr '\n' ':')"
 exec "$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp "$cp" \

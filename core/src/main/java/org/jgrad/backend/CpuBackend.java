@@ -200,6 +200,22 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
                     });
             return;
         }
+        if (x.dtype() == DType.INT64 && y.dtype() == DType.INT64 && out.dtype() == DType.INT64
+                && (op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL)) {
+            // exact 64-bit integer arithmetic: metric counters pass 2^53 where doubles would round
+            long[] p = a.i64(), q = b.i64(), r = c.i64();
+            StridedLoop.run(out.shape(), new int[][]{x.strides(), y.strides(), out.strides()},
+                    new int[]{x.offset(), y.offset(), out.offset()}, (o, len, in) -> {
+                        for (int i = 0, i0 = o[0], i1 = o[1], i2 = o[2]; i < len; i++, i0 += in[0], i1 += in[1], i2 += in[2]) {
+                            r[i2] = switch (op) {
+                                case ADD -> p[i0] + q[i1];
+                                case SUB -> p[i0] - q[i1];
+                                default -> p[i0] * q[i1];
+                            };
+                        }
+                    });
+            return;
+        }
         DoubleBinaryOperator f = binaryFn(op, !x.dtype().isFloatingPoint());
         StridedLoop.run(out.shape(), new int[][]{x.strides(), y.strides(), out.strides()},
                 new int[]{x.offset(), y.offset(), out.offset()}, (o, len, in) -> {

@@ -1,5 +1,226 @@
 package org.jgrad.backend;
 
+import org.jgrad.tensor.Tensor;
+
 /** The CPU implementations of {@link NnPrimitives}, mixed into {@link CpuBackend}. */
 interface CpuNn extends NnPrimitives {
+
+    // One task per channel: each streams its N*S elements twice (statistics, then output).
+    @Override
+    default void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                  boolean training, double momentum, double eps,
+                                  Tensor out, Tensor saveMean, Tensor saveInvStd) {
+        int[] sh = x.shape();
+        int n = sh[0], c = sh[1], s = sh[2];
+        CpuStorage xs = CpuBackend.st(x), os = CpuBackend.st(out);
+        CpuStorage ms = CpuBackend.st(saveMean), is = CpuBackend.st(saveInvStd);
+        CpuStorage rm = runningMean == null ? null : CpuBackend.st(runningMean);
+        CpuStorage rv = runningVar == null ? null : CpuBackend.st(runningVar);
+        CpuStorage ws = weight == null ? null : CpuBackend.st(weight);
+        CpuStorage bs = bias == null ? null : CpuBackend.st(bias);
+        int xo = x.offset(), oo = out.offset();
+        long m = (long) n * s;
+        Parallel.forRange(c, 1, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double mean, invStd;
+                if (training) {
+                    double sum = 0;
+                    for (int i = 0; i < n; i++) sum += rowSum(xs, xo + (i * c + ch) * s, s);
+                    mean = sum / m;
+                    double sq = 0; // two passes: no cancellation for large means
+                    for (int i = 0; i < n; i++) sq += rowSquaredDeviation(xs, xo + (i * c + ch) * s, s, mean);
+                    double var = sq / m;
+                    invStd = 1 / Math.sqrt(var + eps);
+                    if (rm != null) {
+                        int ro = runningMean.offset() + ch * runningMean.strides()[0];
+                        rm.set(ro, (1 - momentum) * rm.get(ro) + momentum * mean);
+                    }
+                    if (rv != null) {
+                        int ro = runningVar.offset() + ch * runningVar.strides()[0];
+                        double unbiased = m > 1 ? sq / (m - 1) : Double.NaN;
+                        rv.set(ro, (1 - momentum) * rv.get(ro) + momentum * unbiased);
+                    }
+                } else {
+                    mean = rm.get(runningMean.offset() + ch * runningMean.strides()[0]);
+                    invStd = 1 / Math.sqrt(rv.get(runningVar.offset() + ch * runningVar.strides()[0]) + eps);
+                }
+                ms.set(saveMean.offset() + ch, mean);
+                is.set(saveInvStd.offset() + ch, invStd);
+                double w = ws == null ? 1 : ws.get(weight.offset() + ch * weight.strides()[0]);
+                double b = bs == null ? 0 : bs.get(bias.offset() + ch * bias.strides()[0]);
+                double scale = w * invStd, shift = b - mean * scale;
+                for (int i = 0; i < n; i++) affineRow(xs, xo + (i * c + ch) * s, os, oo + (i * c + ch) * s, s, scale, shift);
+            }
+        });
+    }
+
+    @Override
+    default void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                                   boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        int[] sh = x.shape();
+        int n = sh[0], c = sh[1], s = sh[2];
+        CpuStorage gs = CpuBackend.st(gradOut), xs = CpuBackend.st(x);
+        CpuStorage ms = CpuBackend.st(saveMean), is = CpuBackend.st(saveInvStd);
+        CpuStorage ws = weight == null ? null : CpuBackend.st(weight);
+        CpuStorage gi = gradInput == null ? null : CpuBackend.st(gradInput);
+        CpuStorage gw = gradWeight == null ? null : CpuBackend.st(gradWeight);
+        CpuStorage gb = gradBias == null ? null : CpuBackend.st(gradBias);
+        int go = gradOut.offset(), xo = x.offset(), io = gradInput == null ? 0 : gradInput.offset();
+        long m = (long) n * s;
+        Parallel.forRange(c, 1, (lo, hi) -> {
+            for (int ch = lo; ch < hi; ch++) {
+                double mean = ms.get(saveMean.offset() + ch), invStd = is.get(saveInvStd.offset() + ch);
+                double sumG = 0, sumGX = 0; // sum(g), sum(g * xhat)
+                for (int i = 0; i < n; i++) {
+                    int gbase = go + (i * c + ch) * s, xbase = xo + (i * c + ch) * s;
+                    sumG += rowSum(gs, gbase, s);
+                    sumGX += rowDot(gs, gbase, xs, xbase, s, mean) * invStd;
+                }
+                if (gw != null) gw.set(gradWeight.offset() + ch, sumGX);
+                if (gb != null) gb.set(gradBias.offset() + ch, sumG);
+                if (gi == null) continue;
+                double w = ws == null ? 1 : ws.get(weight.offset() + ch * weight.strides()[0]);
+                double k = w * invStd;
+                // training: dx = w*invstd * (g - mean(g) - xhat * mean(g*xhat)); eval: dx = w*invstd*g
+                double meanG = training ? sumG / m : 0, meanGX = training ? sumGX / m : 0;
+                // dx = a*g + b*(x - mean) + d, the centring done first so a large mean cancels exactly
+                double a = k, b = -k * meanGX * invStd, d = -k * meanG;
+                for (int i = 0; i < n; i++) {
+                    int gbase = go + (i * c + ch) * s, xbase = xo + (i * c + ch) * s, ibase = io + (i * c + ch) * s;
+                    combineRow(gs, gbase, xs, xbase, gi, ibase, s, a, b, mean, d);
+                }
+            }
+        });
+    }
+
+    /** t itself when contiguous, else a contiguous copy (no autograd); close the result either way. */
+    static Tensor dense(Tensor t) {
+        t.checkOpen();
+        if (t.isContiguous()) return t.detach();
+        Tensor c = Tensor.empty(t.dtype(), t.device(), t.shape());
+        CpuBackend.INSTANCE.copy(t, c);
+        return c;
+    }
+
+    @Override
+    default void conv2dForward(Tensor x, Tensor w, Tensor out, int[] stride, int[] padding, int[] dilation, int groups) {
+        CpuConv.forward(x, w, out, stride, padding, dilation, groups);
+    }
+
+    @Override
+    default void conv2dBackwardData(Tensor gradOut, Tensor w, Tensor gradX, int[] stride, int[] padding, int[] dilation, int groups) {
+        CpuConv.backwardData(gradOut, w, gradX, stride, padding, dilation, groups);
+    }
+
+    @Override
+    default void conv2dBackwardFilter(Tensor x, Tensor gradOut, Tensor gradW, int[] stride, int[] padding, int[] dilation, int groups) {
+        CpuConv.backwardFilter(x, gradOut, gradW, stride, padding, dilation, groups);
+    }
+
+    @Override
+    default void conv2dBiasAdd(Tensor out, Tensor bias) {
+        CpuConv.addChannelBias(out, bias);
+    }
+
+    @Override
+    default void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
+        CpuConv.channelBiasGrad(gradOut, gradBias);
+    }
+
+    @Override
+    default void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        CpuPool.maxForward(x, out, indices, kernel, stride, padding, dilation);
+    }
+
+    @Override
+    default void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) {
+        CpuPool.maxBackward(gradOut, indices, gradX);
+    }
+
+    @Override
+    default void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        CpuPool.avgForward(x, out, kernel, stride, padding, countIncludePad);
+    }
+
+    @Override
+    default void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        CpuPool.avgBackward(gradOut, gradX, kernel, stride, padding, countIncludePad);
+    }
+
+    @Override
+    default void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) {
+        CpuPool.upsampleForward(x, out, scaleH, scaleW);
+    }
+
+    @Override
+    default void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
+        CpuPool.upsampleBackward(gradOut, gradX, scaleH, scaleW);
+    }
+
+    // Row helpers: float32 arrays take tight loops the JIT vectorises; other dtypes the generic path.
+
+    private static double rowSum(CpuStorage st, int off, int len) {
+        if (st.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] a = st.f32();
+            double acc = 0;
+            for (int j = 0; j < len; j++) acc += a[off + j];
+            return acc;
+        }
+        double acc = 0;
+        for (int j = 0; j < len; j++) acc += st.get(off + j);
+        return acc;
+    }
+
+    private static double rowSquaredDeviation(CpuStorage st, int off, int len, double mean) {
+        double acc = 0;
+        if (st.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] a = st.f32();
+            for (int j = 0; j < len; j++) {
+                double d = a[off + j] - mean;
+                acc += d * d;
+            }
+            return acc;
+        }
+        for (int j = 0; j < len; j++) {
+            double d = st.get(off + j) - mean;
+            acc += d * d;
+        }
+        return acc;
+    }
+
+    /** sum_j g[j] * (x[j] - mean). */
+    private static double rowDot(CpuStorage g, int go, CpuStorage x, int xo, int len, double mean) {
+        double acc = 0;
+        if (g.dtype() == org.jgrad.tensor.DType.FLOAT32 && x.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] ga = g.f32(), xa = x.f32();
+            for (int j = 0; j < len; j++) acc += ga[go + j] * (xa[xo + j] - mean);
+            return acc;
+        }
+        for (int j = 0; j < len; j++) acc += g.get(go + j) * (x.get(xo + j) - mean);
+        return acc;
+    }
+
+    /** out[j] = x[j] * scale + shift. */
+    private static void affineRow(CpuStorage x, int xo, CpuStorage out, int oo, int len, double scale, double shift) {
+        if (x.dtype() == org.jgrad.tensor.DType.FLOAT32 && out.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] xa = x.f32(), oa = out.f32();
+            float sc = (float) scale, sh = (float) shift;
+            for (int j = 0; j < len; j++) oa[oo + j] = xa[xo + j] * sc + sh;
+            return;
+        }
+        for (int j = 0; j < len; j++) out.set(oo + j, x.get(xo + j) * scale + shift);
+    }
+
+    /** out[j] = a * g[j] + b * (x[j] - mean) + d. */
+    private static void combineRow(CpuStorage g, int go, CpuStorage x, int xo, CpuStorage out, int oo, int len,
+                                   double a, double b, double mean, double d) {
+        if (g.dtype() == org.jgrad.tensor.DType.FLOAT32 && x.dtype() == org.jgrad.tensor.DType.FLOAT32
+                && out.dtype() == org.jgrad.tensor.DType.FLOAT32) {
+            float[] ga = g.f32(), xa = x.f32(), oa = out.f32();
+            float fa = (float) a, fb = (float) b, fm = (float) mean, fd = (float) d;
+            for (int j = 0; j < len; j++) oa[oo + j] = fa * ga[go + j] + fb * (xa[xo + j] - fm) + fd;
+            return;
+        }
+        for (int j = 0; j < len; j++) out.set(oo + j, a * g.get(go + j) + b * (x.get(xo + j) - mean) + d);
+    }
 }

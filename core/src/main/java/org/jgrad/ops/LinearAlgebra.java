@@ -20,7 +20,8 @@ public final class LinearAlgebra {
         if (a.dtype() != b.dtype() || !a.dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("matmul: expected two floating-point tensors of one dtype, got " + a.dtype() + " and " + b.dtype());
         }
-        if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
+        // vec @ vec: the inner call already squeezed b's added column, so a's added row is last
+        if (a.dim() == 1) return matmul(a.unsqueeze(0), b).squeeze(b.dim() == 1 ? -1 : -2);
         if (b.dim() == 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
         int m = a.size(-2), k = a.size(-1), k2 = b.size(-2), n = b.size(-1);
         if (k != k2) {

@@ -33,6 +33,7 @@ public final class Shapes {
     }
 
     public static boolean isContiguous(int[] shape, int[] strides) {
+        for (int d : shape) if (d == 0) return true; // an empty tensor has no layout to break
         int s = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != s) return false;

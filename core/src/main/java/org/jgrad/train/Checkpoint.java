@@ -40,7 +40,11 @@ public final class Checkpoint {
         try {
             LinkedHashMap<String, Tensor> extra = new LinkedHashMap<>();
             Object json = extractTensors("", state, extra);
-            Safetensors.save(model, Map.of("format", "pt", "producer", "jgrad"), tmp.resolve("model.safetensors"));
+            // ordered maps: the same checkpoint gives the same bytes on every run
+            Map<String, String> modelMeta = new LinkedHashMap<>();
+            modelMeta.put("format", "pt");
+            modelMeta.put("producer", "jgrad");
+            Safetensors.save(model, modelMeta, tmp.resolve("model.safetensors"));
             Safetensors.save(extra, Map.of("producer", "jgrad"), tmp.resolve("state.safetensors"));
             AtomicFiles.writeString(tmp.resolve("state.json"), Json.pretty(json));
             Path dest = root.resolve(name);

@@ -63,4 +63,13 @@ class TensorSmokeTest {
             assertFalse(a.mul(2.0).requiresGrad());
         }
     }
+
+    @Test
+    void emptyInnerDimensionMatmulGivesZeros() {
+        // (5x0) @ (0x4): every output element is an empty sum, as in NumPy and PyTorch
+        Tensor c = Tensor.zeros(5, 0).matmul(Tensor.zeros(0, 4));
+        assertArrayEquals(new int[]{5, 4}, c.shape());
+        assertArrayEquals(new float[20], c.toFloatArray());
+        assertEquals(0, Tensor.zeros(0, 3).sum().item());
+    }
 }

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""Writes the GPU check's markdown summary from the JUnit reports, JMH's JSON and the PyTorch peer.
+
+Usage: summarize.py RESULTS_DIR   (reads junit/*.xml, jmh-gpu.json, peer_torch.json there;
+writes summary.md there and prints it)
+"""
+import glob
+import json
+import os
+import sys
+import xml.etree.ElementTree as ET
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def main():
+    d = sys.argv[1]
+    lines = []
+    peer = load(os.path.join(d, "peer_torch.json")) or {}
+    env = load(os.path.join(d, "env.json")) or {}
+    lines.append("# jgrad GPU check")
+    lines.append("")
+    lines.append(f"- date: {env.get('date', '?')}")
+    lines.append(f"- GPU: {peer.get('device', env.get('gpu', '?'))}; driver {env.get('driver', '?')}")
+    lines.append(f"- peer: PyTorch {peer.get('torch', '?')} (CUDA {peer.get('cuda', '?')}, cuDNN {peer.get('cudnn', '?')}), measured in the same call")
+    if "copy_gbps" in peer:
+        lines.append(f"- device-to-device copy bandwidth (read + write): {peer['copy_gbps']:.0f} GB/s")
+    lines.append("")
+
+    # tests
+    tests = fails = errors = skipped = 0
+    failed = []
+    for x in glob.glob(os.path.join(d, "junit", "**", "*.xml"), recursive=True):
+        try:
+            root = ET.parse(x).getroot()
+        except ET.ParseError:
+            continue
+        suites = [root] if root.tag == "testsuite" else root.findall(".//testsuite")
+        for s in suites:
+            for case in s.findall("testcase"):
+                tests += 1
+                if case.find("failure") is not None:
+                    fails += 1
+                    failed.append(case.get("classname", "") + "." + case.get("name", ""))
+                elif case.find("error") is not None:
+                    errors += 1
+                    failed.append(case.get("classname", "") + "." + case.get("name", ""))
+                elif case.find("skipped") is not None:
+                    skipped += 1
+    lines.append(f"## gpu-tagged tests: {tests} run, {fails} failed, {errors} errors, {skipped} skipped")
+    for f in failed:
+        lines.append(f"- FAILED {f}")
+    lines.append("")
+
+    jmh = load(os.path.join(d, "jmh-gpu.json")) or []
+    ours = {}
+    for r in jmh:
+        name = r["benchmark"].rsplit(".", 2)[-2]
+        p = r.get("params", {})
+        score, unit = r["primaryMetric"]["score"], r["primaryMetric"]["scoreUnit"]
+        ms = score / 1000.0 if unit.startswith("us") else score
+        ours[(name, p.get("shape", p.get("n")), p.get("math"))] = ms
+
+    lines.append("## SGEMM 4096^3 (time per product; ratio = PyTorch time / jgrad time, target >= 0.9)")
+    lines.append("")
+    lines.append("| math | jgrad ms | jgrad TFLOP/s | torch.mm ms | torch TFLOP/s | ratio |")
+    lines.append("|---|---|---|---|---|---|")
+    flop = 2 * 4096 ** 3
+    for math in ("fp32", "tf32"):
+        j = ours.get(("GpuGemmBench", "4096", math))
+        t = peer.get("sgemm_ms", {}).get(math)
+        cells = [math,
+                 f"{j:.3f}" if j else "not run", f"{flop / (j * 1e-3) / 1e12:.1f}" if j else "-",
+                 f"{t:.3f}" if t else "not run", f"{flop / (t * 1e-3) / 1e12:.1f}" if t else "-",
+                 f"{t / j:.2f}" if j and t else "-"]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("## conv2d 3x3 forward + backward-data + backward-filter (ms per step; shape N,C,H,W,K)")
+    lines.append("")
+    lines.append("| shape | math | jgrad ms | PyTorch ms | ratio |")
+    lines.append("|---|---|---|---|---|")
+    for key in sorted(peer.get("conv_ms", {}).keys() | {k[1] + "|" + k[2] for k in ours if k[0] == "GpuConvBench"}):
+        shape, math = key.split("|")
+        j = ours.get(("GpuConvBench", shape, math))
+        t = peer.get("conv_ms", {}).get(key)
+        lines.append(f"| {shape} | {math} | {f'{j:.3f}' if j else 'not run'} | {f'{t:.3f}' if t else 'not run'} | {f'{t / j:.2f}' if j and t else '-'} |")
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(d, "summary.md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+package org.jgrad.metrics;
+
+/**
+ * What {@link ConfusionMatrix#compute()} returns: host doubles only. Per-class arrays have one
+ * value per class (0/0 scored {@code zeroDivision}); the macro means treat absent classes as
+ * configured ({@link org.jgrad.backend.ConfusionScoreSpec.Absent}). Formulas: {@link org.jgrad.backend.MetricMath}.
+ */
+public record ConfusionResult(double accuracy, double balancedAccuracy, double kappa, double meanIoU,
+                              double macroPrecision, double macroRecall, double macroF1,
+                              double[] precision, double[] recall, double[] f1, double[] iou) {
+
+    public ConfusionResult {
+        precision = precision.clone();
+        recall = recall.clone();
+        f1 = f1.clone();
+        iou = iou.clone();
+    }
+
+    @Override public double[] precision() { return precision.clone(); }
+    @Override public double[] recall() { return recall.clone(); }
+    @Override public double[] f1() { return f1.clone(); }
+    @Override public double[] iou() { return iou.clone(); }
+}

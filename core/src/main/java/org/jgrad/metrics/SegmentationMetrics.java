@@ -1,0 +1,164 @@
+package org.jgrad.metrics;
+
+import org.jgrad.backend.BinaryScoreSpec;
+import org.jgrad.backend.BinaryScoreSpec.Reduction;
+import org.jgrad.backend.BinaryScoreSpec.Style;
+import org.jgrad.backend.BinaryStatsSpec;
+import org.jgrad.backend.BinaryStatsSpec.Grouping;
+import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Device;
+import org.jgrad.tensor.Scope;
+import org.jgrad.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Accumulates binary (or multilabel) segmentation statistics — tp, fp, fn, tn as 64-bit counters
+ * on the inputs' device — and derives Dice, IoU, pixel accuracy, precision and recall from that
+ * one state.
+ * <pre>{@code
+ * var seg = new SegmentationMetrics(BinaryStatsSpec.logits());     // sigmoid, > 0.5
+ * for (Batch b : loader) seg.update(model.forward(b.x()), b.y());
+ * System.out.print(seg.compute().report());
+ * }</pre>
+ *
+ * <p>Scoring defaults to smp's {@code metrics} functions with MICRO reduction and
+ * zero_division 1 (an empty prediction of an empty mask is perfect); {@link #legacy(double)}
+ * switches to smp's legacy eps smoothing. With {@link Grouping#PER_CHANNEL} (multilabel) the
+ * reductions MICRO, MACRO and WEIGHTED pool or average the channels. Per-image groupings are
+ * not accumulated across batches (the imagewise reductions are not sums); use
+ * {@link BinaryStats#stats} with {@link Scores#smp} on a whole set for those.
+ */
+public final class SegmentationMetrics implements Metric<SegmentationScores> {
+    private static final List<BinaryScoreSpec.Metric> ORDER = List.of(BinaryScoreSpec.Metric.FSCORE, BinaryScoreSpec.Metric.IOU,
+            BinaryScoreSpec.Metric.ACCURACY, BinaryScoreSpec.Metric.PRECISION, BinaryScoreSpec.Metric.RECALL,
+            BinaryScoreSpec.Metric.PREVALENCE, BinaryScoreSpec.Metric.PREDICTED_RATE);
+
+    private final BinaryStatsSpec spec;
+    private Style style = Style.SMP;
+    private double eps = 0;
+    private double zeroDivision = Scores.SMP_ZERO_DIVISION;
+    private Reduction reduction = Reduction.MICRO;
+    private double[] classWeights;
+
+    private Tensor counts; // INT64 [groups, 4] on the inputs' device
+    private int channels = -1;
+
+    public SegmentationMetrics(BinaryStatsSpec spec) {
+        MetricChecks.notNull(spec, "spec");
+        if (spec.grouping() == Grouping.PER_IMAGE || spec.grouping() == Grouping.PER_IMAGE_CHANNEL) {
+            throw new IllegalArgumentException("SegmentationMetrics accumulates WHOLE or PER_CHANNEL counts across batches, got "
+                    + spec.grouping() + "; per-image scores: BinaryStats.stats(...) on the whole set with Scores.smp(...)");
+        }
+        this.spec = spec;
+    }
+
+    /** Sigmoid of logits, threshold 0.5. */
+    public SegmentationMetrics() { this(BinaryStatsSpec.logits()); }
+
+    public BinaryStatsSpec spec() { return spec; }
+
+    /** smp legacy scoring: eps added to numerator and denominator (smp's default 1e-7). */
+    public SegmentationMetrics legacy(double eps) {
+        if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
+        this.style = Style.LEGACY;
+        this.eps = eps;
+        return this;
+    }
+
+    /** smp metrics scoring: a 0/0 score becomes {@code zeroDivision}. */
+    public SegmentationMetrics zeroDivision(double zd) {
+        MetricChecks.zeroDivision(zd);
+        this.style = Style.SMP;
+        this.zeroDivision = zd;
+        return this;
+    }
+
+    /** MICRO (default), MACRO or WEIGHTED (then classWeights are required, as in smp). */
+    public SegmentationMetrics reduction(Reduction r, double... classWeights) {
+        MetricChecks.notNull(r, "reduction");
+        if (r != Reduction.MICRO && r != Reduction.MACRO && r != Reduction.WEIGHTED) {
+            throw new IllegalArgumentException("reduction must be MICRO, MACRO or WEIGHTED for an accumulator, got " + r);
+        }
+        this.reduction = r;
+        this.classWeights = classWeights == null || classWeights.length == 0 ? null : classWeights.clone();
+        return this;
+    }
+
+    public Device device() { return counts == null ? null : counts.device(); }
+
+    @Override
+    public void update(Tensor preds, Tensor targets) {
+        BinaryStats.check(preds, targets, spec);
+        int c = BinaryStatsSpec.channels(preds.shape());
+        int groups = spec.groups(preds.shape());
+        if (counts == null) {
+            counts = Scope.escape(Tensor.zeros(DType.INT64, preds.device(), groups, 4));
+            channels = c;
+        } else {
+            if (!counts.device().equals(preds.device())) {
+                throw new IllegalArgumentException("this SegmentationMetrics holds its state on " + counts.device() + " but the batch is on "
+                        + preds.device() + "; use one accumulator per device and merge() them");
+            }
+            if (spec.grouping() == Grouping.PER_CHANNEL && c != channels) {
+                throw new IllegalArgumentException("preds have " + c + " channels (shape " + Arrays.toString(preds.shape())
+                        + ") but earlier batches had " + channels);
+            }
+        }
+        BinaryStats.accumulate(preds, targets, spec, counts);
+    }
+
+    private BinaryScoreSpec scoreSpec(int classes) {
+        return new BinaryScoreSpec(ORDER, style, reduction, 1, classes, eps, zeroDivision, 1.0, classWeights);
+    }
+
+    /** The scores of everything seen since the last reset; copies seven doubles. Before any update all counts are zero. */
+    @Override
+    public SegmentationScores compute() {
+        Tensor c = counts != null ? counts : Tensor.zeros(DType.INT64, Device.cpu(), 1, 4);
+        try {
+            double[] v = BinaryStats.scores(c, scoreSpec(c.size(0)));
+            return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+        } finally {
+            if (c != counts) c.close();
+        }
+    }
+
+    /** Equivalent to {@code compute().report()}. */
+    public String report() { return compute().report(); }
+
+    /** The raw counters [groups, 4] (tp, fp, fn, tn), copied to the host; zeros before any update. */
+    public long[] counts() {
+        return counts == null ? new long[4] : counts.toLongArray();
+    }
+
+    @Override
+    public void reset() {
+        if (counts != null) {
+            counts.close();
+            counts = null;
+            channels = -1;
+        }
+    }
+
+    @Override
+    public void merge(Metric<SegmentationScores> other) {
+        if (!(other instanceof SegmentationMetrics o)) {
+            throw new IllegalArgumentException("can only merge another SegmentationMetrics, got " + (other == null ? "null" : other.getClass().getSimpleName()));
+        }
+        if (o == this) throw new IllegalArgumentException("cannot merge a SegmentationMetrics into itself");
+        if (!o.spec.equals(spec)) throw new IllegalArgumentException("cannot merge SegmentationMetrics with spec " + o.spec + " into one with " + spec);
+        if (o.counts == null) return;
+        if (counts == null) {
+            counts = Scope.escape(Tensor.zeros(DType.INT64, o.counts.device(), o.counts.size(0), 4));
+            channels = o.channels;
+        } else if (!counts.device().equals(o.counts.device())) {
+            throw new IllegalArgumentException("cannot merge state on " + o.counts.device() + " into state on " + counts.device()
+                    + "; compute() each, or move one");
+        } else if (counts.size(0) != o.counts.size(0)) {
+            throw new IllegalArgumentException("cannot merge " + o.counts.size(0) + " counter rows into " + counts.size(0) + " (different channel counts)");
+        }
+        counts.add_(o.counts);
+    }
+}

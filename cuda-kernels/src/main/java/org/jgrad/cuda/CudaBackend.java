@@ -1,0 +1,582 @@
+package org.jgrad.cuda;
+
+import org.jgrad.backend.Backend;
+import org.jgrad.backend.BinaryScoreSpec;
+import org.jgrad.backend.BinaryStatsSpec;
+import org.jgrad.backend.ConfusionScoreSpec;
+import org.jgrad.cuda.metrics.CudaMetrics;
+import org.jgrad.backend.BinaryOp;
+import org.jgrad.backend.Distribution;
+import org.jgrad.backend.ReduceOp;
+import org.jgrad.backend.UnaryOp;
+import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Device;
+import org.jgrad.tensor.Storage;
+import org.jgrad.tensor.Tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The CUDA backend for one GPU. All work is queued on one stream, so calls return before the
+ * GPU finishes; only transfers to the host ({@link #toHost}) and {@link #synchronize} wait.
+ * Float32 is the GPU's dtype for arithmetic; copies and fills handle every dtype.
+ *
+ * <p>Convolutions are exposed as methods of this class ({@link #conv2dForward},
+ * {@link #conv2dBackwardData}, {@link #conv2dBackwardFilter}) until core's NnPrimitives
+ * declares them.
+ */
+public final class CudaBackend implements Backend {
+    /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */
+    static final long STAGING_BYTES = 32L << 20;
+
+    private final int index;
+    private final CudaContext ctx;     // null when running on a simulated device (tests): no cuDNN then
+    private final DeviceRuntime rt;
+    private final Kernels kernels;
+    private final ConvPlans conv;
+    private final AtomicLong d2hBytes = new AtomicLong();
+    private final AtomicLong d2hCopies = new AtomicLong();
+    private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
+    private volatile Device device;
+
+    CudaBackend(int index, CudaContext ctx) {
+        this(index, ctx, DeviceRuntime.of(ctx), null);
+    }
+
+    /** A backend over any runtime; {@code device} fixes the Device its storages report (tests pass one). */
+    CudaBackend(int index, CudaContext ctx, DeviceRuntime rt, Device device) {
+        this.index = index;
+        this.ctx = ctx;
+        this.rt = rt;
+        this.device = device;
+        this.kernels = new Kernels(rt.launcher());
+        this.conv = ctx == null ? null : new ConvPlans(ctx);
+    }
+
+    /**
+     * Device, driver and library versions and where each library was loaded from, for logs
+     * (the GPU check prints it so a result can be traced to the exact libraries).
+     */
+    public String describe() {
+        if (ctx == null) return name() + " (simulated)";
+        long[] mem = ctx.memInfo();
+        return name() + ": " + ctx.multiprocessors + " SMs, " + mem[1] / (1L << 20) + " MiB (" + mem[0] / (1L << 20) + " free)"
+                + ", driver API " + ctx.driver.driverVersion() + ", " + ctx.cublas.libraryName() + " " + ctx.cublas.version(ctx.cublasHandle)
+                + ", cuDNN " + ctx.cudnn.version() + "\n" + ctx.librariesUsed;
+    }
+
+    /** The driver context (null on a simulated device). */
+    public CudaContext context() { return ctx; }
+
+    DeviceRuntime runtime() { return rt; }
+
+    @Override
+    public String name() { return "cuda:" + index + " (" + rt.deviceName() + ", " + rt.architecture() + ")"; }
+
+    @Override
+    public String toString() { return name(); }
+
+    @Override
+    public Device device() {
+        // Looked up lazily: Device.cuda(i) is what creates this backend, so it cannot be asked during creation.
+        Device d = device;
+        if (d == null) device = d = Device.cuda(index);
+        return d;
+    }
+
+    /** Whether matmul and convolutions may use TF32 tensor cores (off by default: FP32 results match the CPU's closely). */
+    public boolean allowTf32() { return allowTf32; }
+
+    public void setAllowTf32(boolean allow) { this.allowTf32 = allow; }
+
+    @Override
+    public long deviceToHostBytes() { return d2hBytes.get(); }
+
+    @Override
+    public long deviceToHostCopies() { return d2hCopies.get(); }
+
+    @Override
+    public void synchronize() { rt.synchronize(); }
+
+    /** The allocator, for tests and memory reports. */
+    public DeviceAllocator allocator() { return requireContext("allocator").allocator; }
+
+    /** Number of cached convolution plans (tests check reuse). */
+    public int convPlanCount() { return conv == null ? 0 : conv.size(); }
+
+    private CudaContext requireContext(String what) {
+        if (ctx == null) throw Backend.unsupported(what, this);
+        return ctx;
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    @Override
+    public Storage allocate(DType dtype, long numel) {
+        CudaStorage s = allocateRaw(dtype, numel);
+        if (s.bytes() > 0) rt.memsetD8(s.pointer(), (byte) 0, s.bytes());
+        return s;
+    }
+
+    /** Uninitialised storage, for outputs about to be overwritten. */
+    CudaStorage allocateRaw(DType dtype, long numel) {
+        if (dtype == null) throw new IllegalArgumentException("dtype must not be null");
+        if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
+        long p = rt.allocate(numel * dtype.byteSize());
+        return new CudaStorage(this, device(), dtype, numel, p);
+    }
+
+    @Override
+    public Storage fromHost(Object array, DType dtype) {
+        int n = HostArrays.length(array, dtype);
+        CudaStorage s = allocateRaw(dtype, n);
+        // (no Tensor over s here: closing it would drop the only reference and free the block)
+        if (n > 0) upload(s.pointer(), dtype, n, array);
+        return s;
+    }
+
+    @Override
+    public void toHost(Tensor src, Object dst) {
+        storage("src", src);
+        int n = src.numel();
+        int len = HostArrays.length(dst, src.dtype());
+        if (len != n) throw new IllegalArgumentException("dst has " + len + " elements, src " + Arrays.toString(src.shape()) + " has " + n);
+        if (n == 0) return;
+        Tensor dense = dense(src);
+        try {
+            DType dt = src.dtype();
+            long base = address(dense);
+            synchronized (this) {
+                MemorySegment stage = staging();
+                ValueLayout layout = HostArrays.layout(dt);
+                long chunkElems = STAGING_BYTES / dt.byteSize();
+                for (long e = 0; e < n; e += chunkElems) {
+                    int c = (int) Math.min(chunkElems, n - e);
+                    rt.copyDtoH(stage, base + e * dt.byteSize(), (long) c * dt.byteSize());
+                    rt.synchronize();
+                    HostArrays.copyOut(stage, layout, dst, (int) e, c);
+                }
+            }
+            d2hBytes.addAndGet((long) n * dt.byteSize());
+            d2hCopies.incrementAndGet();
+        } finally {
+            if (dense != src) dense.close();
+        }
+    }
+
+    private MemorySegment staging() {
+        return rt.staging(STAGING_BYTES);
+    }
+
+    @Override
+    public void copy(Tensor src, Tensor dst) {
+        storage("src", src);
+        storage("dst", dst);
+        sameShape("copy", src, dst);
+        if (src.numel() == 0) return;
+        if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
+            rt.copyDtoD(address(dst), address(src), (long) src.numel() * src.dtype().byteSize());
+            return;
+        }
+        StridedMeta meta = StridedMeta.of(dst.shape(), dst.strides(), src.strides());
+        kernels.copy(meta, address(dst), dst.dtype().ordinal(), address(src), src.dtype().ordinal());
+    }
+
+    @Override
+    public void fill(Tensor dst, double value) {
+        storage("dst", dst);
+        if (dst.numel() == 0) return;
+        DType dt = dst.dtype();
+        long bits = switch (dt) {
+            case FLOAT32 -> Float.floatToRawIntBits((float) value) & 0xFFFFFFFFL;
+            case FLOAT64 -> Double.doubleToRawLongBits(value);
+            case INT32 -> ((int) value) & 0xFFFFFFFFL;
+            case INT64 -> (long) value;
+            case UINT8 -> ((int) value) & 0xFFL;
+        };
+        if (dst.isContiguous() && dt.byteSize() == 4) {
+            rt.memsetD32(address(dst), (int) bits, dst.numel());
+        } else if (dst.isContiguous() && dt.byteSize() == 1) {
+            rt.memsetD8(address(dst), (byte) bits, dst.numel());
+        } else {
+            kernels.fill(StridedMeta.of(dst.shape(), dst.strides()), address(dst), dt.byteSize(), bits);
+        }
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    @Override
+    public void unary(UnaryOp op, Tensor x, Tensor out, double a, double b) {
+        storage("x", x);
+        storage("out", out);
+        sameShape("unary " + op, x, out);
+        requireF32("unary " + op, x);
+        int outKind = outKind("unary " + op, out, PtxOps.isComparison(op));
+        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides());
+        kernels.unary(PtxOps.unary(op), meta, address(out), outKind, address(x), (float) a, (float) b);
+    }
+
+    @Override
+    public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+        storage("x", x);
+        storage("y", y);
+        storage("out", out);
+        sameShape("binary " + op, x, out);
+        sameShape("binary " + op, y, out);
+        requireF32("binary " + op, x);
+        requireF32("binary " + op, y);
+        int outKind = outKind("binary " + op, out, op.isComparison());
+        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides(), y.strides());
+        kernels.binary(PtxOps.binary(op), meta, address(out), outKind, address(x), address(y));
+    }
+
+    /** out = grad where x > 0 else 0: ReLU's backward in one pass (x is the forward input). */
+    public void reluBackward(Tensor x, Tensor grad, Tensor out) {
+        storage("x", x);
+        storage("grad", grad);
+        storage("out", out);
+        sameShape("reluBackward", x, out);
+        sameShape("reluBackward", grad, out);
+        requireF32("reluBackward", x);
+        requireF32("reluBackward", grad);
+        outKind("reluBackward", out, false);
+        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides(), grad.strides());
+        kernels.binary(PtxOps.RELU_BACKWARD, meta, address(out), 0, address(x), address(grad));
+    }
+
+    @Override
+    public void where(Tensor cond, Tensor x, Tensor y, Tensor out) {
+        storage("cond", cond);
+        storage("x", x);
+        storage("y", y);
+        storage("out", out);
+        sameShape("where", cond, out);
+        sameShape("where", x, out);
+        sameShape("where", y, out);
+        requireF32("where", x);
+        requireF32("where", y);
+        requireF32("where", out);
+        int condKind = switch (cond.dtype()) {
+            case FLOAT32 -> 0;
+            case UINT8 -> 1;
+            default -> throw Backend.unsupported("where with a " + cond.dtype() + " condition", this);
+        };
+        // the kernel writes a dense output; any other layout goes through a temporary
+        Tensor target = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
+        try {
+            StridedMeta meta = StridedMeta.of(out.shape(), cond.strides(), x.strides(), y.strides());
+            kernels.where(meta, address(target), address(cond), condKind, address(x), address(y));
+            if (target != out) copy(target, out);
+        } finally {
+            if (target != out) target.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    @Override
+    public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+        storage("x", x);
+        storage("out", out);
+        requireF32("reduce " + op, x);
+        if (out.dtype() != DType.FLOAT32) throw Backend.unsupported("reduce " + op + " into " + out.dtype(), this);
+        int rank = x.dim();
+        boolean[] reduced = new boolean[rank];
+        for (int d : dims) {
+            if (d < 0 || d >= rank) throw new IllegalArgumentException("reduce dims " + Arrays.toString(dims) + " out of range for rank " + rank);
+            reduced[d] = true;
+        }
+        // permute: kept dims first (their order is out's order), reduced dims last
+        int[] shape = x.shape(), strides = x.strides();
+        int[] pShape = new int[rank], pStrides = new int[rank];
+        int p = 0;
+        long rows = 1, k = 1;
+        for (int d = 0; d < rank; d++) if (!reduced[d]) { pShape[p] = shape[d]; pStrides[p++] = strides[d]; rows *= shape[d]; }
+        for (int d = 0; d < rank; d++) if (reduced[d]) { pShape[p] = shape[d]; pStrides[p++] = strides[d]; k *= shape[d]; }
+        if (out.numel() != rows) throw new IllegalArgumentException("reduce: out " + Arrays.toString(out.shape()) + " must have " + rows + " elements");
+        if (rows == 0) return;
+        if (k == 0) { fill(out, identity(op)); return; }
+        Tensor target = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, rows), out.shape());
+        try {
+            byte[] meta = StridedMeta.of(pShape, pStrides).pack(1);
+            kernels.reduceRows(PtxOps.reduce(op), (int) rows, (int) k, address(target), address(x), meta);
+            if (target != out) copy(target, out);
+        } finally {
+            if (target != out) target.close();
+        }
+    }
+
+    private static double identity(ReduceOp op) {
+        return switch (op) { case SUM -> 0; case PROD -> 1; case MAX -> Double.NEGATIVE_INFINITY; case MIN -> Double.POSITIVE_INFINITY; };
+    }
+
+    @Override
+    public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) { throw Backend.unsupported("argReduce", this); }
+
+    // ------------------------------------------------------------------ matmul
+
+    @Override
+    public void matmul(Tensor a, Tensor b, Tensor out) {
+        storage("a", a);
+        storage("b", b);
+        storage("out", out);
+        requireF32("matmul", a);
+        requireF32("matmul", b);
+        requireF32("matmul", out);
+        if (a.dim() != 3 || b.dim() != 3 || out.dim() != 3) {
+            throw new IllegalArgumentException("matmul: expected a [B,M,K], b [B,K,N], out [B,M,N], got " + Arrays.toString(a.shape())
+                    + ", " + Arrays.toString(b.shape()) + ", " + Arrays.toString(out.shape()));
+        }
+        int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
+        if (b.size(0) != batch || b.size(1) != k || out.size(0) != batch || out.size(1) != m || out.size(2) != n) {
+            throw new IllegalArgumentException("matmul: shapes a " + Arrays.toString(a.shape()) + ", b " + Arrays.toString(b.shape())
+                    + ", out " + Arrays.toString(out.shape()) + " do not agree");
+        }
+        if (out.numel() == 0) return;
+        if (k == 0) { fill(out, 0); return; }
+        Tensor a2 = GemmMapping.mappable(m, k, a.strides()[1], a.strides()[2]) && a.strides()[0] >= 0 ? a : dense(a);
+        Tensor b2 = GemmMapping.mappable(k, n, b.strides()[1], b.strides()[2]) && b.strides()[0] >= 0 ? b : dense(b);
+        boolean outOk = GemmMapping.outputMappable(m, n, out.strides()[1], out.strides()[2])
+                && (batch == 1 || out.strides()[0] >= (long) (m - 1) * Math.max(out.strides()[1], n) + n);
+        Tensor c = outOk ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
+        try {
+            int[] sa = a2.strides(), sb = b2.strides(), sc = c.strides();
+            GemmMapping.Call call = GemmMapping.map(batch, m, n, k, batch == 1 ? 0 : sa[0], sa[1], sa[2],
+                    batch == 1 ? 0 : sb[0], sb[1], sb[2], batch == 1 ? 0 : sc[0], sc[1], sc[2]);
+            // cuBLAS's first operand is B's buffer, its second A's: C^T = B^T A^T
+            rt.gemm(call, address(b2), address(a2), address(c), allowTf32);
+            if (c != out) copy(c, out);
+        } finally {
+            if (a2 != a) a2.close();
+            if (b2 != b) b2.close();
+            if (c != out) c.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ convolution (cuDNN)
+
+    /** out = conv2d(x, w) (cross-correlation, as in PyTorch); x [N,C,H,W], w [K,C/groups,R,S], out [N,K,P,Q]. */
+    public void conv2dForward(Tensor x, Tensor w, Tensor out, int[] stride, int[] pad, int[] dilation, int groups) {
+        ConvGeometry g = convArgs("conv2dForward", x, w, stride, pad, dilation, groups);
+        expectShape("conv2dForward", "out", out, g.outputShape());
+        runConv(g, Cudnn.Pass.FORWARD, x, w, out);
+    }
+
+    /** dx = gradient of conv2d with respect to its input, from dy [N,K,P,Q] and w. */
+    public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, int[] stride, int[] pad, int[] dilation, int groups) {
+        ConvGeometry g = convArgs("conv2dBackwardData", dx, w, stride, pad, dilation, groups);
+        expectShape("conv2dBackwardData", "dy", dy, g.outputShape());
+        runConv(g, Cudnn.Pass.BACKWARD_DATA, w, dy, dx);
+    }
+
+    /** dw = gradient of conv2d with respect to its weight, from x and dy. */
+    public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, int[] stride, int[] pad, int[] dilation, int groups) {
+        ConvGeometry g = convArgs("conv2dBackwardFilter", x, dw, stride, pad, dilation, groups);
+        expectShape("conv2dBackwardFilter", "dy", dy, g.outputShape());
+        runConv(g, Cudnn.Pass.BACKWARD_FILTER, x, dy, dw);
+    }
+
+    /** out[n,k,h,w] += bias[k] (cudnnAddTensor broadcasting a [1,K,1,1] view). */
+    public void conv2dBiasAdd(Tensor out, Tensor bias) {
+        storage("out", out);
+        storage("bias", bias);
+        requireF32("conv2dBiasAdd", out);
+        requireF32("conv2dBiasAdd", bias);
+        if (out.dim() != 4 || bias.numel() != out.size(1)) {
+            throw new IllegalArgumentException("conv2dBiasAdd: bias of " + bias.numel() + " elements does not match out " + Arrays.toString(out.shape()));
+        }
+        if (!out.isContiguous()) throw new IllegalArgumentException("conv2dBiasAdd: out must be contiguous");
+        CudaContext ctx = requireContext("conv2dBiasAdd");
+        Tensor b = dense(bias);
+        try {
+            ctx.makeCurrent();
+            int[] bs = {1, out.size(1), 1, 1};
+            long bDesc = ctx.cudnn.tensor(bs, ConvGeometry.dense(bs));
+            long oDesc = ctx.cudnn.tensor(out.shape(), ConvGeometry.dense(out.shape()));
+            try {
+                ctx.cudnn.addTensor(ctx.cudnnHandle, 1f, bDesc, address(b), 1f, oDesc, address(out));
+            } finally {
+                ctx.cudnn.destroyTensor(bDesc);
+                ctx.cudnn.destroyTensor(oDesc);
+            }
+        } finally {
+            if (b != bias) b.close();
+        }
+    }
+
+    private ConvGeometry convArgs(String what, Tensor x, Tensor w, int[] stride, int[] pad, int[] dilation, int groups) {
+        storage("x", x);
+        storage("w", w);
+        requireF32(what, x);
+        requireF32(what, w);
+        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), stride, pad, dilation, groups);
+        return g;
+    }
+
+    private static void expectShape(String what, String name, Tensor t, int[] shape) {
+        if (!Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException(what + ": " + name + " must have shape " + Arrays.toString(shape) + ", got " + Arrays.toString(t.shape()));
+        }
+    }
+
+    /** Runs one pass with dense operands (copies made for strided views) on the shared workspace. */
+    private void runConv(ConvGeometry g, Cudnn.Pass pass, Tensor in0, Tensor in1, Tensor out) {
+        storage("out", out);
+        requireF32("conv2d", in0);
+        requireF32("conv2d", in1);
+        requireF32("conv2d", out);
+        if (g.n() == 0) return;
+        CudaContext ctx = requireContext("conv2d");
+        ConvPlans.Plan plan = conv.plan(g, pass, allowTf32);
+        Tensor a = dense(in0), b = dense(in1);
+        Tensor o = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
+        try {
+            long ws = conv.workspace(plan.workspace());
+            ctx.makeCurrent();
+            long d0, d1, dOut;
+            switch (pass) {
+                case FORWARD -> { d0 = plan.xDesc(); d1 = plan.wDesc(); dOut = plan.yDesc(); }
+                case BACKWARD_DATA -> { d0 = plan.wDesc(); d1 = plan.yDesc(); dOut = plan.xDesc(); }
+                default -> { d0 = plan.xDesc(); d1 = plan.yDesc(); dOut = plan.wDesc(); }
+            }
+            ctx.cudnn.run(ctx.cudnnHandle, pass, 1f, d0, address(a), d1, address(b), plan.convDesc(), plan.algo(),
+                    ws, plan.workspace(), 0f, dOut, address(o));
+            if (o != out) copy(o, out);
+        } finally {
+            if (a != in0) a.close();
+            if (b != in1) b.close();
+            if (o != out) o.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ not yet on the GPU
+
+    @Override
+    public void softmax(Tensor x, int dim, boolean log, Tensor out) { throw Backend.unsupported("softmax", this); }
+
+    /**
+     * Draws on the host with the CPU backend's generator and uploads them: the same seed gives
+     * the same numbers on both devices (parity tests and reproducible initialisation), at the
+     * cost of one host-to-device copy, which initialisation can afford.
+     */
+    @Override
+    public void random(Tensor out, Distribution dist, double a, double b, long seed) {
+        storage("out", out);
+        if (out.numel() == 0) return;
+        Backend cpu = Device.cpu().backend();
+        try (Tensor host = Tensor.empty(out.dtype(), Device.cpu(), out.shape())) {
+            cpu.random(host, dist, a, b, seed);
+            Object array = switch (out.dtype()) {
+                case FLOAT32 -> new float[out.numel()];
+                case FLOAT64 -> new double[out.numel()];
+                case INT32 -> new int[out.numel()];
+                case INT64 -> new long[out.numel()];
+                case UINT8 -> new byte[out.numel()];
+            };
+            cpu.toHost(host, array);
+            if (out.isContiguous()) {
+                upload(address(out), out.dtype(), out.numel(), array);
+            } else {
+                try (Tensor dense = new Tensor(fromHost(array, out.dtype()), out.shape())) {
+                    copy(dense, out);
+                }
+            }
+        }
+    }
+
+    /** {@code n} elements of a host array to device address {@code base}, through the staging buffer. */
+    private void upload(long base, DType dtype, int n, Object array) {
+        synchronized (this) {
+            MemorySegment stage = staging();
+            ValueLayout layout = HostArrays.layout(dtype);
+            long chunkElems = STAGING_BYTES / dtype.byteSize();
+            for (long e = 0; e < n; e += chunkElems) {
+                int len = (int) Math.min(chunkElems, n - e);
+                HostArrays.copyIn(array, (int) e, stage, layout, len);
+                rt.copyHtoD(base + e * dtype.byteSize(), stage, (long) len * dtype.byteSize());
+                rt.synchronize(); // the staging block is reused by the next chunk
+            }
+        }
+    }
+
+    @Override
+    public void gather(Tensor src, int dim, Tensor index, Tensor out) { throw Backend.unsupported("gather", this); }
+
+    @Override
+    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { throw Backend.unsupported("scatterAdd", this); }
+
+    // ------------------------------------------------------------------ metrics (PTX in seg_stats.ptx, confusion.ptx)
+
+    private volatile CudaMetrics metrics;
+
+    private CudaMetrics metrics() {
+        CudaMetrics m = metrics;
+        if (m == null) {
+            synchronized (this) {
+                if (metrics == null) metrics = new CudaMetrics(new CudaMetricDevice(this, rt));
+                m = metrics;
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void binaryStats(Tensor preds, Tensor targets, BinaryStatsSpec spec, Tensor counts) { metrics().binaryStats(preds, targets, spec, counts); }
+
+    @Override
+    public void confusionFromLogits(Tensor logits, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics().confusionFromLogits(logits, targets, ignoreIndex, hist, bad); }
+
+    @Override
+    public void confusionFromLabels(Tensor preds, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics().confusionFromLabels(preds, targets, ignoreIndex, hist, bad); }
+
+    @Override
+    public void binaryScores(Tensor counts, BinaryScoreSpec spec, Tensor out) { metrics().binaryScores(counts, spec, out); }
+
+    @Override
+    public void confusionScores(Tensor hist, ConfusionScoreSpec spec, Tensor out) { metrics().confusionScores(hist, spec, out); }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The tensor's storage, checked to be this backend's. */
+    CudaStorage storage(String name, Tensor t) {
+        if (t == null) throw new IllegalArgumentException(name + " must not be null");
+        t.checkOpen();
+        if (!(t.storage() instanceof CudaStorage s) || s.backend() != this) {
+            throw new IllegalArgumentException(name + " is on " + t.device() + ", expected " + name());
+        }
+        return s;
+    }
+
+    /** Device address of a view's first element. */
+    long address(Tensor t) {
+        CudaStorage s = (CudaStorage) t.storage();
+        return s.pointer() + (long) t.offset() * t.dtype().byteSize();
+    }
+
+    /** The tensor itself when contiguous, else a fresh contiguous device copy (caller closes it). */
+    Tensor dense(Tensor t) {
+        if (t.isContiguous()) return t;
+        Tensor d = new Tensor(allocateRaw(t.dtype(), t.numel()), t.shape());
+        copy(t, d);
+        return d;
+    }
+
+    private void requireF32(String what, Tensor t) {
+        if (t.dtype() != DType.FLOAT32) throw Backend.unsupported(what + " on " + t.dtype() + " (CUDA arithmetic is float32 for now)", this);
+    }
+
+    private int outKind(String what, Tensor out, boolean comparison) {
+        if (out.dtype() == DType.FLOAT32) return 0;
+        if (comparison && out.dtype() == DType.UINT8) return 1;
+        throw Backend.unsupported(what + " writing " + out.dtype(), this);
+    }
+
+    private static void sameShape(String what, Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalArgumentException(what + ": shapes " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()) + " differ");
+        }
+    }
+}

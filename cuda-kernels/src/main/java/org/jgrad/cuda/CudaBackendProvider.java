@@ -1,0 +1,46 @@
+package org.jgrad.cuda;
+
+import org.jgrad.backend.Backend;
+import org.jgrad.backend.BackendProvider;
+import org.jgrad.tensor.Device;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Plugs the CUDA backend into core through {@link java.util.ServiceLoader}
+ * (META-INF/services/org.jgrad.backend.BackendProvider). One backend per device index,
+ * created on first use; a failure is remembered so the (slow) library search is not redone.
+ */
+public final class CudaBackendProvider implements BackendProvider {
+    private static final Map<Integer, CudaBackend> BACKENDS = new ConcurrentHashMap<>();
+    private static final Map<Integer, IllegalStateException> FAILURES = new ConcurrentHashMap<>();
+
+    @Override
+    public Device.Type type() { return Device.Type.CUDA; }
+
+    @Override
+    public Backend create(int index) {
+        if (index < 0) throw new IllegalArgumentException("CUDA device index must be >= 0, got " + index);
+        CudaBackend b = BACKENDS.get(index);
+        if (b != null) return b;
+        synchronized (CudaBackendProvider.class) {
+            b = BACKENDS.get(index);
+            if (b != null) return b;
+            IllegalStateException failed = FAILURES.get(index);
+            if (failed != null) throw new IllegalStateException(failed.getMessage(), failed);
+            try {
+                b = new CudaBackend(index, CudaContext.open(index));
+            } catch (IllegalStateException e) {
+                FAILURES.put(index, e);
+                throw e;
+            } catch (RuntimeException | LinkageError e) {
+                IllegalStateException ise = new IllegalStateException("Device.cuda(" + index + ") is unavailable: " + e, e);
+                FAILURES.put(index, ise);
+                throw ise;
+            }
+            BACKENDS.put(index, b);
+            return b;
+        }
+    }
+}

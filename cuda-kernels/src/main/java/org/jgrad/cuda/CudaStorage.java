@@ -1,0 +1,34 @@
+package org.jgrad.cuda;
+
+import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Device;
+import org.jgrad.tensor.Storage;
+
+/**
+ * Device memory for one tensor storage: a pointer from the backend's stream-ordered
+ * allocator. {@link #free()} queues the release on the same stream, so kernels already
+ * queued on the block finish before it is reused - closing a tensor never waits for the GPU.
+ */
+public final class CudaStorage extends Storage {
+    private final CudaBackend backend;
+    private final long pointer;
+
+    CudaStorage(CudaBackend backend, Device device, DType dtype, long numel, long pointer) {
+        super(dtype, numel, device);
+        this.backend = backend;
+        this.pointer = pointer;
+    }
+
+    /** The device address of element 0 (0 for an empty storage). */
+    public long pointer() {
+        if (isFreed()) throw new IllegalStateException("CUDA storage of " + numel() + " " + dtype() + " elements was used after it was freed");
+        return pointer;
+    }
+
+    CudaBackend backend() { return backend; }
+
+    @Override
+    protected void free() {
+        backend.runtime().free(pointer, bytes());
+    }
+}

@@ -1,0 +1,86 @@
+package org.jgrad.examples;
+
+import org.jgrad.data.FashionMnist;
+import org.jgrad.metrics.ConfusionMatrix;
+import org.jgrad.metrics.ConfusionResult;
+import org.jgrad.metrics.SegmentationMetrics;
+import org.jgrad.metrics.SegmentationScores;
+import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Scope;
+import org.jgrad.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One epoch's loss and metric accumulators, all on the device: the loss sum is a 0-d tensor
+ * added into per batch, the metrics are jgrad's accumulators (a confusion matrix fed with
+ * {@code max(outputs, 1)} predictions; or the binary segmentation statistics). Only scalars are
+ * copied to the host, when the epoch ends.
+ */
+final class EpochMeter implements AutoCloseable {
+    final Options.Task task;
+    private Tensor lossSum;           // FLOAT32 0-d on the device, weighted by batch size
+    private long samples;
+    final ConfusionMatrix confusion;  // classify
+    final SegmentationMetrics segmentation; // segment
+
+    EpochMeter(Options.Task task) {
+        this.task = task;
+        this.confusion = task == Options.Task.CLASSIFY ? new ConfusionMatrix(10).classNames(FashionMnist.CLASSES) : null;
+        this.segmentation = task == Options.Task.SEGMENT ? new SegmentationMetrics() : null;
+    }
+
+    /** Adds one batch: its mean loss (a 0-d device tensor), the model's outputs and the targets. */
+    void update(Tensor loss, Tensor outputs, Tensor targets, int batchSize) {
+        try (Scope s = Scope.open()) {
+            Tensor weighted = loss.detach().mul(batchSize);
+            if (lossSum == null) lossSum = Scope.escape(Tensor.zeros(DType.FLOAT32, loss.device()));
+            lossSum.add_(weighted);
+            if (confusion != null) {
+                Tensor predicted = outputs.detach().max(1).indices(); // the seed's: _, predicted = torch.max(outputs, 1)
+                confusion.update(predicted, targets);
+            } else {
+                segmentation.update(outputs.detach(), targets);
+            }
+        }
+        samples += batchSize;
+    }
+
+    long samples() { return samples; }
+
+    /** The epoch's mean loss (one scalar copied from the device); NaN before any batch. */
+    double meanLoss() { return lossSum == null ? Double.NaN : lossSum.item() / samples; }
+
+    /** The headline scores, host doubles. */
+    Map<String, Object> scores() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (confusion != null) {
+            ConfusionResult r = confusion.compute();
+            m.put("accuracy", r.accuracy());
+            m.put("balanced_accuracy", r.balancedAccuracy());
+            m.put("macro_f1", r.macroF1());
+        } else {
+            SegmentationScores r = segmentation.compute();
+            m.put("dice", r.dice());
+            m.put("iou", r.iou());
+            m.put("pixel_accuracy", r.accuracy());
+            m.put("precision", r.precision());
+            m.put("recall", r.recall());
+        }
+        return m;
+    }
+
+    /** The short form for the per-epoch line. */
+    String brief(Map<String, Object> scores) {
+        if (confusion != null) return String.format(java.util.Locale.ROOT, "acc %.4f", (Double) scores.get("accuracy"));
+        return String.format(java.util.Locale.ROOT, "dice %.4f iou %.4f", (Double) scores.get("dice"), (Double) scores.get("iou"));
+    }
+
+    @Override
+    public void close() {
+        if (lossSum != null) lossSum.close();
+        if (confusion != null) confusion.close();
+        if (segmentation != null) segmentation.close();
+    }
+}

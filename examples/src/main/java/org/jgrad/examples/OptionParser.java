@@ -1,0 +1,231 @@
+package org.jgrad.examples;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Parses the options of {@code jgrad train} / {@code jgrad evaluate}. Every mistake (an unknown
+ * option, a missing or malformed value, a value out of range) is one {@link CliException} whose
+ * message names the option and the value, so the user sees one line and exit code 2.
+ * Accepts {@code --name value} and {@code --name=value}.
+ */
+public final class OptionParser {
+    private record Spec(String name, String metavar, String help, BiConsumer<Options, String> set) {
+        boolean flag() { return metavar == null; }
+    }
+
+    private static final Map<String, Spec> SPECS = new LinkedHashMap<>();
+
+    private static void opt(String name, String metavar, String help, BiConsumer<Options, String> set) {
+        SPECS.put(name, new Spec(name, metavar, help, set));
+    }
+
+    static {
+        opt("--task", "classify|segment", "what to train: a CNN classifier on Fashion-MNIST, or a U-Net segmenter on garments (default classify)",
+                (o, v) -> o.task = choice("--task", v, Options.Task.class));
+        opt("--epochs", "N", "number of epochs (default 3)", (o, v) -> o.epochs = positiveInt("--epochs", v));
+        opt("--batch-size", "N", "samples per batch (default 64)", (o, v) -> o.batchSize = positiveInt("--batch-size", v));
+        opt("--workers", "N", "data-loader worker threads, 0 = load on the training thread (default 1)",
+                (o, v) -> o.workers = nonNegativeInt("--workers", v));
+        opt("--prefetch", "N", "batches each worker prepares ahead (default 2)", (o, v) -> o.prefetch = positiveInt("--prefetch", v));
+        opt("--lr", "X", "learning rate of SGD (default 0.05)", (o, v) -> o.lr = positiveDouble("--lr", v));
+        opt("--momentum", "X", "SGD momentum in [0, 1) (default 0.9)", (o, v) -> o.momentum = unitInterval("--momentum", v, false));
+        opt("--weight-decay", "X", "SGD weight decay (L2), >= 0 (default 0)", (o, v) -> o.weightDecay = nonNegativeDouble("--weight-decay", v));
+        opt("--nesterov", null, "Nesterov momentum", (o, v) -> o.nesterov = true);
+        opt("--scheduler", "none|step|multistep|exponential|cosine|plateau",
+                "learning-rate schedule, stepped once per epoch; plateau watches the validation loss (default cosine)",
+                (o, v) -> o.scheduler = choice("--scheduler", v, Options.SchedulerKind.class));
+        opt("--step-size", "N", "step: epochs between decays (default 2)", (o, v) -> o.stepSize = positiveInt("--step-size", v));
+        opt("--milestones", "N,N,...", "multistep: the epochs at which to decay (default 2,4)", (o, v) -> o.milestones = milestones(v));
+        opt("--gamma", "X", "step/multistep/exponential: decay factor in (0, 1] (default 0.5)",
+                (o, v) -> o.gamma = unitInterval("--gamma", v, true));
+        opt("--t-max", "N", "cosine: epochs of one half period (default: --epochs)", (o, v) -> o.tMax = positiveInt("--t-max", v));
+        opt("--eta-min", "X", "cosine: the lowest learning rate (default 0)", (o, v) -> o.etaMin = nonNegativeDouble("--eta-min", v));
+        opt("--patience", "N", "plateau: epochs without improvement before decaying (default 1)",
+                (o, v) -> o.patience = nonNegativeInt("--patience", v));
+        opt("--factor", "X", "plateau: decay factor in (0, 1) (default 0.5)", (o, v) -> {
+            double f = parseDouble("--factor", v);
+            if (!(f > 0 && f < 1)) throw new CliException("--factor must be in (0, 1), got " + v);
+            o.factor = f;
+        });
+        opt("--threshold", "X", "plateau: relative improvement that counts (default 1e-4)",
+                (o, v) -> o.threshold = nonNegativeDouble("--threshold", v));
+        opt("--min-lr", "X", "plateau: the lowest learning rate (default 0)", (o, v) -> o.minLr = nonNegativeDouble("--min-lr", v));
+        opt("--seed", "N", "seed of the weights, the shuffle and the data augmentation (default 42)",
+                (o, v) -> o.seed = parseLong("--seed", v));
+        opt("--data", "DIR", "folder with the full Fashion-MNIST (train-images-idx3-ubyte.gz, ...); default: the bundled subset",
+                (o, v) -> o.data = path("--data", v));
+        opt("--out", "DIR", "output folder: checkpoints, metrics.json, plots (default runs/latest)",
+                (o, v) -> o.out = path("--out", v));
+        opt("--device", "auto|cpu|cuda", "where to train: auto picks the GPU when one is usable (default auto)", (o, v) -> {
+            String d = v.toLowerCase(Locale.ROOT);
+            if (!d.equals("auto") && !d.equals("cpu") && !d.equals("cuda") && !d.matches("cuda:\\d+")) {
+                throw new CliException("--device must be auto, cpu, cuda or cuda:N, got '" + v + "'");
+            }
+            o.device = d;
+        });
+        opt("--resume", null, "continue from the latest checkpoint in --out", (o, v) -> o.resume = true);
+        opt("--model", "cnn|mlp|unet", "the network: cnn or mlp for classify, unet for segment (default cnn / unet)", (o, v) -> {
+            String m = v.toLowerCase(Locale.ROOT);
+            if (!m.equals("cnn") && !m.equals("mlp") && !m.equals("unet")) throw new CliException("--model must be cnn, mlp or unet, got '" + v + "'");
+            o.model = m;
+        });
+        opt("--width", "N", "base channel count of the network (default 32 for classify, 8 for segment)",
+                (o, v) -> o.width = positiveInt("--width", v));
+        opt("--train-samples", "N", "use only the first N training samples (default: all for classify, 2000 for segment)",
+                (o, v) -> o.trainSamples = positiveInt("--train-samples", v));
+        opt("--val-samples", "N", "use only the first N validation samples (default: all for classify, 500 for segment)",
+                (o, v) -> o.valSamples = positiveInt("--val-samples", v));
+        opt("--progress", "auto|bar|plain|none", "progress display: a bar on a terminal, periodic lines otherwise (default auto)",
+                (o, v) -> o.progress = choice("--progress", v, Options.ProgressMode.class));
+        opt("--checkpoint", "DIR", "evaluate: the checkpoint folder (default: the latest under --out)",
+                (o, v) -> o.checkpoint = path("--checkpoint", v));
+        opt("--help", null, "this text", (o, v) -> o.help = true);
+    }
+
+    private OptionParser() {}
+
+    /** Parses {@code args} of sub-command {@code command} ("train" or "evaluate"). */
+    public static Options parse(String command, String[] args) {
+        if (!command.equals("train") && !command.equals("evaluate")) {
+            throw new IllegalArgumentException("OptionParser.parse: command must be train or evaluate, got '" + command + "'");
+        }
+        Options o = new Options();
+        o.command = command;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h")) a = "--help";
+            String name = a, value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            }
+            Spec s = SPECS.get(name);
+            if (s == null) {
+                if (!a.startsWith("-")) throw new CliException("unexpected argument '" + a + "' for 'jgrad " + command + "'; options start with --");
+                throw new CliException("unknown option '" + name + "' for 'jgrad " + command + "'; see: jgrad " + command + " --help");
+            }
+            if (s.flag()) {
+                if (value != null) throw new CliException(name + " takes no value, got '" + value + "'");
+            } else if (value == null) {
+                if (i + 1 >= args.length) throw new CliException(name + " needs a value (" + s.metavar() + ")");
+                value = args[++i];
+            }
+            s.set().accept(o, value);
+        }
+        if (o.model != null) {
+            boolean ok = o.task == Options.Task.CLASSIFY ? !o.model.equals("unet") : o.model.equals("unet");
+            if (!ok) throw new CliException("--model " + o.model + " does not fit --task " + o.task.name().toLowerCase(Locale.ROOT));
+        }
+        return o;
+    }
+
+    public static String usage(String command) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("usage: jgrad ").append(command).append(" [options]\n\n");
+        for (Spec s : SPECS.values()) {
+            String head = "  " + s.name() + (s.flag() ? "" : " " + s.metavar());
+            sb.append(head);
+            if (head.length() < 30) sb.append(" ".repeat(30 - head.length()));
+            else sb.append("\n").append(" ".repeat(30));
+            sb.append(s.help()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static <E extends Enum<E>> E choice(String name, String v, Class<E> type) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v)) return e;
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) names.add(e.name().toLowerCase(Locale.ROOT));
+        throw new CliException(name + " must be one of " + String.join(", ", names) + ", got '" + v + "'");
+    }
+
+    private static long parseLong(String name, String v) {
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new CliException(name + " needs an integer, got '" + v + "'");
+        }
+    }
+
+    private static int parseInt(String name, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new CliException(name + " needs an integer, got '" + v + "'");
+        }
+    }
+
+    private static int positiveInt(String name, String v) {
+        int n = parseInt(name, v);
+        if (n <= 0) throw new CliException(name + " must be a positive integer, got " + v);
+        return n;
+    }
+
+    private static int nonNegativeInt(String name, String v) {
+        int n = parseInt(name, v);
+        if (n < 0) throw new CliException(name + " must be >= 0, got " + v);
+        return n;
+    }
+
+    private static double parseDouble(String name, String v) {
+        double d;
+        try {
+            d = Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw new CliException(name + " needs a number, got '" + v + "'");
+        }
+        if (!Double.isFinite(d)) throw new CliException(name + " needs a finite number, got '" + v + "'");
+        return d;
+    }
+
+    private static double positiveDouble(String name, String v) {
+        double d = parseDouble(name, v);
+        if (!(d > 0)) throw new CliException(name + " must be > 0, got " + v);
+        return d;
+    }
+
+    private static double nonNegativeDouble(String name, String v) {
+        double d = parseDouble(name, v);
+        if (d < 0) throw new CliException(name + " must be >= 0, got " + v);
+        return d;
+    }
+
+    /** [0, 1) when !closedTop, (0, 1] when closedTop (a decay factor of 0 makes no sense, 1 = no decay). */
+    private static double unitInterval(String name, String v, boolean closedTop) {
+        double d = parseDouble(name, v);
+        boolean ok = closedTop ? d > 0 && d <= 1 : d >= 0 && d < 1;
+        if (!ok) throw new CliException(name + " must be in " + (closedTop ? "(0, 1]" : "[0, 1)") + ", got " + v);
+        return d;
+    }
+
+    private static List<Integer> milestones(String v) {
+        List<Integer> r = new ArrayList<>();
+        for (String part : v.split(",", -1)) {
+            int m = positiveInt("--milestones", part);
+            if (!r.isEmpty() && m <= r.get(r.size() - 1)) {
+                throw new CliException("--milestones must be increasing, got " + v);
+            }
+            r.add(m);
+        }
+        return r;
+    }
+
+    private static Path path(String name, String v) {
+        if (v.isBlank()) throw new CliException(name + " needs a folder, got an empty value");
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            throw new CliException(name + " is not a valid path: '" + v + "'");
+        }
+    }
+}

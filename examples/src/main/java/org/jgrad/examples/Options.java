@@ -1,0 +1,73 @@
+package org.jgrad.examples;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The settings of {@code jgrad train} and {@code jgrad evaluate}, with their defaults. The
+ * defaults finish on the bundled data in a few minutes on a 2-core CPU (see examples/APP.md for
+ * the measured times). Filled by {@link OptionParser}; plain fields because it is a value bag
+ * read by the trainer.
+ */
+public final class Options {
+    public enum Task { CLASSIFY, SEGMENT }
+
+    public enum SchedulerKind { NONE, STEP, MULTISTEP, EXPONENTIAL, COSINE, PLATEAU }
+
+    public enum ProgressMode { AUTO, BAR, PLAIN, NONE }
+
+    public String command = "train";
+    public Task task = Task.CLASSIFY;
+    public int epochs = -1;             // -1: the task's default, see effectiveEpochs()
+    public int batchSize = 64;
+    public int workers = 1;
+    public int prefetch = 2;
+    public double lr = -1;              // -1: the task's default
+    public double momentum = 0.9;
+    public double weightDecay = 0;
+    public boolean nesterov = false;
+    public SchedulerKind scheduler = SchedulerKind.COSINE; // annealing to a small lr steadies the U-Net's batch-norm statistics
+    public int stepSize = 2;
+    public List<Integer> milestones = new ArrayList<>(List.of(2, 4));
+    public double gamma = 0.5;
+    public int tMax = -1;               // -1: the number of epochs
+    public double etaMin = 0;
+    public int patience = 1;
+    public double factor = 0.5;
+    public double threshold = 1e-4;
+    public double minLr = 0;
+    public long seed = 42;
+    public Path data = null;            // null: the bundled subset
+    public Path out = Path.of("runs", "latest");
+    public String device = "auto";
+    public boolean resume = false;
+    public String model = null;         // null: the task's default (cnn for classify, unet for segment)
+    public int width = -1;              // -1: the task's default base channel count
+    public int trainSamples = -1;       // -1: the whole training set
+    public int valSamples = -1;         // -1: the whole validation set
+    public ProgressMode progress = ProgressMode.AUTO;
+    public int showSamples = 6;
+    /** evaluate: the checkpoint folder; null means the latest under {@code out/checkpoints}. */
+    public Path checkpoint = null;
+    public boolean help = false;
+
+    public int effectiveEpochs() { return epochs > 0 ? epochs : 3; }
+
+    public double effectiveLr() { return lr > 0 ? lr : 0.05; }
+
+    /** classify: 32 gives the seed's conv32-pool-conv64-pool-fc128-fc10. */
+    public int effectiveWidth() { return width > 0 ? width : task == Task.CLASSIFY ? 32 : 8; }
+
+    /** The U-Net costs ~20x the CNN per image on a CPU: by default it trains on 2,000 garments, not 6,000. */
+    public int effectiveTrainSamples() { return trainSamples > 0 ? trainSamples : task == Task.SEGMENT ? 2000 : -1; }
+
+    public int effectiveValSamples() { return valSamples > 0 ? valSamples : task == Task.SEGMENT ? 500 : -1; }
+
+    public int effectiveTMax() { return tMax > 0 ? tMax : effectiveEpochs(); }
+
+    public String effectiveModel() { return model != null ? model : task == Task.CLASSIFY ? "cnn" : "unet"; }
+
+    /** The architecture and its size, e.g. "cnn-w16": a checkpoint only loads into the same one. */
+    public String modelName() { return effectiveModel() + "-w" + effectiveWidth(); }
+}

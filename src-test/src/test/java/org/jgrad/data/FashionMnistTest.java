@@ -1,10 +1,12 @@
 package org.jgrad.data;
 
 import org.jgrad.tensor.DType;
+import org.jgrad.testing.Json;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -16,7 +18,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * counts (6,000 per class in training, 1,000 per class in test).
  */
 class FashionMnistTest {
-    static final Map<String, Object> REFS = MiniJson.resource("/data/refs/fashion_mnist_refs.json");
+    @SuppressWarnings("unchecked")
+    static final Map<String, Object> REFS = (Map<String, Object>) Json.resource("/data/refs/fashion_mnist_refs.json");
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> obj(Map<String, Object> o, String key) { return (Map<String, Object>) o.get(key); }
+
+    @SuppressWarnings("unchecked")
+    static long[] longs(Map<String, Object> o, String key) {
+        List<Object> l = (List<Object>) o.get(key);
+        long[] out = new long[l.size()];
+        for (int k = 0; k < out.length; k++) out[k] = ((Number) l.get(k)).longValue();
+        return out;
+    }
+
+    static long number(Map<String, Object> o, String key) { return ((Number) o.get(key)).longValue(); }
 
     @Test
     void bundledTrainMatchesNumpy() { checkBundled(true, "train"); }
@@ -25,17 +41,17 @@ class FashionMnistTest {
     void bundledTestMatchesNumpy() { checkBundled(false, "t10k"); }
 
     private static void checkBundled(boolean train, String key) {
-        Map<String, Object> ref = MiniJson.obj(REFS, key);
+        Map<String, Object> ref = obj(REFS, key);
         FashionMnist ds = FashionMnist.bundled(train);
-        assertEquals(MiniJson.number(ref, "count"), ds.size());
+        assertEquals(number(ref, "count"), ds.size());
         long[] hist = new long[10];
         for (int i = 0; i < ds.size(); i++) hist[ds.label(i)]++;
-        assertArrayEquals(MiniJson.longs(ref, "label_histogram"), hist);
-        long[] first = MiniJson.longs(ref, "first_labels");
+        assertArrayEquals(longs(ref, "label_histogram"), hist);
+        long[] first = longs(ref, "first_labels");
         for (int i = 0; i < first.length; i++) assertEquals(first[i], ds.label(i), "label " + i);
-        long[] probes = MiniJson.longs(ref, "probe_indices");
-        long[] sums = MiniJson.longs(ref, "probe_pixel_sums");
-        long[] px = MiniJson.longs(ref, "probe_pixels_r14_c10");
+        long[] probes = longs(ref, "probe_indices");
+        long[] sums = longs(ref, "probe_pixel_sums");
+        long[] px = longs(ref, "probe_pixels_r14_c10");
         for (int k = 0; k < probes.length; k++) {
             int i = (int) probes[k];
             try (Sample s = ds.get(i)) {
@@ -54,7 +70,7 @@ class FashionMnistTest {
         }
         long total = 0;
         for (int i = 0; i < ds.size(); i++) for (byte b : ds.rawImage(i)) total += b & 0xFF;
-        assertEquals(MiniJson.number(ref, "total_pixel_sum"), total);
+        assertEquals(number(ref, "total_pixel_sum"), total);
     }
 
     @Test

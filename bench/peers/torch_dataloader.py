@@ -1,6 +1,6 @@
 """PyTorch peer of bench/.../data/DataLoaderBench: batches per second of torch.utils.data.DataLoader
-over a data set whose __getitem__ burns about 0.2 ms of CPU (calibrated against this process's
-thread CPU time, as the Java side does) and returns a [1,28,28] float image and a label;
+over a data set whose __getitem__ burns 0.2 ms of CPU (by default spinning on the thread CPU
+clock, as the Java side does, so both pay the same per item; --work xorshift: calibrated arithmetic) and returns a [1,28,28] float image and a label;
 batch 64, 0 / 1 / 2 worker processes, one epoch of 40 batches per timed repetition (worker
 start-up included, as in the default non-persistent loader). Prints JSON: median batches/s,
 and the CPU cores the process and its workers used (on a shared machine that caps the rate).
@@ -42,16 +42,27 @@ def calibrate(micros):
     return max(1, round(micros * 1000 / best))
 
 
+def spin_cpu(ns):
+    end = time.thread_time_ns() + ns
+    x = 0
+    while time.thread_time_ns() < end:
+        x += 1
+    return x
+
+
 class BusyDataset(Dataset):
-    def __init__(self, size, iterations):
+    """iterations > 0: xorshift work; else spin until the thread CPU clock advanced by cpu_ns."""
+
+    def __init__(self, size, iterations, cpu_ns=0):
         self.size = size
         self.iterations = iterations
+        self.cpu_ns = cpu_ns
 
     def __len__(self):
         return self.size
 
     def __getitem__(self, i):
-        x = spin(self.iterations, i + 1)
+        x = spin_cpu(self.cpu_ns) if self.cpu_ns else spin(self.iterations, i + 1)
         img = torch.full((1, 28, 28), (x & 0xFF) / 255.0, dtype=torch.float32)
         return img, i % 10
 
@@ -99,11 +110,18 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--micros", type=float, default=200.0)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--work", choices=("cpuclock", "xorshift"), default="cpuclock",
+                    help="cpuclock: spin on the thread CPU clock (same cost as the Java side by construction); "
+                         "xorshift: calibrated arithmetic")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    iters = calibrate(args.micros)
-    ds = BusyDataset(BATCH * BATCHES, iters)
-    out = {"torch": torch.__version__, "iterations_per_get": iters, "get_cpu_us": round(get_micros(ds), 1),
+    if args.work == "cpuclock":
+        iters = 0
+        ds = BusyDataset(BATCH * BATCHES, 0, round(args.micros * 1000))
+    else:
+        iters = calibrate(args.micros)
+        ds = BusyDataset(BATCH * BATCHES, iters)
+    out = {"torch": torch.__version__, "work": args.work, "iterations_per_get": iters, "get_cpu_us": round(get_micros(ds), 1),
            "threads": torch.get_num_threads(), "batches_per_epoch": BATCHES, "results": []}
     for setting in ("as installed", "tuned"):
         for workers in (0, 1, 2):

@@ -8,19 +8,33 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * A data set whose {@code get} burns a fixed amount of CPU (xorshift iterations, calibrated to
- * about 0.2 ms of this thread's CPU time, not wall time, so a descheduled worker does not count
- * as working) and returns a [1,28,28] image and a label, like a decode-and-augment step.
+ * A data set whose {@code get} burns CPU and returns a [1,28,28] image and a label, like a
+ * decode-and-augment step. Two kinds of work: a fixed number of xorshift iterations (calibrated
+ * once to about the target CPU time), or spinning until this thread's CPU clock has advanced by
+ * the target ("cpuclock": exactly the same CPU cost per item in every language, so a comparison
+ * with another loader measures only the loaders). Both count CPU time, not wall time, so a
+ * descheduled worker does not count as working.
  */
 public final class BusyDataset implements Dataset<Sample> {
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
     private final int size;
     private final long iterations;
+    private final long cpuNanos;
 
-    public BusyDataset(int size, long iterations) {
+    /** xorshift work: {@code iterations} per item. */
+    public BusyDataset(int size, long iterations) { this(size, iterations, 0); }
+
+    private BusyDataset(int size, long iterations, long cpuNanos) {
         if (size < 1) throw new IllegalArgumentException("BusyDataset: size must be >= 1, got " + size);
-        if (iterations < 1) throw new IllegalArgumentException("BusyDataset: iterations must be >= 1, got " + iterations);
+        if (iterations < 1 && cpuNanos < 1) throw new IllegalArgumentException("BusyDataset: no work per item");
         this.size = size;
         this.iterations = iterations;
+        this.cpuNanos = cpuNanos;
+    }
+
+    /** cpuclock work: spin until this thread has used {@code micros} more of CPU time. */
+    public static BusyDataset cpuClock(int size, double micros) {
+        return new BusyDataset(size, 0, Math.round(micros * 1000));
     }
 
     @Override
@@ -30,11 +44,18 @@ public final class BusyDataset implements Dataset<Sample> {
 
     @Override
     public Sample get(int index) {
-        long x = spin(iterations, index + 1);
+        long x = cpuNanos > 0 ? spinCpu(cpuNanos) : spin(iterations, index + 1);
         float[] px = new float[28 * 28];
         float v = (x & 0xFF) / 255f; // depends on the work, so the JIT cannot drop it
         for (int k = 0; k < px.length; k++) px[k] = v;
         return new Sample(Tensor.fromArray(px, 1, 28, 28), Tensor.fromArray(new long[]{index % 10}));
+    }
+
+    static long spinCpu(long nanos) {
+        long end = MX.getCurrentThreadCpuTime() + nanos;
+        long x = 0;
+        while (MX.getCurrentThreadCpuTime() < end) x++;
+        return x;
     }
 
     static long spin(long iterations, long seed) {

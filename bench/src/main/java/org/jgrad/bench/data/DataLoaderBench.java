@@ -44,13 +44,23 @@ public class DataLoaderBench {
     @Param({"200"})
     public double getMicros;
 
+    /** "cpuclock": spin on the thread CPU clock; "xorshift": calibrated arithmetic (see BusyDataset). */
+    @Param({"cpuclock"})
+    public String work;
+
     private DataLoader<Sample> loader;
 
     @Setup(Level.Trial)
     public void setUp() {
-        long iters = BusyDataset.calibrate(getMicros);
-        BusyDataset ds = new BusyDataset(BATCH * BATCHES, iters);
-        System.out.printf("%nBusyDataset: %d iterations per get, measured %.1f us CPU per get%n", iters, ds.measureGetMicros(501));
+        BusyDataset ds;
+        if (work.equals("cpuclock")) {
+            ds = BusyDataset.cpuClock(BATCH * BATCHES, getMicros);
+        } else if (work.equals("xorshift")) {
+            ds = new BusyDataset(BATCH * BATCHES, BusyDataset.calibrate(getMicros));
+        } else {
+            throw new IllegalArgumentException("work must be cpuclock or xorshift, got " + work);
+        }
+        System.out.printf("%nBusyDataset (%s): measured %.1f us CPU per get%n", work, ds.measureGetMicros(501));
         loader = DataLoader.builder(ds).batchSize(BATCH).numWorkers(workers).prefetch(2).build();
     }
 

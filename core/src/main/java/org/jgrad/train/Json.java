@@ -110,7 +110,10 @@ public final class Json {
         sb.append('"');
     }
 
-    /** Parses one JSON value; throws IllegalArgumentException naming the position on malformed input. */
+    /**
+     * Parses one JSON value (plus the NaN, Infinity and -Infinity tokens Python writes); throws
+     * IllegalArgumentException naming the position on malformed input.
+     */
     public static Object parse(String text) {
         Parser p = new Parser(text);
         p.ws();
@@ -175,7 +178,13 @@ public final class Json {
                 case 't' -> { word("true"); return Boolean.TRUE; }
                 case 'f' -> { word("false"); return Boolean.FALSE; }
                 case 'n' -> { word("null"); return null; }
-                default -> { return number(); }
+                // Python's json module writes these bare tokens; accept them so its files read
+                case 'N' -> { word("NaN"); return Double.NaN; }
+                case 'I' -> { word("Infinity"); return Double.POSITIVE_INFINITY; }
+                default -> {
+                    if (s.startsWith("-Infinity", i)) { i += 9; return Double.NEGATIVE_INFINITY; }
+                    return number();
+                }
             }
         }
 

@@ -2,7 +2,7 @@ package org.jgrad.ops;
 
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
-import org.jgrad.testing.SimpleJson;
+import org.jgrad.testing.Json;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -25,7 +25,7 @@ class ConvReferenceTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> cases() {
-        Map<String, Object> root = (Map<String, Object>) SimpleJson.resource("/nn/conv_refs.json");
+        Map<String, Object> root = (Map<String, Object>) Json.resource("/nn/conv_refs.json");
         return (List<Map<String, Object>>) root.get("cases");
     }
 

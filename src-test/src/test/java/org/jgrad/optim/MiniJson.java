@@ -6,108 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The little JSON the optim tests need: reading the reference files and writing/reading state
- * dicts as text. Numbers read as Double; Python's Infinity/-Infinity/NaN tokens are accepted and
+ * The little JSON the optim tests need: reading the reference files (through the shared test
+ * reader) and writing state dicts as text. Numbers read as Double; Python's Infinity/-Infinity/NaN tokens are accepted and
  * written, as Python's json module does.
  */
 final class MiniJson {
-    private final String s;
-    private int i;
+    private MiniJson() {}
 
-    private MiniJson(String s) { this.s = s; }
-
-    static Object parse(String text) {
-        MiniJson p = new MiniJson(text);
-        Object v = p.value();
-        p.ws();
-        if (p.i != p.s.length()) throw p.error("trailing text");
-        return v;
-    }
-
-    private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException("JSON: " + what + " at offset " + i);
-    }
-
-    private void ws() {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-    }
-
-    private Object value() {
-        ws();
-        if (i >= s.length()) throw error("unexpected end");
-        char c = s.charAt(i);
-        switch (c) {
-            case '{': {
-                i++;
-                Map<String, Object> m = new LinkedHashMap<>();
-                ws();
-                if (s.charAt(i) == '}') { i++; return m; }
-                while (true) {
-                    ws();
-                    String k = string();
-                    ws();
-                    expect(':');
-                    m.put(k, value());
-                    ws();
-                    if (s.charAt(i) == ',') { i++; continue; }
-                    expect('}');
-                    return m;
-                }
-            }
-            case '[': {
-                i++;
-                List<Object> l = new ArrayList<>();
-                ws();
-                if (s.charAt(i) == ']') { i++; return l; }
-                while (true) {
-                    l.add(value());
-                    ws();
-                    if (s.charAt(i) == ',') { i++; continue; }
-                    expect(']');
-                    return l;
-                }
-            }
-            case '"':
-                return string();
-            default:
-                if (s.startsWith("true", i)) { i += 4; return Boolean.TRUE; }
-                if (s.startsWith("false", i)) { i += 5; return Boolean.FALSE; }
-                if (s.startsWith("null", i)) { i += 4; return null; }
-                if (s.startsWith("NaN", i)) { i += 3; return Double.NaN; }
-                if (s.startsWith("Infinity", i)) { i += 8; return Double.POSITIVE_INFINITY; }
-                if (s.startsWith("-Infinity", i)) { i += 9; return Double.NEGATIVE_INFINITY; }
-                int start = i;
-                while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
-                if (start == i) throw error("unexpected character '" + c + "'");
-                return Double.parseDouble(s.substring(start, i));
-        }
-    }
-
-    private void expect(char c) {
-        if (i >= s.length() || s.charAt(i) != c) throw error("expected '" + c + "'");
-        i++;
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder b = new StringBuilder();
-        while (s.charAt(i) != '"') {
-            char c = s.charAt(i++);
-            if (c == '\\') {
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
-                    case 'u' -> { b.append((char) Integer.parseInt(s.substring(i, i + 4), 16)); i += 4; }
-                    default -> b.append(e);
-                }
-            } else {
-                b.append(c);
-            }
-        }
-        i++;
-        return b.toString();
-    }
+    static Object parse(String text) { return org.jgrad.testing.Json.parse(text); }
 
     /** Writes maps, lists, strings, numbers (shortest round-tripping form), booleans, null, double[] and float[]. */
     static String write(Object v) {

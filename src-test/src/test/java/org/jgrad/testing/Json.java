@@ -11,20 +11,27 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON reader for the reference files under src/test/resources (objects, arrays,
- * numbers, strings without escapes beyond \" and \\, true/false/null). Numbers become Double.
+ * Reads the reference files under src/test/resources with core's JSON reader
+ * ({@link org.jgrad.train.Json}); every number becomes a Double, as the tests expect.
  */
 public final class Json {
-    private final String s;
-    private int i;
+    private Json() {}
 
-    private Json(String s) { this.s = s; }
+    public static Object parse(String text) { return doubles(org.jgrad.train.Json.parse(text)); }
 
-    public static Object parse(String text) {
-        Json j = new Json(text);
-        Object v = j.value();
-        j.ws();
-        if (j.i != j.s.length()) throw new IllegalArgumentException("trailing characters at " + j.i);
+    /** Long -> Double throughout, so tests read every number the same way. */
+    static Object doubles(Object v) {
+        if (v instanceof Number n) return n.doubleValue();
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            m.forEach((k, x) -> r.put((String) k, doubles(x)));
+            return r;
+        }
+        if (v instanceof List<?> l) {
+            List<Object> r = new ArrayList<>(l.size());
+            for (Object x : l) r.add(doubles(x));
+            return r;
+        }
         return v;
     }
 
@@ -64,76 +71,5 @@ public final class Json {
         double[] v = t.toDoubleArray();
         t.close();
         return v;
-    }
-
-    private void ws() {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-    }
-
-    private Object value() {
-        ws();
-        char c = s.charAt(i);
-        switch (c) {
-            case '{': {
-                i++;
-                Map<String, Object> m = new LinkedHashMap<>();
-                ws();
-                if (s.charAt(i) == '}') { i++; return m; }
-                while (true) {
-                    ws();
-                    String k = string();
-                    ws();
-                    expect(':');
-                    m.put(k, value());
-                    ws();
-                    if (s.charAt(i) == ',') { i++; continue; }
-                    expect('}');
-                    return m;
-                }
-            }
-            case '[': {
-                i++;
-                List<Object> l = new ArrayList<>();
-                ws();
-                if (s.charAt(i) == ']') { i++; return l; }
-                while (true) {
-                    l.add(value());
-                    ws();
-                    if (s.charAt(i) == ',') { i++; continue; }
-                    expect(']');
-                    return l;
-                }
-            }
-            case '"':
-                return string();
-            default:
-                if (s.startsWith("true", i)) { i += 4; return Boolean.TRUE; }
-                if (s.startsWith("false", i)) { i += 5; return Boolean.FALSE; }
-                if (s.startsWith("null", i)) { i += 4; return null; }
-                if (s.startsWith("NaN", i)) { i += 3; return Double.NaN; }
-                if (s.startsWith("Infinity", i)) { i += 8; return Double.POSITIVE_INFINITY; }
-                if (s.startsWith("-Infinity", i)) { i += 9; return Double.NEGATIVE_INFINITY; }
-                int st = i;
-                while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
-                if (st == i) throw new IllegalArgumentException("unexpected '" + c + "' at " + i);
-                return Double.parseDouble(s.substring(st, i));
-        }
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder b = new StringBuilder();
-        while (s.charAt(i) != '"') {
-            char c = s.charAt(i++);
-            if (c == '\\') c = s.charAt(i++);
-            b.append(c);
-        }
-        i++;
-        return b.toString();
-    }
-
-    private void expect(char c) {
-        if (s.charAt(i) != c) throw new IllegalArgumentException("expected '" + c + "' at " + i + ", found '" + s.charAt(i) + "'");
-        i++;
     }
 }

@@ -183,11 +183,14 @@ class ConfusionMatrixTest {
                     cm.compute();
                 }
             }
-            // the state: a 4 x 4 INT64 histogram and one INT64 bad-label counter
-            assertEquals(before + (16 + 1) * 8, org.jgrad.tensor.MemoryStats.liveBytes(Device.cpu()));
+            // the state: a 4 x 4 INT64 histogram and one INT64 bad-label counter; nothing else stays alive.
+            // (The counter is process-wide and the Cleaner may free other tests' garbage meanwhile, which
+            // only lowers it, so this is an upper bound.)
+            assertTrue(org.jgrad.tensor.MemoryStats.liveBytes(Device.cpu()) <= before + (16 + 1) * 8);
             assertEquals(3 * 2 * 5 * 6, java.util.Arrays.stream(cm.matrix()).flatMapToLong(java.util.Arrays::stream).sum());
+            long withState = org.jgrad.tensor.MemoryStats.liveBytes(Device.cpu());
             cm.reset();
-            assertEquals(before, org.jgrad.tensor.MemoryStats.liveBytes(Device.cpu()));
+            assertTrue(org.jgrad.tensor.MemoryStats.liveBytes(Device.cpu()) <= withState - (16 + 1) * 8, "reset frees the state");
         }
     }
 

@@ -101,7 +101,8 @@ class SegmentationMetricsTest {
         long[] c = seg.counts();
         assertEquals(128, c[1] + c[3]); // all targets negative: fp + tn = every pixel; the state survived the scope
         seg.close();
-        assertEquals(before, MemoryStats.liveBytes(Device.cpu()));
+        // an upper bound: the Cleaner may free other tests' garbage meanwhile, which only lowers the counter
+        assertTrue(MemoryStats.liveBytes(Device.cpu()) <= before, "nothing is left alive");
     }
 
     @Test

@@ -79,6 +79,10 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
             System.arraycopy(s.array(), src.offset(), d.array(), dst.offset(), n);
             return;
         }
+        if (src.dtype() == DType.UINT8 && dst.dtype() == DType.FLOAT32 && dense(src) && dense(dst)) {
+            CpuFloatKernels.u8ToF32(s.u8(), src.offset(), d.f32(), dst.offset(), n);
+            return;
+        }
         if (src.dtype() == dst.dtype() && src.dtype() == DType.FLOAT32) {
             float[] a = s.f32(), b = d.f32();
             StridedLoop.run(dst.shape(), new int[][]{src.strides(), dst.strides()}, new int[]{src.offset(), dst.offset()},
@@ -146,6 +150,10 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
         CpuStorage s = st(x), d = st(out);
         if (x.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32 && dense(x) && dense(out)
                 && CpuFloatKernels.unary(op, s.f32(), x.offset(), d.f32(), out.offset(), x.numel(), (float) a, (float) b)) {
+            return;
+        }
+        if (x.dtype() == DType.FLOAT32 && out.dtype() == DType.UINT8 && dense(x) && dense(out)
+                && CpuFloatKernels.compareScalar(op, s.f32(), x.offset(), d.u8(), out.offset(), x.numel(), a)) {
             return;
         }
         DoubleUnaryOperator f = unaryFn(op, a, b);

@@ -167,6 +167,16 @@ final class CpuGemm {
                         java.util.Arrays.fill(pb, dst + nr, dst + NR, 0f);
                     }
                 }
+            } else if (brs == 1) {
+                // B^T stored row-major (e.g. a column matrix read transposed): read each of the nr
+                // source rows contiguously and scatter into the panel, which stays in L1 (kc x NR floats)
+                for (int q = 0; q < nr; q++) {
+                    int src = bo + (j0 + q) * bcs, dst = base + q;
+                    for (int p = 0; p < kc; p++) pb[dst + p * NR] = b[src + p];
+                }
+                if (nr < NR) {
+                    for (int p = 0; p < kc; p++) java.util.Arrays.fill(pb, base + p * NR + nr, base + (p + 1) * NR, 0f);
+                }
             } else {
                 // rows of the panel are written contiguously; the nr source lines each serve 16 rows from L1
                 int src0 = bo + j0 * bcs;

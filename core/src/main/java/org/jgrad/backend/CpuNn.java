@@ -5,6 +5,17 @@ import org.jgrad.tensor.Tensor;
 /** The CPU implementations of {@link NnPrimitives}, mixed into {@link CpuBackend}. */
 interface CpuNn extends NnPrimitives {
 
+    @Override
+    default boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) {
+        if (gradOut.dtype() != org.jgrad.tensor.DType.FLOAT32 || out.dtype() != org.jgrad.tensor.DType.FLOAT32
+                || !CpuBackend.dense(gradOut) || !CpuBackend.dense(out) || !CpuBackend.dense(gradIn)) {
+            return false;
+        }
+        CpuFloatKernels.reluBackward(CpuBackend.st(gradOut).f32(), gradOut.offset(), CpuBackend.st(out).f32(), out.offset(),
+                CpuBackend.st(gradIn).f32(), gradIn.offset(), gradIn.numel());
+        return true;
+    }
+
     // One task per channel: each streams its N*S elements twice (statistics, then output).
     @Override
     default void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,

@@ -22,6 +22,11 @@ final class CpuPool {
             int xo = xc.offset(), oo = out.offset(), io = indices.offset();
             boolean f32 = xc.dtype() == DType.FLOAT32;
             float[] xf = f32 ? X.f32() : null, of = f32 ? O.f32() : null;
+            if (f32 && p[0] == 0 && p[1] == 0 && d[0] == 1 && d[1] == 1
+                    && (oh - 1) * s[0] + k[0] <= h && (ow - 1) * s[1] + k[1] <= w) {
+                maxForwardF32(xf, xo, of, oo, I, io, planes, h, w, oh, ow, k, s);
+                return;
+            }
             Parallel.forRange(planes, planeGrain(h * w), (lo, hi) -> {
                 for (int pl = lo; pl < hi; pl++) {
                     int xb = xo + pl * h * w, ob = pl * oh * ow;
@@ -53,6 +58,71 @@ final class CpuPool {
                     }
                 }
             });
+        }
+    }
+
+    /**
+     * Float32 windows that lie wholly inside the image (no padding, no dilation): no bounds
+     * tests and float compares, with the rule of the general loop (the first maximum wins, a
+     * later NaN replaces whatever came before).
+     */
+    private static void maxForwardF32(float[] xf, int xo, float[] of, int oo, long[] I, int io,
+                                      int planes, int h, int w, int oh, int ow, int[] k, int[] s) {
+        int kh = k[0], kw = k[1], sh = s[0], sw = s[1];
+        Parallel.forRange(planes, planeGrain(h * w), (lo, hi) -> {
+            for (int pl = lo; pl < hi; pl++) {
+                int xb = xo + pl * h * w, ob = pl * oh * ow;
+                if (kh == 2 && kw == 2 && sh == 2 && sw == 2) {
+                    pool2x2(xf, xb, of, oo + ob, I, io + ob, w, oh, ow);
+                    continue;
+                }
+                for (int y = 0; y < oh; y++) {
+                    for (int xq = 0; xq < ow; xq++) {
+                        int bi = y * sh * w + xq * sw;
+                        float best = xf[xb + bi];
+                        for (int i = 0; i < kh; i++) {
+                            int row = (y * sh + i) * w + xq * sw;
+                            for (int j = i == 0 ? 1 : 0; j < kw; j++) {
+                                float v = xf[xb + row + j];
+                                // bit selects rather than a branch, which mispredicts on random data
+                                int take = -((v > best ? 1 : 0) | (v != v ? 1 : 0));
+                                best = Float.intBitsToFloat((Float.floatToRawIntBits(v) & take)
+                                        | (Float.floatToRawIntBits(best) & ~take));
+                                bi = ((row + j) & take) | (bi & ~take);
+                            }
+                        }
+                        int o = ob + y * ow + xq;
+                        of[oo + o] = best;
+                        I[io + o] = bi;
+                    }
+                }
+            }
+        });
+    }
+
+    /** The 2x2, stride-2 window of most CNNs, unrolled; same rule as {@link #maxForwardF32}. */
+    private static void pool2x2(float[] xf, int xb, float[] of, int ob, long[] I, int ib, int w, int oh, int ow) {
+        for (int y = 0; y < oh; y++) {
+            int r0 = 2 * y * w, o = y * ow;
+            for (int xq = 0; xq < ow; xq++) {
+                int i0 = r0 + 2 * xq, i1 = i0 + 1, i2 = i0 + w, i3 = i2 + 1;
+                float best = xf[xb + i0];
+                int bi = i0;
+                float v = xf[xb + i1];
+                int take = -((v > best ? 1 : 0) | (v != v ? 1 : 0));
+                best = Float.intBitsToFloat((Float.floatToRawIntBits(v) & take) | (Float.floatToRawIntBits(best) & ~take));
+                bi = (i1 & take) | (bi & ~take);
+                v = xf[xb + i2];
+                take = -((v > best ? 1 : 0) | (v != v ? 1 : 0));
+                best = Float.intBitsToFloat((Float.floatToRawIntBits(v) & take) | (Float.floatToRawIntBits(best) & ~take));
+                bi = (i2 & take) | (bi & ~take);
+                v = xf[xb + i3];
+                take = -((v > best ? 1 : 0) | (v != v ? 1 : 0));
+                best = Float.intBitsToFloat((Float.floatToRawIntBits(v) & take) | (Float.floatToRawIntBits(best) & ~take));
+                bi = (i3 & take) | (bi & ~take);
+                of[ob + o + xq] = best;
+                I[ib + o + xq] = bi;
+            }
         }
     }
 

@@ -46,6 +46,17 @@ public interface NnPrimitives {
     }
 
     /**
+     * relu's backward fused into one pass: {@code gradIn = out > 0 ? gradOut : gradOut * 0}, the
+     * same values (signed zeros and NaN included) as {@code gradOut * (out > 0)}. All three of one
+     * floating dtype and shape; gradIn contiguous. Returns false, writing nothing, where this
+     * backend has no fused form for these operands; the op then composes it from elementwise
+     * primitives.
+     */
+    default boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) {
+        return false;
+    }
+
+    /**
      * out[N,Cout,OH,OW] = cross-correlation of x[N,Cin,H,W] with w[Cout,Cin/groups,kH,kW];
      * arrays are {height, width}.
      */

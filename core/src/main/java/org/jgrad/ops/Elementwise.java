@@ -182,7 +182,17 @@ public final class Elementwise {
     public static Tensor relu(Tensor a) {
         Tensor out = unaryRaw(UnaryOp.RELU, a, 0, 0);
         return Autograd.record(out, "relu", new Tensor[]{a},
-                g -> new Tensor[]{g.mul(compareScalar(UnaryOp.GT_SCALAR, out, 0).to(g.dtype()))});
+                g -> new Tensor[]{reluGrad(g, out)});
+    }
+
+    /** g * (out > 0), in one fused pass where the backend has one. */
+    private static Tensor reluGrad(Tensor g, Tensor out) {
+        if (g.dtype() == out.dtype() && Arrays.equals(g.shape(), out.shape())) {
+            Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
+            if (g.backend().reluBackwardFused(g, out, gx)) return gx;
+            gx.close();
+        }
+        return g.mul(compareScalar(UnaryOp.GT_SCALAR, out, 0).to(g.dtype()));
     }
 
     public static Tensor sigmoid(Tensor a) {

@@ -212,6 +212,17 @@ final class CpuConv {
         }
     }
 
+    /** First output column whose input column {@code ow*sw + colOff} lies inside the image. */
+    private static int insideLo(Geom g, int colOff) {
+        return colOff >= 0 ? 0 : Math.min(g.ow, (-colOff + g.sw - 1) / g.sw);
+    }
+
+    /** One past the last output column whose input column lies inside the image (never below {@code lo}). */
+    private static int insideHi(Geom g, int colOff, int lo) {
+        if (g.w - 1 - colOff < 0) return lo;
+        return Math.max(lo, Math.min(g.ow, (g.w - 1 - colOff) / g.sw + 1));
+    }
+
     /** Unit strides and an output as wide as the input ("same" padding): rows of the column matrix are shifted planes. */
     private static boolean sameWidth(Geom g) { return g.sw == 1 && g.sh == 1 && g.ow == g.w; }
 
@@ -223,10 +234,7 @@ final class CpuConv {
                 for (int j = 0; j < g.kw; j++) {
                     int row = ((c * g.kh + i) * g.kw + j) * P;
                     int colOff = j * g.dw - g.pw;
-                    // output columns whose input column lies inside the image
-                    int owLo = colOff >= 0 ? 0 : Math.min(g.ow, (-colOff + g.sw - 1) / g.sw);
-                    int owHi = Math.max(owLo, Math.min(g.ow, (g.w - 1 - colOff) / g.sw + 1));
-                    if (g.w - 1 - colOff < 0) owHi = owLo;
+                    int owLo = insideLo(g, colOff), owHi = insideHi(g, colOff, owLo);
                     if (sameWidth(g)) {
                         // one bulk copy of the shifted plane, then zero the rows and columns that fall outside the image
                         int rowOff = i * g.dh - g.ph, ohLo = Math.max(0, -rowOff), ohHi = Math.min(g.oh, g.h - rowOff);
@@ -278,9 +286,7 @@ final class CpuConv {
                 for (int j = 0; j < g.kw; j++) {
                     int row = ((c * g.kh + i) * g.kw + j) * P;
                     int colOff = j * g.dw - g.pw;
-                    int owLo = colOff >= 0 ? 0 : Math.min(g.ow, (-colOff + g.sw - 1) / g.sw);
-                    int owHi = Math.max(owLo, Math.min(g.ow, (g.w - 1 - colOff) / g.sw + 1));
-                    if (g.w - 1 - colOff < 0) owHi = owLo;
+                    int owLo = insideLo(g, colOff), owHi = insideHi(g, colOff, owLo);
                     if (sameWidth(g)) {
                         // zero the entries that read padding (col is scratch), then one bulk add of the shifted plane
                         int rowOff = i * g.dh - g.ph, ohLo = Math.max(0, -rowOff), ohHi = Math.min(g.oh, g.h - rowOff);

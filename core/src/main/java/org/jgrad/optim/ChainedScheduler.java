@@ -42,17 +42,13 @@ public final class ChainedScheduler extends LRScheduler {
 
     @Override
     public Map<String, Object> stateDict() {
-        Map<String, Object> m = super.stateDict();
-        List<Object> children = new ArrayList<>();
-        for (LRScheduler s : schedulers) children.add(s.stateDict());
-        m.put("_schedulers", children);
-        return m;
+        return Composite.withChildren(super.stateDict(), schedulers);
     }
 
     @Override
     public void loadStateDict(Map<String, Object> stateDict) {
-        List<Map<String, Object>> children = Composite.children(stateDict, schedulers.size(), "ChainedScheduler");
+        Composite.children(stateDict, schedulers.size(), "ChainedScheduler"); // validate before changing anything
         super.loadStateDict(stateDict);
-        for (int i = 0; i < schedulers.size(); i++) schedulers.get(i).loadStateDict(children.get(i));
+        Composite.loadChildren(stateDict, schedulers, "ChainedScheduler");
     }
 }

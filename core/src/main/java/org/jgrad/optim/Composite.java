@@ -17,4 +17,18 @@ final class Composite {
         for (int i = 0; i < l.size(); i++) out.add(StateDicts.map(l.get(i), "_schedulers[" + i + "]"));
         return out;
     }
+
+    /** Adds the children's state dicts, in order, under {@code "_schedulers"} to {@code own}. */
+    static Map<String, Object> withChildren(Map<String, Object> own, List<LRScheduler> schedulers) {
+        List<Object> children = new ArrayList<>();
+        for (LRScheduler s : schedulers) children.add(s.stateDict());
+        own.put("_schedulers", children);
+        return own;
+    }
+
+    /** Restores each child from {@code "_schedulers"}; checks the whole list before touching any child. */
+    static void loadChildren(Map<String, Object> stateDict, List<LRScheduler> schedulers, String who) {
+        List<Map<String, Object>> children = children(stateDict, schedulers.size(), who);
+        for (int i = 0; i < schedulers.size(); i++) schedulers.get(i).loadStateDict(children.get(i));
+    }
 }

@@ -65,17 +65,13 @@ public final class SequentialLR extends LRScheduler {
     /** Own state plus {@code "_schedulers"}: the children's state dicts in order. */
     @Override
     public Map<String, Object> stateDict() {
-        Map<String, Object> m = super.stateDict();
-        List<Object> children = new ArrayList<>();
-        for (LRScheduler s : schedulers) children.add(s.stateDict());
-        m.put("_schedulers", children);
-        return m;
+        return Composite.withChildren(super.stateDict(), schedulers);
     }
 
     @Override
     public void loadStateDict(Map<String, Object> stateDict) {
-        List<Map<String, Object>> children = Composite.children(stateDict, schedulers.size(), "SequentialLR");
+        Composite.children(stateDict, schedulers.size(), "SequentialLR"); // validate before changing anything
         super.loadStateDict(stateDict);
-        for (int i = 0; i < schedulers.size(); i++) schedulers.get(i).loadStateDict(children.get(i));
+        Composite.loadChildren(stateDict, schedulers, "SequentialLR");
     }
 }

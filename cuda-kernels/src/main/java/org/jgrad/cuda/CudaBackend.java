@@ -313,9 +313,6 @@ public final class CudaBackend implements Backend {
         return switch (op) { case SUM -> 0; case PROD -> 1; case MAX -> Double.NEGATIVE_INFINITY; case MIN -> Double.POSITIVE_INFINITY; };
     }
 
-    @Override
-    public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) { throw Backend.unsupported("argReduce", this); }
-
     // ------------------------------------------------------------------ matmul
 
     @Override
@@ -452,40 +449,44 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    // ------------------------------------------------------------------ not yet on the GPU
+    // ------------------------------------------------------------------ tensor primitives: argReduce, softmax, gather, scatterAdd, random
+    // (PTX in argreduce.ptx, softmax.ptx, gather.ptx, philox.ptx; logic in CudaTensorKernels)
 
-    @Override
-    public void softmax(Tensor x, int dim, boolean log, Tensor out) { throw Backend.unsupported("softmax", this); }
+    private volatile CudaTensorKernels tensorKernels;
 
-    /**
-     * Draws on the host with the CPU backend's generator and uploads them: the same seed gives
-     * the same numbers on both devices (parity tests and reproducible initialisation), at the
-     * cost of one host-to-device copy, which initialisation can afford.
-     */
-    @Override
-    public void random(Tensor out, Distribution dist, double a, double b, long seed) {
-        storage("out", out);
-        if (out.numel() == 0) return;
-        Backend cpu = Device.cpu().backend();
-        try (Tensor host = Tensor.empty(out.dtype(), Device.cpu(), out.shape())) {
-            cpu.random(host, dist, a, b, seed);
-            Object array = switch (out.dtype()) {
-                case FLOAT32 -> new float[out.numel()];
-                case FLOAT64 -> new double[out.numel()];
-                case INT32 -> new int[out.numel()];
-                case INT64 -> new long[out.numel()];
-                case UINT8 -> new byte[out.numel()];
-            };
-            cpu.toHost(host, array);
-            if (out.isContiguous()) {
-                upload(address(out), out.dtype(), out.numel(), array);
-            } else {
-                try (Tensor dense = new Tensor(fromHost(array, out.dtype()), out.shape())) {
-                    copy(dense, out);
-                }
+    private CudaTensorKernels tensorKernels() {
+        CudaTensorKernels k = tensorKernels;
+        if (k == null) {
+            synchronized (this) {
+                if (tensorKernels == null) tensorKernels = new CudaTensorKernels(this, rt.launcher());
+                k = tensorKernels;
             }
         }
+        return k;
     }
+
+    /** Device address of the error block kernels report bad indices into; 0 = none (the kernels then skip the report). */
+    long deviceErrorsAddress() { return 0L; }
+
+    @Override
+    public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) { tensorKernels().argReduce(max, x, dim, values, indices); }
+
+    @Override
+    public void softmax(Tensor x, int dim, boolean log, Tensor out) { tensorKernels().softmax(x, dim, log, out); }
+
+    /**
+     * Drawn on the device with Philox4x32-10 (no host copy): the same seed gives the same
+     * numbers on every GPU, but not the CPU backend's numbers (as in PyTorch). Models are
+     * initialised on the CPU, so a model moved with {@code .to(cuda)} starts identical.
+     */
+    @Override
+    public void random(Tensor out, Distribution dist, double a, double b, long seed) { tensorKernels().random(out, dist, a, b, seed); }
+
+    @Override
+    public void gather(Tensor src, int dim, Tensor index, Tensor out) { tensorKernels().gather(src, dim, index, out); }
+
+    @Override
+    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { tensorKernels().scatterAdd(dst, dim, index, src); }
 
     /** {@code n} elements of a host array to device address {@code base}, through the staging buffer. */
     private void upload(long base, DType dtype, int n, Object array) {
@@ -501,12 +502,6 @@ public final class CudaBackend implements Backend {
             }
         }
     }
-
-    @Override
-    public void gather(Tensor src, int dim, Tensor index, Tensor out) { throw Backend.unsupported("gather", this); }
-
-    @Override
-    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { throw Backend.unsupported("scatterAdd", this); }
 
     // ------------------------------------------------------------------ metrics (PTX in seg_stats.ptx, confusion.ptx)
 

@@ -604,7 +604,7 @@ final class PtxSimulator {
                 }
                 f.regs[a[0].reg()] = r ? 1 : 0;
             }
-            case "red", "atom" -> atomic(t, f, in);
+            case "red", "atom" -> { if (!atomicFloatOrCas(t, f, in)) atomic(t, f, in); }
             case "activemask" -> { // the warp's lanes; only ever used as a match.sync member mask
                 int first = t.tid / 32 * 32, lanes = Math.min(32, ntid - first);
                 f.regs[a[0].reg()] = lanes == 32 ? 0xFFFFFFFFL : (1L << lanes) - 1;
@@ -637,6 +637,33 @@ final class PtxSimulator {
         long v = read(t, f, val);
         if (size == 8) mem.putLong(i, old + v); else mem.putInt(i, (int) (old + v));
         if (ret) f.regs[in.args[0].reg()] = old;
+    }
+
+    /**
+     * atom/red.global.add.f32 (float add, not integer) and atom.global.cas.b32 (compare and
+     * swap, used by the kernels' DeviceErrors reports); false for every other atomic.
+     */
+    private boolean atomicFloatOrCas(Thread t, Frame f, Instr in) {
+        boolean ret = in.op.equals("atom");
+        String opn = in.mods.length > 1 ? in.mods[1] : "";
+        boolean addF32 = opn.equals("add") && "f32".equals(in.type);
+        boolean cas = opn.equals("cas");
+        if (!addF32 && !cas) return false;
+        if (!in.mods[0].equals("global")) throw new IllegalStateException("only global float/cas atomics are simulated: " + in.text);
+        Operand addr = in.args[ret ? 1 : 0];
+        long address = f.regs[addr.reg()] + addr.offset();
+        if (address % 4 != 0) throw new IllegalStateException("misaligned atomic at 0x" + Long.toHexString(address) + ": " + in.text);
+        int i = g(address, 4);
+        int old = global.getInt(i);
+        if (addF32) {
+            global.putFloat(i, Float.intBitsToFloat(old) + f32(read(t, f, in.args[ret ? 2 : 1])));
+        } else {
+            if (!ret) throw new IllegalStateException("cas needs a destination: " + in.text);
+            int compare = (int) read(t, f, in.args[2]), value = (int) read(t, f, in.args[3]);
+            if (old == compare) global.putInt(i, value);
+        }
+        if (ret) f.regs[in.args[0].reg()] = old & 0xFFFFFFFFL;
+        return true;
     }
 
     private void memory(Thread t, Frame f, Instr in) {
@@ -830,6 +857,8 @@ final class PtxSimulator {
                 case "max" -> has(in, "NaN") && (Float.isNaN(x) || Float.isNaN(y)) ? Float.NaN : Float.isNaN(x) ? y : Float.isNaN(y) ? x : Math.max(x, y);
                 case "min" -> has(in, "NaN") && (Float.isNaN(x) || Float.isNaN(y)) ? Float.NaN : Float.isNaN(x) ? y : Float.isNaN(y) ? x : Math.min(x, y);
                 case "copysign" -> Math.copySign(y, x);
+                case "sin" -> (float) Math.sin(x); // .approx computed exactly, like ex2/lg2
+                case "cos" -> (float) Math.cos(x);
                 default -> throw new IllegalStateException("unsupported instruction: " + in.text);
             };
             return bits(r);
@@ -866,6 +895,7 @@ final class PtxSimulator {
         int bitsW = typeSize(type) * 8;
         long sx = signed(x, type), sy = signed(y, type);
         boolean unsigned = type.startsWith("u") || type.startsWith("b");
+        if (op.equals("mul") && has(in, "hi")) return mulHi(sx, sy, type);
         long r = switch (op) {
             case "add" -> sx + sy;
             case "sub" -> sx - sy;
@@ -887,5 +917,13 @@ final class PtxSimulator {
         if (wide) return r; // 32 x 32 -> 64
         if (op.equals("mul") && has(in, "hi")) throw new IllegalStateException("mul.hi is not simulated: " + in.text);
         return truncate(r, type);
+    }
+
+    /** mul.hi.{u32,s32}: the upper 32 bits of the 64-bit product (the Philox rounds). */
+    private static long mulHi(long sx, long sy, String type) {
+        if (!type.equals("u32") && !type.equals("s32")) throw new IllegalStateException("mul.hi is simulated for 32-bit types only, got ." + type);
+        // both operands fit 32 bits, so the 64-bit product's bits are exact (unsigned: read them unsigned)
+        long hi = type.equals("u32") ? (sx * sy) >>> 32 : (sx * sy) >> 32;
+        return truncate(hi, type);
     }
 }

@@ -37,6 +37,7 @@ public final class CudaBackend implements Backend {
     private final DeviceRuntime rt;
     private final Kernels kernels;
     private final ConvPlans conv;
+    private final DeviceErrors errors;
     private final AtomicLong d2hBytes = new AtomicLong();
     private final AtomicLong d2hCopies = new AtomicLong();
     private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
@@ -54,6 +55,7 @@ public final class CudaBackend implements Backend {
         this.device = device;
         this.kernels = new Kernels(rt.launcher());
         this.conv = ctx == null ? null : new ConvPlans(ctx);
+        this.errors = new DeviceErrors(rt);
     }
 
     /**
@@ -98,8 +100,15 @@ public final class CudaBackend implements Backend {
     @Override
     public long deviceToHostCopies() { return d2hCopies.get(); }
 
+    /** Waits for the stream, then throws any error a kernel recorded (see {@link DeviceErrors}). */
     @Override
-    public void synchronize() { rt.synchronize(); }
+    public void synchronize() {
+        rt.synchronize();
+        errors.check();
+    }
+
+    /** The block kernels report bad input into (their {@code u64 err} parameter). */
+    DeviceErrors errors() { return errors; }
 
     /** The allocator, for tests and memory reports. */
     public DeviceAllocator allocator() { return requireContext("allocator").allocator; }
@@ -162,6 +171,7 @@ public final class CudaBackend implements Backend {
             }
             d2hBytes.addAndGet((long) n * dt.byteSize());
             d2hCopies.incrementAndGet();
+            errors.check(); // the stream has synchronised: a kernel's report is complete
         } finally {
             if (dense != src) dense.close();
         }

@@ -37,6 +37,12 @@ interface DeviceRuntime {
 
     KernelLauncher launcher();
 
+    /** Host memory that kernels address directly: {@code host} as the CPU sees it, {@code device} for kernel arguments. */
+    record Mapped(MemorySegment host, long device) {}
+
+    /** A block of mapped host memory (zeroed), allocated for the runtime's lifetime. */
+    Mapped mapped(long bytes);
+
     /** The cuBLAS call C = A·B in column-major terms ({@link GemmMapping.Call}); a and b are cuBLAS's operand order. */
     void gemm(GemmMapping.Call call, long a, long b, long c, boolean tf32);
 
@@ -90,6 +96,13 @@ interface DeviceRuntime {
             }
 
             @Override public KernelLauncher launcher() { return launcher; }
+
+            @Override public Mapped mapped(long bytes) {
+                ctx.makeCurrent();
+                MemorySegment host = ctx.driver.memHostAllocMapped(bytes);
+                host.fill((byte) 0);
+                return new Mapped(host, ctx.driver.memHostGetDevicePointer(host));
+            }
 
             @Override public void gemm(GemmMapping.Call call, long a, long b, long c, boolean tf32) {
                 ctx.makeCurrent();

@@ -80,6 +80,14 @@ final class SimulatedRuntime implements DeviceRuntime {
         };
     }
 
+    /** Mapped memory is simulator memory the host reads and writes through a view of it. */
+    @Override public Mapped mapped(long bytes) {
+        long p = sim.alloc(bytes);
+        MemorySegment host = MemorySegment.ofBuffer(sim.view(p, (int) bytes));
+        host.fill((byte) 0);
+        return new Mapped(host, p);
+    }
+
     /** cublasSgemm(StridedBatched) with alpha = 1, beta = 0, executed element by element. */
     @Override public void gemm(GemmMapping.Call c, long a, long b, long cPtr, boolean tf32) {
         gemms++;

@@ -36,7 +36,7 @@ public final class CudaBackend implements Backend {
     private final CudaContext ctx;     // null when running on a simulated device (tests): no cuDNN then
     private final DeviceRuntime rt;
     private final Kernels kernels;
-    private final ConvPlans conv;
+    private final DeviceErrors errors;
     private final AtomicLong d2hBytes = new AtomicLong();
     private final AtomicLong d2hCopies = new AtomicLong();
     private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
@@ -53,7 +53,7 @@ public final class CudaBackend implements Backend {
         this.rt = rt;
         this.device = device;
         this.kernels = new Kernels(rt.launcher());
-        this.conv = ctx == null ? null : new ConvPlans(ctx);
+        this.errors = new DeviceErrors(rt);
     }
 
     /**
@@ -98,14 +98,21 @@ public final class CudaBackend implements Backend {
     @Override
     public long deviceToHostCopies() { return d2hCopies.get(); }
 
+    /** Waits for the stream, then throws any error a kernel recorded (see {@link DeviceErrors}). */
     @Override
-    public void synchronize() { rt.synchronize(); }
+    public void synchronize() {
+        rt.synchronize();
+        errors.check();
+    }
+
+    /** The block kernels report bad input into (their {@code u64 err} parameter). */
+    DeviceErrors errors() { return errors; }
 
     /** The allocator, for tests and memory reports. */
     public DeviceAllocator allocator() { return requireContext("allocator").allocator; }
 
     /** Number of cached convolution plans (tests check reuse). */
-    public int convPlanCount() { return conv == null ? 0 : conv.size(); }
+    public int convPlanCount() { return rt.convPlanCount(); }
 
     private CudaContext requireContext(String what) {
         if (ctx == null) throw Backend.unsupported(what, this);
@@ -127,6 +134,27 @@ public final class CudaBackend implements Backend {
         if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
         long p = rt.allocate(numel * dtype.byteSize());
         return new CudaStorage(this, device(), dtype, numel, p);
+    }
+
+    /** Uninitialised storage ready for work on {@code stream} (the staging copy stream). */
+    CudaStorage allocateRawOn(long stream, DType dtype, long numel) {
+        if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
+        long p = rt.allocateOn(stream, numel * dtype.byteSize());
+        return new CudaStorage(this, device(), dtype, numel, p);
+    }
+
+    private volatile CudaBatchStager stager;
+
+    /** The DataLoader's staging path for this device (pinned ring, copy stream, events); one per backend. */
+    CudaBatchStager batchStager() {
+        CudaBatchStager s = stager;
+        if (s == null) {
+            synchronized (this) {
+                if (stager == null) stager = new CudaBatchStager(this, rt);
+                s = stager;
+            }
+        }
+        return s;
     }
 
     @Override
@@ -162,6 +190,7 @@ public final class CudaBackend implements Backend {
             }
             d2hBytes.addAndGet((long) n * dt.byteSize());
             d2hCopies.incrementAndGet();
+            errors.check(); // the stream has synchronised: a kernel's report is complete
         } finally {
             if (dense != src) dense.close();
         }
@@ -376,7 +405,10 @@ public final class CudaBackend implements Backend {
         runConv(g, Cudnn.Pass.BACKWARD_FILTER, x, dy, dw);
     }
 
-    /** out[n,k,h,w] += bias[k] (cudnnAddTensor broadcasting a [1,K,1,1] view). */
+    /**
+     * out[n,k,h,w] += bias[k], in place: the elementwise add kernel over a stride-0 [1,K,1,1]
+     * view of the bias (one pass, as cudnnAddTensor would make, and no cuDNN call to order).
+     */
     public void conv2dBiasAdd(Tensor out, Tensor bias) {
         storage("out", out);
         storage("bias", bias);
@@ -386,19 +418,10 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("conv2dBiasAdd: bias of " + bias.numel() + " elements does not match out " + Arrays.toString(out.shape()));
         }
         if (!out.isContiguous()) throw new IllegalArgumentException("conv2dBiasAdd: out must be contiguous");
-        CudaContext ctx = requireContext("conv2dBiasAdd");
         Tensor b = dense(bias);
         try {
-            ctx.makeCurrent();
-            int[] bs = {1, out.size(1), 1, 1};
-            long bDesc = ctx.cudnn.tensor(bs, ConvGeometry.dense(bs));
-            long oDesc = ctx.cudnn.tensor(out.shape(), ConvGeometry.dense(out.shape()));
-            try {
-                ctx.cudnn.addTensor(ctx.cudnnHandle, 1f, bDesc, address(b), 1f, oDesc, address(out));
-            } finally {
-                ctx.cudnn.destroyTensor(bDesc);
-                ctx.cudnn.destroyTensor(oDesc);
-            }
+            StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), out.strides(), new int[] {0, 1, 0, 0});
+            kernels.binary(PtxOps.binary(BinaryOp.ADD), meta, address(out), 0, address(out), address(b));
         } finally {
             if (b != bias) b.close();
         }
@@ -419,28 +442,17 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** Runs one pass with dense operands (copies made for strided views) on the shared workspace. */
+    /** Runs one pass with dense operands (copies made for strided views). */
     private void runConv(ConvGeometry g, Cudnn.Pass pass, Tensor in0, Tensor in1, Tensor out) {
         storage("out", out);
         requireF32("conv2d", in0);
         requireF32("conv2d", in1);
         requireF32("conv2d", out);
         if (g.n() == 0) return;
-        CudaContext ctx = requireContext("conv2d");
-        ConvPlans.Plan plan = conv.plan(g, pass, allowTf32);
         Tensor a = dense(in0), b = dense(in1);
         Tensor o = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
         try {
-            long ws = conv.workspace(plan.workspace());
-            ctx.makeCurrent();
-            long d0, d1, dOut;
-            switch (pass) {
-                case FORWARD -> { d0 = plan.xDesc(); d1 = plan.wDesc(); dOut = plan.yDesc(); }
-                case BACKWARD_DATA -> { d0 = plan.wDesc(); d1 = plan.yDesc(); dOut = plan.xDesc(); }
-                default -> { d0 = plan.xDesc(); d1 = plan.yDesc(); dOut = plan.wDesc(); }
-            }
-            ctx.cudnn.run(ctx.cudnnHandle, pass, 1f, d0, address(a), d1, address(b), plan.convDesc(), plan.algo(),
-                    ws, plan.workspace(), 0f, dOut, address(o));
+            rt.conv(g, pass, address(a), address(b), address(o), allowTf32);
             if (o != out) copy(o, out);
         } finally {
             if (a != in0) a.close();
@@ -541,6 +553,11 @@ public final class CudaBackend implements Backend {
         t.checkOpen();
         if (!(t.storage() instanceof CudaStorage s) || s.backend() != this) {
             throw new IllegalArgumentException(name + " is on " + t.device() + ", expected " + name());
+        }
+        long ready = s.readyEvent;
+        if (ready != 0) { // a staged batch: its copy runs on the copy stream; order, don't wait
+            rt.streamWaitEvent(rt.computeStream(), ready);
+            s.readyEvent = 0;
         }
         return s;
     }

@@ -34,6 +34,8 @@ public final class Driver {
     static final int JIT_ERROR_LOG_BUFFER_SIZE_BYTES = 6;
     static final int STREAM_NON_BLOCKING = 1;
     static final int MEMHOSTALLOC_PORTABLE = 1;
+    static final int MEMHOSTALLOC_DEVICEMAP = 2;
+    static final int EVENT_DISABLE_TIMING = 2;
 
     private final MethodHandle cuInit, cuDriverGetVersion, cuDeviceGetCount, cuDeviceGet, cuDeviceGetName,
             cuDeviceGetAttribute, cuDeviceTotalMem, cuDevicePrimaryCtxRetain, cuDevicePrimaryCtxRelease,
@@ -42,7 +44,8 @@ public final class Driver {
             cuDeviceGetDefaultMemPool, cuMemPoolSetAttribute, cuMemPoolGetAttribute, cuMemPoolTrimTo,
             cuMemAllocAsync, cuMemFreeAsync, cuMemHostAlloc, cuMemFreeHost, cuMemcpyHtoDAsync,
             cuMemcpyDtoHAsync, cuMemcpyDtoDAsync, cuMemsetD8Async, cuMemsetD32Async, cuModuleLoadDataEx,
-            cuModuleGetFunction, cuModuleUnload, cuLaunchKernel, cuGetErrorName, cuGetErrorString, cuMemGetInfo;
+            cuModuleGetFunction, cuModuleUnload, cuLaunchKernel, cuGetErrorName, cuGetErrorString, cuMemGetInfo,
+            cuMemHostGetDevicePointer, cuStreamWaitEvent, cuEventQuery;
 
     Driver(SymbolLookup lib) {
         String l = "libcuda.so.1";
@@ -87,6 +90,9 @@ public final class Driver {
         cuGetErrorName = Native.status(lib, l, "cuGetErrorName", INT, PTR);
         cuGetErrorString = Native.status(lib, l, "cuGetErrorString", INT, PTR);
         cuMemGetInfo = Native.status(lib, l, "cuMemGetInfo_v2", PTR, PTR);
+        cuMemHostGetDevicePointer = Native.status(lib, l, "cuMemHostGetDevicePointer_v2", PTR, PTR, INT);
+        cuStreamWaitEvent = Native.status(lib, l, "cuStreamWaitEvent", PTR, PTR, INT);
+        cuEventQuery = Native.status(lib, l, "cuEventQuery", PTR);
     }
 
     /** Throws {@link CudaException} for a non-zero CUresult, with the driver's name and text. */
@@ -207,6 +213,31 @@ public final class Driver {
         } catch (Throwable t) { throw rethrow("cuEventCreate", t); }
     }
 
+    /** An event for ordering only (no timing: cheaper to record and wait on). */
+    public long eventCreateForSync() {
+        try (Arena a = Native.call()) {
+            MemorySegment v = a.allocate(PTR);
+            check((int) cuEventCreate.invokeExact(v, EVENT_DISABLE_TIMING), "cuEventCreate(DISABLE_TIMING)");
+            return v.get(PTR, 0).address();
+        } catch (Throwable t) { throw rethrow("cuEventCreate", t); }
+    }
+
+    /** Work queued on {@code stream} after this call waits until {@code event} has completed (no host wait). */
+    public void streamWaitEvent(long stream, long event) {
+        try { check((int) cuStreamWaitEvent.invokeExact(Native.ptr(stream), Native.ptr(event), 0), "cuStreamWaitEvent"); }
+        catch (Throwable t) { throw rethrow("cuStreamWaitEvent", t); }
+    }
+
+    /** True when all work captured by the event has completed (CUDA_SUCCESS), false while pending (CUDA_ERROR_NOT_READY). */
+    public boolean eventDone(long event) {
+        try {
+            int status = (int) cuEventQuery.invokeExact(Native.ptr(event));
+            if (status == 600) return false; // CUDA_ERROR_NOT_READY
+            check(status, "cuEventQuery");
+            return true;
+        } catch (Throwable t) { throw rethrow("cuEventQuery", t); }
+    }
+
     public void eventRecord(long event, long stream) {
         try { check((int) cuEventRecord.invokeExact(Native.ptr(event), Native.ptr(stream)), "cuEventRecord"); }
         catch (Throwable t) { throw rethrow("cuEventRecord", t); }
@@ -282,6 +313,28 @@ public final class Driver {
             check((int) cuMemHostAlloc.invokeExact(v, bytes, MEMHOSTALLOC_PORTABLE), "cuMemHostAlloc(" + bytes + " bytes)");
             return v.get(PTR, 0).reinterpret(bytes);
         } catch (Throwable t) { throw rethrow("cuMemHostAlloc", t); }
+    }
+
+    /**
+     * Page-locked host memory that kernels can read and write directly ({@link #memHostGetDevicePointer}):
+     * used for the few words the device must report without a copy, such as kernel-detected errors.
+     */
+    public MemorySegment memHostAllocMapped(long bytes) {
+        try (Arena a = Native.call()) {
+            MemorySegment v = a.allocate(PTR);
+            check((int) cuMemHostAlloc.invokeExact(v, bytes, MEMHOSTALLOC_PORTABLE | MEMHOSTALLOC_DEVICEMAP),
+                    "cuMemHostAlloc(" + bytes + " bytes, DEVICEMAP)");
+            return v.get(PTR, 0).reinterpret(bytes);
+        } catch (Throwable t) { throw rethrow("cuMemHostAlloc", t); }
+    }
+
+    /** The device address of mapped host memory from {@link #memHostAllocMapped}. */
+    public long memHostGetDevicePointer(MemorySegment host) {
+        try (Arena a = Native.call()) {
+            MemorySegment v = a.allocate(PTR);
+            check((int) cuMemHostGetDevicePointer.invokeExact(v, host, 0), "cuMemHostGetDevicePointer_v2");
+            return v.get(PTR, 0).address();
+        } catch (Throwable t) { throw rethrow("cuMemHostGetDevicePointer_v2", t); }
     }
 
     public void memFreeHost(MemorySegment p) {

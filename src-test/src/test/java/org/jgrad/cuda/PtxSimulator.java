@@ -626,7 +626,6 @@ final class PtxSimulator {
         boolean ret = in.op.equals("atom");
         Operand addr = in.args[ret ? 1 : 0], val = in.args[ret ? 2 : 1];
         String space = in.mods[0], opn = in.mods[1], type = type(in);
-        if (!opn.equals("add")) throw new IllegalStateException("only atomic add is simulated: " + in.text);
         int size = typeSize(type);
         long address = f.regs[addr.reg()] + addr.offset();
         if (address % size != 0) throw new IllegalStateException("misaligned atomic at 0x" + Long.toHexString(address) + ": " + in.text);
@@ -635,7 +634,26 @@ final class PtxSimulator {
         if (space.equals("shared") && (address < 0 || address + size > mem.capacity())) throw new IllegalStateException("out-of-bounds shared atomic: " + in.text);
         long old = size == 8 ? mem.getLong(i) : mem.getInt(i) & 0xFFFFFFFFL;
         long v = read(t, f, val);
-        if (size == 8) mem.putLong(i, old + v); else mem.putInt(i, (int) (old + v));
+        long result = switch (opn) {
+            case "add" -> switch (type) {
+                case "f32" -> Float.floatToRawIntBits(Float.intBitsToFloat((int) old) + Float.intBitsToFloat((int) v)) & 0xFFFFFFFFL;
+                case "f64" -> Double.doubleToRawLongBits(Double.longBitsToDouble(old) + Double.longBitsToDouble(v));
+                default -> old + v;
+            };
+            case "exch" -> v;
+            // atom.cas: [a] = [a] == b ? c : [a]; the third source operand is the new value
+            case "cas" -> old == truncate(v, type) ? read(t, f, in.args[3]) : old;
+            case "max", "min" -> {
+                boolean signed = type.startsWith("s");
+                long o = signed ? signed(old, type) : old, w = signed ? signed(v, type) : truncate(v, type);
+                int c = signed ? Long.compare(o, w) : Long.compareUnsigned(o, w);
+                yield opn.equals("max") ? (c >= 0 ? old : v) : (c <= 0 ? old : v);
+            }
+            case "or" -> old | v;
+            case "and" -> old & v;
+            default -> throw new IllegalStateException("atomic ." + opn + " is not simulated: " + in.text);
+        };
+        if (size == 8) mem.putLong(i, result); else mem.putInt(i, (int) result);
         if (ret) f.regs[in.args[0].reg()] = old;
     }
 

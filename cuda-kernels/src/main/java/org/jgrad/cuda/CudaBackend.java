@@ -477,9 +477,6 @@ public final class CudaBackend implements Backend {
         return k;
     }
 
-    /** Device address of the error block kernels report bad indices into; 0 = none (the kernels then skip the report). */
-    long deviceErrorsAddress() { return 0L; }
-
     @Override
     public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) { tensorKernels().argReduce(max, x, dim, values, indices); }
 

@@ -130,7 +130,7 @@ final class CudaTensorKernels {
         srcWalk[dim] = 0; // the index value supplies the position along dim
         StridedMeta meta = StridedMeta.of(index.shape(), out.strides(), index.strides(), srcWalk);
         launcher.launch("gather", "gather_f32", kernels.gridFor(index.numel()), Kernels.BLOCK, List.of(
-                index.numel(), src.size(dim), srcStrides[dim], backend.deviceErrorsAddress(),
+                index.numel(), src.size(dim), srcStrides[dim], backend.errors().address(),
                 backend.address(out), backend.address(index), backend.address(src), meta.pack()));
     }
 
@@ -157,7 +157,7 @@ final class CudaTensorKernels {
         dstWalk[dim] = 0;
         StridedMeta meta = StridedMeta.of(index.shape(), dstWalk, index.strides(), src.strides());
         launcher.launch("gather", "scatter_add_f32", kernels.gridFor(index.numel()), Kernels.BLOCK, List.of(
-                index.numel(), dst.size(dim), dstStrides[dim], backend.deviceErrorsAddress(),
+                index.numel(), dst.size(dim), dstStrides[dim], backend.errors().address(),
                 backend.address(dst), backend.address(index), backend.address(src), meta.pack()));
     }
 

@@ -290,6 +290,24 @@ class CudaTensorKernelsSimTest {
         assertTrue(e.getMessage().contains("dim 2 out of range"), e.getMessage());
     }
 
+    @Test
+    void aBadIndexIsReportedAtTheNextSynchronisingCallNamingTheValue() {
+        Tensor src = onSim(data(12, false), 3, 4);
+        Tensor out = emptySim(DType.FLOAT32, 3, 2);
+        // the kernel cannot throw: the launch returns, the next toHost reports the first bad index
+        gpu.gather(src, 1, onSim(new long[] {0, 1, 2, 7, 3, -1}, 3, 2), out);
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> floats(out));
+        assertTrue(e.getMessage().startsWith("gather: index 7 is out of range for a dimension of size 4"), e.getMessage());
+        // reported once; the good elements were written
+        float[] got = floats(out);
+        assertEquals(floats(src)[1 * 4 + 2], got[2]);
+        Tensor dst = emptySim(DType.FLOAT32, 2, 5);
+        gpu.scatterAdd(dst, 0, onSim(new long[] {1, -3, 0}, 1, 3), onSim(new float[] {1, 2, 3}, 1, 3));
+        e = assertThrows(IndexOutOfBoundsException.class, gpu::synchronize);
+        assertTrue(e.getMessage().startsWith("scatterAdd: index -3 is out of range for a dimension of size 2"), e.getMessage());
+        assertArrayEquals(new float[] {0, 0, 3, 0, 0, 1, 0, 0, 0, 0}, floats(dst));
+    }
+
     // ------------------------------------------------------------------ random (Philox4x32-10 on the device)
 
     @Test

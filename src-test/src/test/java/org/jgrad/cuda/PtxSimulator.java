@@ -604,7 +604,7 @@ final class PtxSimulator {
                 }
                 f.regs[a[0].reg()] = r ? 1 : 0;
             }
-            case "red", "atom" -> { if (!atomicFloatOrCas(t, f, in)) atomic(t, f, in); }
+            case "red", "atom" -> atomic(t, f, in);
             case "activemask" -> { // the warp's lanes; only ever used as a match.sync member mask
                 int first = t.tid / 32 * 32, lanes = Math.min(32, ntid - first);
                 f.regs[a[0].reg()] = lanes == 32 ? 0xFFFFFFFFL : (1L << lanes) - 1;
@@ -655,33 +655,6 @@ final class PtxSimulator {
         };
         if (size == 8) mem.putLong(i, result); else mem.putInt(i, (int) result);
         if (ret) f.regs[in.args[0].reg()] = old;
-    }
-
-    /**
-     * atom/red.global.add.f32 (float add, not integer) and atom.global.cas.b32 (compare and
-     * swap, used by the kernels' DeviceErrors reports); false for every other atomic.
-     */
-    private boolean atomicFloatOrCas(Thread t, Frame f, Instr in) {
-        boolean ret = in.op.equals("atom");
-        String opn = in.mods.length > 1 ? in.mods[1] : "";
-        boolean addF32 = opn.equals("add") && "f32".equals(in.type);
-        boolean cas = opn.equals("cas");
-        if (!addF32 && !cas) return false;
-        if (!in.mods[0].equals("global")) throw new IllegalStateException("only global float/cas atomics are simulated: " + in.text);
-        Operand addr = in.args[ret ? 1 : 0];
-        long address = f.regs[addr.reg()] + addr.offset();
-        if (address % 4 != 0) throw new IllegalStateException("misaligned atomic at 0x" + Long.toHexString(address) + ": " + in.text);
-        int i = g(address, 4);
-        int old = global.getInt(i);
-        if (addF32) {
-            global.putFloat(i, Float.intBitsToFloat(old) + f32(read(t, f, in.args[ret ? 2 : 1])));
-        } else {
-            if (!ret) throw new IllegalStateException("cas needs a destination: " + in.text);
-            int compare = (int) read(t, f, in.args[2]), value = (int) read(t, f, in.args[3]);
-            if (old == compare) global.putInt(i, value);
-        }
-        if (ret) f.regs[in.args[0].reg()] = old & 0xFFFFFFFFL;
-        return true;
     }
 
     private void memory(Thread t, Frame f, Instr in) {

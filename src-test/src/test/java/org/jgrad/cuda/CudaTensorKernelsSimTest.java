@@ -387,6 +387,32 @@ class CudaTensorKernelsSimTest {
         assertArrayEquals(all, draw(Distribution.BERNOULLI, 1, 0, 9, 64));
     }
 
+    @Test
+    void throughTheTensorApiWithAutogradAndDropoutOnTheSimulatedGpu() {
+        Device cuda = SimulatedCuda.device();
+        SimulatedRuntime srt = SimulatedCuda.runtime();
+        float[] x = data(6 * 37, false);
+        float[] w = data(6 * 37, false);
+        // max along a dim (backward: scatterAdd), logSoftmax (forward kernel, backward elementwise)
+        Tensor xc = Tensor.fromArray(x, 6, 37).requiresGrad(true), xg = Tensor.fromArray(x, 6, 37).to(cuda).requiresGrad(true);
+        Tensor wc = Tensor.fromArray(w, 6, 37), wg = wc.to(cuda);
+        xc.max(1).values().sum().add(xc.logSoftmax(1).mul(wc).sum()).backward();
+        xg.max(1).values().sum().add(xg.logSoftmax(1).mul(wg).sum()).backward();
+        assertClose(xc.grad().toFloatArray(), xg.grad().toFloatArray(), 1e-5, "gradient of max + logSoftmax");
+        assertArrayEquals(xc.argmax(1).toLongArray(), xg.argmax(1).toLongArray());
+        // dropout draws its mask on the device: no host-to-device copy per call
+        Tensor ones = Tensor.ones(DType.FLOAT32, cuda, 9, 13);
+        long h2d = srt.hostToDeviceCopies;
+        Tensor d = org.jgrad.ops.Dropout.dropout(ones, 0.25, true, new org.jgrad.tensor.Generator(3));
+        assertEquals(h2d, srt.hostToDeviceCopies, "dropout uploads nothing");
+        int kept = 0;
+        for (float v : d.toFloatArray()) {
+            assertTrue(v == 0 || Math.abs(v - 1 / 0.75f) < 1e-6, "dropout value " + v);
+            if (v != 0) kept++;
+        }
+        assertTrue(kept > 9 * 13 / 2 && kept < 9 * 13, kept + " of 117 kept at p = 0.25");
+    }
+
     private static double[] moments(float[] v) {
         double s = 0, s2 = 0;
         for (float x : v) s += x;

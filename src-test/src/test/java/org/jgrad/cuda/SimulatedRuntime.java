@@ -15,6 +15,7 @@ final class SimulatedRuntime implements DeviceRuntime {
     long live;
     long launches;
     long gemms;
+    long hostToDeviceCopies; // copyHtoD calls on the compute stream (random must make none)
     private MemorySegment staging;
 
     SimulatedRuntime(int memoryBytes) {
@@ -60,6 +61,7 @@ final class SimulatedRuntime implements DeviceRuntime {
     }
 
     @Override public void copyHtoD(long dst, MemorySegment src, long bytes) {
+        hostToDeviceCopies++;
         MemorySegment.ofBuffer(sim.view(dst, (int) bytes)).copyFrom(src.asSlice(0, bytes));
     }
 

@@ -37,6 +37,7 @@ public final class CudaBackend implements Backend {
     private final DeviceRuntime rt;
     private final Kernels kernels;
     private final DeviceErrors errors;
+    private final WideOps wide;
     private final AtomicLong d2hBytes = new AtomicLong();
     private final AtomicLong d2hCopies = new AtomicLong();
     private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
@@ -53,6 +54,7 @@ public final class CudaBackend implements Backend {
         this.rt = rt;
         this.device = device;
         this.kernels = new Kernels(rt.launcher());
+        this.wide = new WideOps(this, kernels, rt.launcher());
         this.errors = new DeviceErrors(rt);
     }
 
@@ -242,7 +244,10 @@ public final class CudaBackend implements Backend {
         storage("x", x);
         storage("out", out);
         sameShape("unary " + op, x, out);
-        requireF32("unary " + op, x);
+        if (x.dtype() != DType.FLOAT32 || !(out.dtype() == DType.FLOAT32 || PtxOps.isComparison(op) && out.dtype() == DType.UINT8)) {
+            wide.unary(op, x, out, a, b);
+            return;
+        }
         int outKind = outKind("unary " + op, out, PtxOps.isComparison(op));
         StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides());
         kernels.unary(PtxOps.unary(op), meta, address(out), outKind, address(x), (float) a, (float) b);
@@ -255,8 +260,11 @@ public final class CudaBackend implements Backend {
         storage("out", out);
         sameShape("binary " + op, x, out);
         sameShape("binary " + op, y, out);
-        requireF32("binary " + op, x);
-        requireF32("binary " + op, y);
+        if (x.dtype() != DType.FLOAT32 || y.dtype() != DType.FLOAT32
+                || !(out.dtype() == DType.FLOAT32 || op.isComparison() && out.dtype() == DType.UINT8)) {
+            wide.binary(op, x, y, out);
+            return;
+        }
         int outKind = outKind("binary " + op, out, op.isComparison());
         StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides(), y.strides());
         kernels.binary(PtxOps.binary(op), meta, address(out), outKind, address(x), address(y));
@@ -310,8 +318,6 @@ public final class CudaBackend implements Backend {
     public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
         storage("x", x);
         storage("out", out);
-        requireF32("reduce " + op, x);
-        if (out.dtype() != DType.FLOAT32) throw Backend.unsupported("reduce " + op + " into " + out.dtype(), this);
         int rank = x.dim();
         boolean[] reduced = new boolean[rank];
         for (int d : dims) {
@@ -328,6 +334,15 @@ public final class CudaBackend implements Backend {
         if (out.numel() != rows) throw new IllegalArgumentException("reduce: out " + Arrays.toString(out.shape()) + " must have " + rows + " elements");
         if (rows == 0) return;
         if (k == 0) { fill(out, identity(op)); return; }
+        if (x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32) {
+            Tensor permuted = new Tensor(x.storage(), pShape, pStrides, x.offset());
+            try {
+                wide.reduce(op, permuted, (int) rows, (int) k, out);
+            } finally {
+                permuted.close();
+            }
+            return;
+        }
         Tensor target = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, rows), out.shape());
         try {
             byte[] meta = StridedMeta.of(pShape, pStrides).pack(1);

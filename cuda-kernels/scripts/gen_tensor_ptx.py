@@ -436,6 +436,7 @@ def philox_file():
          "ld.param.u32 %k0, [p_key0];", "ld.param.u32 %k1, [p_key1];",
          "ld.param.f32 %fa, [p_a];", "ld.param.f32 %fs, [p_scale];", "ld.param.f32 %fb, [p_bound];",
          "cvta.to.global.u64 %outB, %outB;",
+         "and.b64 %t64, %outB, 15;", "setp.eq.u64 %pAligned, %t64, 0;",
          "setp.eq.u32 %pU, %dist, 0;", "setp.eq.u32 %pN, %dist, 1;", "setp.eq.u32 %pB, %dist, 2;",
          # blocks of 4: ceil(n / 4) counters
          "add.u32 %nc, %n, 3;", "shr.u32 %nc, %nc, 2;",
@@ -475,6 +476,10 @@ def philox_file():
           "shl.b32 %e, %ctr, 2;",
           "mul.wide.u32 %t64, %e, 4;", "add.s64 %a, %outB, %t64;",
           "sub.u32 %left, %n, %e;",
+          # a whole group of four at a 16-byte aligned address: one vector store
+          "setp.ge.u32 %p, %left, 4;", "and.pred %p, %p, %pAligned;", "@!%p bra PH_SCALAR;",
+          "st.global.v4.f32 [%a], {%v0, %v1, %v2, %v3};", "bra.uni PH_NEXT;",
+          "PH_SCALAR:",
           "st.global.f32 [%a], %v0;",
           "setp.lt.u32 %p, %left, 2;", "@%p bra PH_NEXT;", "st.global.f32 [%a+4], %v1;",
           "setp.lt.u32 %p, %left, 3;", "@%p bra PH_NEXT;", "st.global.f32 [%a+8], %v2;",
@@ -487,7 +492,8 @@ def philox_file():
 // SC'11; the generator of cuRAND's and PyTorch's CUDA streams): counter c = (c, 0, 0, 0),
 // key = (seed low 32 bits, seed high 32 bits). Counter c gives four 32-bit words w0..w3 for
 // elements 4c .. 4c+3 of the dense output, so a value depends only on (seed, element), never
-// on the launch shape. u_q = (w_q >> 8) * 2^-24 in [0, 1).
+// on the launch shape. u_q = (w_q >> 8) * 2^-24 in [0, 1). A group of four at a 16-byte
+// aligned address is written with one vector store, otherwise element by element.
 //   dist 0 UNIFORM    a + scale * u_q, at most p_bound (the float below b)
 //   dist 1 NORMAL     Box-Muller: r = sqrt(-2 ln(1 - u0)), t = 2 pi u1 - pi;
 //                     elements 4c, 4c+1 = a + scale * (r cos t, r sin t); 4c+2, 4c+3 from (u2, u3)
@@ -504,7 +510,7 @@ def philox_file():
 	.param .f32 p_bound
 )
 {{
-	.reg .pred %p, %pU, %pN, %pB;
+	.reg .pred %p, %pU, %pN, %pB, %pAligned;
 	.reg .b32 %dist, %n, %nc, %ctr, %step, %e, %left, %k0, %k1, %q0, %q1, %c0, %c1, %c2, %c3, %h0, %h1, %l0, %l1, %t0, %t1, %t2;
 	.reg .b64 %outB, %a, %t64;
 	.reg .f32 %fa, %fs, %fb, %u0, %u1, %u2, %u3, %v0, %v1, %v2, %v3, %t1f, %t2f, %t3f;

@@ -21,6 +21,8 @@ import java.util.List;
 final class CudaTensorKernels {
     /** Rows of at most this many elements are folded by one thread each; longer ones by a block. */
     static final int THREAD_ROW_MAX = 32;
+    /** Strided rows (not contiguous along dim) go a thread each once there are this many per SM. */
+    static final int THREAD_ROWS_PER_SM = 256;
 
     private final CudaBackend backend;
     private final KernelLauncher launcher;
@@ -50,7 +52,7 @@ final class CudaTensorKernels {
         byte[] meta = StridedMeta.of(r.outerShape, r.outer(values), r.outer(indices), r.outer(x)).pack();
         List<Object> args = List.of(max ? 1 : 0, r.rows, r.k, backend.address(values), backend.address(indices),
                 backend.address(x), r.along(x), meta);
-        launchRows("argreduce", "argreduce_thread_f32", "argreduce_block_f32", r, args);
+        launchRows("argreduce", "argreduce_thread_f32", "argreduce_block_f32", r, r.along(x), args);
     }
 
     // ------------------------------------------------------------------ softmax
@@ -66,12 +68,17 @@ final class CudaTensorKernels {
         if (r.rows == 0 || r.k == 0) return;
         byte[] meta = StridedMeta.of(r.outerShape, r.outer(out), r.outer(x)).pack();
         List<Object> args = List.of(log ? 1 : 0, r.rows, r.k, backend.address(out), backend.address(x), r.along(out), r.along(x), meta);
-        launchRows("softmax", "softmax_thread_f32", "softmax_block_f32", r, args);
+        launchRows("softmax", "softmax_thread_f32", "softmax_block_f32", r, r.along(x), args);
     }
 
-    /** Short rows: a thread each (neighbouring threads take neighbouring rows); long rows: a block each. */
-    private void launchRows(String family, String threadEntry, String blockEntry, Rows r, List<Object> args) {
-        if (r.k <= THREAD_ROW_MAX) {
+    /**
+     * A thread per row for short rows, and for strided rows when there are enough of them to
+     * fill the GPU (neighbouring threads take neighbouring rows, so softmax(1) of [N,C,H,W]
+     * reads coalesced whatever C is); otherwise a block per row.
+     */
+    private void launchRows(String family, String threadEntry, String blockEntry, Rows r, int alongStride, List<Object> args) {
+        boolean manyStridedRows = alongStride != 1 && r.rows >= (long) launcher.multiprocessors() * THREAD_ROWS_PER_SM;
+        if (r.k <= THREAD_ROW_MAX || manyStridedRows) {
             launcher.launch(family, threadEntry, kernels.gridFor(r.rows), Kernels.BLOCK, args);
         } else {
             int block = 32;

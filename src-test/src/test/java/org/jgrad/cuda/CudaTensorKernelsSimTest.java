@@ -117,6 +117,7 @@ class CudaTensorKernelsSimTest {
         float[] c = data(2 * 37, false);
         checkArg(c, new int[] {2, 37}, t -> t, 1, "[2,37]");
         checkArg(c, new int[] {2, 1, 37}, t -> t, 1, "size-1 dim");
+        checkArg(data(2 * 40 * 130, true), new int[] {2, 40, 130}, t -> t, 1, "[2,40,130] thread per strided row");
         // a row of only -inf, a row of only NaN, ties at the extremes
         float ninf = Float.NEGATIVE_INFINITY, nan = Float.NaN;
         float[] s = {ninf, ninf, ninf, 2, 5, 5, 1, nan, nan, 3, 3, -1, -1};
@@ -182,6 +183,8 @@ class CudaTensorKernelsSimTest {
         checkSoftmax(b, new int[] {3, 300}, t -> t, 1, "[3,300]");
         checkSoftmax(b, new int[] {3, 300}, t -> t.transpose(0, 1), 0, "[3,300]^T");
         checkSoftmax(data(2 * 33, false), new int[] {2, 33}, t -> t, 1, "[2,33]");
+        // long strided rows, enough of them for a thread each (the simulated GPU has one SM)
+        checkSoftmax(data(2 * 40 * 130, false), new int[] {2, 40, 130}, t -> t, 1, "[2,40,130] thread per strided row");
         // stability: huge logits; rows with -inf entries; an all -inf row, a NaN row and a +inf row give NaN
         float ninf = Float.NEGATIVE_INFINITY;
         float[] s = {1000, 1001, 999, 0, ninf, 2, ninf, ninf, ninf, Float.NaN, 1, 2, 1, Float.POSITIVE_INFINITY, 0};
@@ -429,6 +432,10 @@ class CudaTensorKernelsSimTest {
         float[] got = new float[20];
         gpu.toHost(view, got); // logical order
         assertArrayEquals(dense, got);
+        // a contiguous view 4 bytes into its block: no 16-byte alignment, element stores
+        Tensor shifted = emptySim(DType.FLOAT32, 21).slice(0, 1, 21, 1);
+        gpu.random(shifted, Distribution.NORMAL, 0, 1, 5);
+        assertArrayEquals(dense, floats(shifted));
         Tensor f64 = emptySim(DType.FLOAT64, 4, 5);
         gpu.random(f64, Distribution.NORMAL, 0, 1, 5);
         double[] d = new double[20];

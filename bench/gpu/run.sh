@@ -90,6 +90,9 @@ if [[ " $steps " == *" peer "* ]]; then
   echo "== PyTorch peer"
   timeout 600 python3 "$root/bench/gpu/peer_torch.py" "$out/peer_torch.json" > "$out/peer.log" 2>&1
   echo "   exit $? (log: peer.log)"
+  # the tensor kernels' peer (GpuTensorBench's cases): softmax, argmax, uniform draws
+  timeout 300 python3 "$root/bench/gpu/peer_torch_tensor.py" "$out/peer_torch_tensor.json" > "$out/peer_tensor.log" 2>&1
+  echo "   tensor peer exit $? (log: peer_tensor.log)"
 fi
 
 # ---- metric kernels: their PyTorch peer and table (bench/gpu/metrics.sh)

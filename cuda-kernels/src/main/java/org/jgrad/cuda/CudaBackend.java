@@ -548,6 +548,57 @@ public final class CudaBackend implements Backend {
     @Override
     public void confusionScores(Tensor hist, ConfusionScoreSpec spec, Tensor out) { metrics().confusionScores(hist, spec, out); }
 
+    // ------------------------------------------------------------------ loss and optimizer steps (loss.ptx, optim.ptx: CudaLoss, CudaOptim)
+
+    private volatile CudaLoss loss;
+    private volatile CudaOptim optim;
+
+    private CudaLoss loss() {
+        CudaLoss l = loss;
+        if (l == null) {
+            synchronized (this) {
+                if (loss == null) loss = new CudaLoss(this, rt);
+                l = loss;
+            }
+        }
+        return l;
+    }
+
+    /** The fused optimizer launcher (its staging table is visible to tests). */
+    CudaOptim optim() {
+        CudaOptim o = optim;
+        if (o == null) {
+            synchronized (this) {
+                if (optim == null) optim = new CudaOptim(this, rt);
+                o = optim;
+            }
+        }
+        return o;
+    }
+
+    @Override
+    public void softmaxCrossEntropyForward(Tensor logits, Tensor target, Tensor weight, long ignoreIndex, Tensor logProbs, Tensor terms) {
+        loss().forward(logits, target, weight, ignoreIndex, logProbs, terms);
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(Tensor gradTerms, Tensor logProbs, Tensor target, Tensor weight, long ignoreIndex, Tensor gradLogits) {
+        loss().backward(gradTerms, logProbs, target, weight, ignoreIndex, gradLogits);
+    }
+
+    @Override
+    public void sgdStep(java.util.List<Tensor> params, java.util.List<Tensor> grads, java.util.List<Tensor> momentumBuffers,
+                        boolean[] firstStep, org.jgrad.backend.OptimPrimitives.SgdHyper h) {
+        optim().sgd(params, grads, momentumBuffers, firstStep, h);
+    }
+
+    @Override
+    public void adamStep(java.util.List<Tensor> params, java.util.List<Tensor> grads, java.util.List<Tensor> expAvgs,
+                         java.util.List<Tensor> expAvgSqs, java.util.List<Tensor> maxExpAvgSqs, long[] steps,
+                         org.jgrad.backend.OptimPrimitives.AdamHyper h) {
+        optim().adam(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, h);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     /** The tensor's storage, checked to be this backend's. */

@@ -30,7 +30,9 @@ public final class PtxModules {
             "confusion", List.of("confusion_logits_f32_u8", "confusion_logits_f32_s32", "confusion_logits_f32_s64",
                     "confusion_labels_u8_u8", "confusion_labels_u8_s32", "confusion_labels_u8_s64",
                     "confusion_labels_s32_u8", "confusion_labels_s32_s32", "confusion_labels_s32_s64",
-                    "confusion_labels_s64_u8", "confusion_labels_s64_s32", "confusion_labels_s64_s64", "confusion_scores"));
+                    "confusion_labels_s64_u8", "confusion_labels_s64_s32", "confusion_labels_s64_s64", "confusion_scores"),
+            "loss", List.of("ce_fwd_f32", "ce_bwd_f32"),
+            "optim", List.of("optim_sgd_f32", "optim_adam_f32"));
 
     private static final Pattern ENTRY = Pattern.compile("\\.entry\\s+([A-Za-z_$][A-Za-z0-9_$]*)\\s*\\(");
 

@@ -444,16 +444,26 @@ final class PtxSimulator {
             if (t.wait != Wait.SHFL) continue;
             Frame f = t.stack.peek();
             Instr in = t.waitingAt;
-            if (!in.mods[1].equals("down")) throw new IllegalStateException("only shfl.sync.down is simulated: " + in.text);
+            if (!in.mods[1].equals("down") && !in.mods[1].equals("bfly")) throw new IllegalStateException("only shfl.sync.down and .bfly are simulated: " + in.text);
             int lane = t.tid % 32;
             int delta = (int) read(t, f, in.args[2]);
             int clamp = (int) read(t, f, in.args[3]) & 31;
-            int src = lane + delta;
+            int src = in.mods[1].equals("bfly") ? bflySource(lane, delta, clamp) : lane + delta;
             long v = src <= clamp && src < 32 && present[src] ? values[src] : values[lane];
             f.regs[in.args[0].reg()] = v;
             f.pc++;
             t.wait = Wait.NONE;
         }
+    }
+
+    /**
+     * shfl.sync.bfly's source lane: lane xor delta within the segment that c's clamp bits allow
+     * (jgrad's kernels pass c = 31: the whole warp). Returns a lane above the clamp, so the caller
+     * keeps the thread's own value, when the partner is outside.
+     */
+    private static int bflySource(int lane, int delta, int clamp) {
+        int src = lane ^ (delta & 31);
+        return src > clamp ? 32 : src;
     }
 
     /** Runs a thread until it exits or reaches a synchronisation point. */

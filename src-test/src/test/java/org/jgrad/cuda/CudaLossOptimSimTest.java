@@ -79,6 +79,7 @@ class CudaLossOptimSimTest {
         String what = "[" + n + "," + c + "," + s + "]" + (weighted ? " weighted" : "") + " ignore " + ignoreIndex;
         float[] x = random(n * c * s, scale);
         if (c > 2 && n * s > 0) x[1 * s] = Float.NEGATIVE_INFINITY; // class 1 of column 0: contributes exp = 0
+        if (c > 1 && n * s > 1) x[(n - 1) * c * s + (c - 1) * s + s - 1] = Float.NaN; // the last column is all NaN, as on the CPU
         float[] w = weighted ? random(c, 1f) : null;
         if (w != null) for (int k = 0; k < c; k++) w[k] = Math.abs(w[k]) + 0.1f;
         float[] gt = random(3 * n * s, 1f);
@@ -286,6 +287,28 @@ class CudaLossOptimSimTest {
         }
         p.assertSame("after " + 3 * OptimTable.SLOTS + " steps");
         assertEquals(0, optim.table().waits(), "the simulator runs copies at once, so the ring never fills");
+    }
+
+    @Test
+    void aStagingSlotIsReusedOnlyOnceTheKernelOfItsLastUseHasStarted() {
+        OptimTable table = new OptimTable(rt);
+        // no kernel runs here, so the mapped "started" word stays 0: the ring fills after SLOTS tables
+        List<Long> slots = new ArrayList<>();
+        for (int i = 0; i < OptimTable.SLOTS; i++) slots.add(table.next(3).host().address());
+        assertEquals(OptimTable.SLOTS, slots.stream().distinct().count(), "consecutive tables use distinct slots");
+        assertEquals(0, table.waits());
+        OptimTable.Staged again = table.next(3);
+        assertEquals(slots.get(0), again.host().address(), "slot 0 comes round again after " + OptimTable.SLOTS + " calls");
+        assertEquals(1, table.waits(), "its previous copy was not known complete: the host waited for the stream");
+        // a kernel reporting sequence 2 as started frees the slot of sequence 2 for sequence 2 + SLOTS
+        rt.sim.view(table.doneAddress(), 8).putLong(0, 2);
+        table.next(3);
+        assertEquals(1, table.waits());
+        table.next(3); // sequence 3's kernel has not started
+        assertEquals(2, table.waits());
+        // a larger table moves to a fresh ring: nothing pending there
+        table.next(1000);
+        assertEquals(2, table.waits());
     }
 
     @Test

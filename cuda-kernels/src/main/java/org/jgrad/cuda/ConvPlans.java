@@ -59,6 +59,20 @@ final class ConvPlans {
         return p;
     }
 
+    /** Runs one pass on dense operands in cuDNN's order for that pass (see {@link Cudnn#run}), on the shared workspace. */
+    void run(ConvGeometry g, Cudnn.Pass pass, long in0, long in1, long out, boolean tf32) {
+        Plan plan = plan(g, pass, tf32);
+        long ws = workspace(plan.workspace());
+        ctx.makeCurrent();
+        long d0, d1, dOut;
+        switch (pass) {
+            case FORWARD -> { d0 = plan.xDesc(); d1 = plan.wDesc(); dOut = plan.yDesc(); }
+            case BACKWARD_DATA -> { d0 = plan.wDesc(); d1 = plan.yDesc(); dOut = plan.xDesc(); }
+            default -> { d0 = plan.xDesc(); d1 = plan.yDesc(); dOut = plan.wDesc(); }
+        }
+        ctx.cudnn.run(ctx.cudnnHandle, pass, 1f, d0, in0, d1, in1, plan.convDesc(), plan.algo(), ws, plan.workspace(), 0f, dOut, out);
+    }
+
     /** The shared workspace, grown to at least {@code bytes}. */
     synchronized long workspace(long bytes) {
         if (bytes > workspaceBytes) {

@@ -36,8 +36,8 @@ public final class CudaBackend implements Backend {
     private final CudaContext ctx;     // null when running on a simulated device (tests): no cuDNN then
     private final DeviceRuntime rt;
     private final Kernels kernels;
-    private final ConvPlans conv;
     private final DeviceErrors errors;
+    private final WideOps wide;
     private final AtomicLong d2hBytes = new AtomicLong();
     private final AtomicLong d2hCopies = new AtomicLong();
     private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
@@ -54,7 +54,7 @@ public final class CudaBackend implements Backend {
         this.rt = rt;
         this.device = device;
         this.kernels = new Kernels(rt.launcher());
-        this.conv = ctx == null ? null : new ConvPlans(ctx);
+        this.wide = new WideOps(this, kernels, rt.launcher());
         this.errors = new DeviceErrors(rt);
     }
 
@@ -114,7 +114,7 @@ public final class CudaBackend implements Backend {
     public DeviceAllocator allocator() { return requireContext("allocator").allocator; }
 
     /** Number of cached convolution plans (tests check reuse). */
-    public int convPlanCount() { return conv == null ? 0 : conv.size(); }
+    public int convPlanCount() { return rt.convPlanCount(); }
 
     private CudaContext requireContext(String what) {
         if (ctx == null) throw Backend.unsupported(what, this);
@@ -136,6 +136,27 @@ public final class CudaBackend implements Backend {
         if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
         long p = rt.allocate(numel * dtype.byteSize());
         return new CudaStorage(this, device(), dtype, numel, p);
+    }
+
+    /** Uninitialised storage ready for work on {@code stream} (the staging copy stream). */
+    CudaStorage allocateRawOn(long stream, DType dtype, long numel) {
+        if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
+        long p = rt.allocateOn(stream, numel * dtype.byteSize());
+        return new CudaStorage(this, device(), dtype, numel, p);
+    }
+
+    private volatile CudaBatchStager stager;
+
+    /** The DataLoader's staging path for this device (pinned ring, copy stream, events); one per backend. */
+    CudaBatchStager batchStager() {
+        CudaBatchStager s = stager;
+        if (s == null) {
+            synchronized (this) {
+                if (stager == null) stager = new CudaBatchStager(this, rt);
+                s = stager;
+            }
+        }
+        return s;
     }
 
     @Override
@@ -223,7 +244,10 @@ public final class CudaBackend implements Backend {
         storage("x", x);
         storage("out", out);
         sameShape("unary " + op, x, out);
-        requireF32("unary " + op, x);
+        if (x.dtype() != DType.FLOAT32 || !(out.dtype() == DType.FLOAT32 || PtxOps.isComparison(op) && out.dtype() == DType.UINT8)) {
+            wide.unary(op, x, out, a, b);
+            return;
+        }
         int outKind = outKind("unary " + op, out, PtxOps.isComparison(op));
         StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides());
         kernels.unary(PtxOps.unary(op), meta, address(out), outKind, address(x), (float) a, (float) b);
@@ -236,8 +260,11 @@ public final class CudaBackend implements Backend {
         storage("out", out);
         sameShape("binary " + op, x, out);
         sameShape("binary " + op, y, out);
-        requireF32("binary " + op, x);
-        requireF32("binary " + op, y);
+        if (x.dtype() != DType.FLOAT32 || y.dtype() != DType.FLOAT32
+                || !(out.dtype() == DType.FLOAT32 || op.isComparison() && out.dtype() == DType.UINT8)) {
+            wide.binary(op, x, y, out);
+            return;
+        }
         int outKind = outKind("binary " + op, out, op.isComparison());
         StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides(), y.strides());
         kernels.binary(PtxOps.binary(op), meta, address(out), outKind, address(x), address(y));
@@ -291,8 +318,6 @@ public final class CudaBackend implements Backend {
     public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
         storage("x", x);
         storage("out", out);
-        requireF32("reduce " + op, x);
-        if (out.dtype() != DType.FLOAT32) throw Backend.unsupported("reduce " + op + " into " + out.dtype(), this);
         int rank = x.dim();
         boolean[] reduced = new boolean[rank];
         for (int d : dims) {
@@ -309,6 +334,15 @@ public final class CudaBackend implements Backend {
         if (out.numel() != rows) throw new IllegalArgumentException("reduce: out " + Arrays.toString(out.shape()) + " must have " + rows + " elements");
         if (rows == 0) return;
         if (k == 0) { fill(out, identity(op)); return; }
+        if (x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32) {
+            Tensor permuted = new Tensor(x.storage(), pShape, pStrides, x.offset());
+            try {
+                wide.reduce(op, permuted, (int) rows, (int) k, out);
+            } finally {
+                permuted.close();
+            }
+            return;
+        }
         Tensor target = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, rows), out.shape());
         try {
             byte[] meta = StridedMeta.of(pShape, pStrides).pack(1);
@@ -389,7 +423,10 @@ public final class CudaBackend implements Backend {
         runConv(g, Cudnn.Pass.BACKWARD_FILTER, x, dy, dw);
     }
 
-    /** out[n,k,h,w] += bias[k] (cudnnAddTensor broadcasting a [1,K,1,1] view). */
+    /**
+     * out[n,k,h,w] += bias[k], in place: the elementwise add kernel over a stride-0 [1,K,1,1]
+     * view of the bias (one pass, as cudnnAddTensor would make, and no cuDNN call to order).
+     */
     public void conv2dBiasAdd(Tensor out, Tensor bias) {
         storage("out", out);
         storage("bias", bias);
@@ -399,19 +436,10 @@ public final class CudaBackend implements Backend {
             throw new IllegalArgumentException("conv2dBiasAdd: bias of " + bias.numel() + " elements does not match out " + Arrays.toString(out.shape()));
         }
         if (!out.isContiguous()) throw new IllegalArgumentException("conv2dBiasAdd: out must be contiguous");
-        CudaContext ctx = requireContext("conv2dBiasAdd");
         Tensor b = dense(bias);
         try {
-            ctx.makeCurrent();
-            int[] bs = {1, out.size(1), 1, 1};
-            long bDesc = ctx.cudnn.tensor(bs, ConvGeometry.dense(bs));
-            long oDesc = ctx.cudnn.tensor(out.shape(), ConvGeometry.dense(out.shape()));
-            try {
-                ctx.cudnn.addTensor(ctx.cudnnHandle, 1f, bDesc, address(b), 1f, oDesc, address(out));
-            } finally {
-                ctx.cudnn.destroyTensor(bDesc);
-                ctx.cudnn.destroyTensor(oDesc);
-            }
+            StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), out.strides(), new int[] {0, 1, 0, 0});
+            kernels.binary(PtxOps.binary(BinaryOp.ADD), meta, address(out), 0, address(out), address(b));
         } finally {
             if (b != bias) b.close();
         }
@@ -432,28 +460,17 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    /** Runs one pass with dense operands (copies made for strided views) on the shared workspace. */
+    /** Runs one pass with dense operands (copies made for strided views). */
     private void runConv(ConvGeometry g, Cudnn.Pass pass, Tensor in0, Tensor in1, Tensor out) {
         storage("out", out);
         requireF32("conv2d", in0);
         requireF32("conv2d", in1);
         requireF32("conv2d", out);
         if (g.n() == 0) return;
-        CudaContext ctx = requireContext("conv2d");
-        ConvPlans.Plan plan = conv.plan(g, pass, allowTf32);
         Tensor a = dense(in0), b = dense(in1);
         Tensor o = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
         try {
-            long ws = conv.workspace(plan.workspace());
-            ctx.makeCurrent();
-            long d0, d1, dOut;
-            switch (pass) {
-                case FORWARD -> { d0 = plan.xDesc(); d1 = plan.wDesc(); dOut = plan.yDesc(); }
-                case BACKWARD_DATA -> { d0 = plan.wDesc(); d1 = plan.yDesc(); dOut = plan.xDesc(); }
-                default -> { d0 = plan.xDesc(); d1 = plan.yDesc(); dOut = plan.wDesc(); }
-            }
-            ctx.cudnn.run(ctx.cudnnHandle, pass, 1f, d0, address(a), d1, address(b), plan.convDesc(), plan.algo(),
-                    ws, plan.workspace(), 0f, dOut, address(o));
+            rt.conv(g, pass, address(a), address(b), address(o), allowTf32);
             if (o != out) copy(o, out);
         } finally {
             if (a != in0) a.close();
@@ -607,6 +624,11 @@ public final class CudaBackend implements Backend {
         t.checkOpen();
         if (!(t.storage() instanceof CudaStorage s) || s.backend() != this) {
             throw new IllegalArgumentException(name + " is on " + t.device() + ", expected " + name());
+        }
+        long ready = s.readyEvent;
+        if (ready != 0) { // a staged batch: its copy runs on the copy stream; order, don't wait
+            rt.streamWaitEvent(rt.computeStream(), ready);
+            s.readyEvent = 0;
         }
         return s;
     }

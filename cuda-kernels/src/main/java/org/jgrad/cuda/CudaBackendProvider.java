@@ -16,6 +16,21 @@ public final class CudaBackendProvider implements BackendProvider {
     private static final Map<Integer, CudaBackend> BACKENDS = new ConcurrentHashMap<>();
     private static final Map<Integer, IllegalStateException> FAILURES = new ConcurrentHashMap<>();
 
+    /**
+     * Puts a backend in place for {@code index} before anyone asks for that device: the CPU
+     * tests install one over a simulated runtime, so {@code Device.cuda(index)} and everything
+     * above it (tensors, modules, optimizers, the DataLoader) run on the simulated GPU. Refused
+     * once the index has a backend.
+     */
+    static void install(int index, CudaBackend backend) {
+        synchronized (CudaBackendProvider.class) {
+            if (BACKENDS.containsKey(index) || FAILURES.containsKey(index)) {
+                throw new IllegalStateException("cuda:" + index + " already has a backend");
+            }
+            BACKENDS.put(index, backend);
+        }
+    }
+
     @Override
     public Device.Type type() { return Device.Type.CUDA; }
 

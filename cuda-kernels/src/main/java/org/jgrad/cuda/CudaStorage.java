@@ -12,6 +12,11 @@ import org.jgrad.tensor.Storage;
 public final class CudaStorage extends Storage {
     private final CudaBackend backend;
     private final long pointer;
+    /**
+     * An event the compute stream must wait for before touching this memory (the copy stream's
+     * staging copy of a DataLoader batch), or 0. Cleared by the first primitive that uses it.
+     */
+    volatile long readyEvent;
 
     CudaStorage(CudaBackend backend, Device device, DType dtype, long numel, long pointer) {
         super(dtype, numel, device);

@@ -32,16 +32,26 @@ public final class DeviceAllocator {
 
     /** A block of {@code bytes} (0 gives the null pointer), ready for work queued after this call on the backend's stream. */
     public long allocate(long bytes) {
+        return allocate(bytes, ctx.stream);
+    }
+
+    /**
+     * A block ready for work queued on {@code stream} (the DataLoader's copy stream). The pool
+     * hands out a block freed on another stream only once that free is ordered before this
+     * stream's work, so cross-stream reuse needs no host synchronisation.
+     */
+    public long allocate(long bytes, long stream) {
         if (bytes < 0) throw new IllegalArgumentException("bytes must be >= 0, got " + bytes);
         if (bytes == 0) return 0;
         ctx.makeCurrent();
         int[] status = new int[1];
-        long p = ctx.driver.memAllocAsyncRaw(bytes, ctx.stream, status);
+        long p = ctx.driver.memAllocAsyncRaw(bytes, stream, status);
         if (status[0] == Driver.CUDA_ERROR_OUT_OF_MEMORY) {
             // cached blocks of other sizes may be what is missing: give them back and retry once
             ctx.driver.streamSynchronize(ctx.stream);
+            if (stream != ctx.stream) ctx.driver.streamSynchronize(stream);
             ctx.driver.memPoolTrimTo(pool, 0);
-            p = ctx.driver.memAllocAsyncRaw(bytes, ctx.stream, status);
+            p = ctx.driver.memAllocAsyncRaw(bytes, stream, status);
         }
         if (status[0] != 0) {
             long[] info = ctx.driver.memGetInfo();

@@ -25,6 +25,7 @@ public final class PtxModules {
             "elementwise", List.of("ew_binary_f32", "ew_unary_f32", "ew_where_f32"),
             "copy", List.of("copy_strided", "fill_strided"),
             "reduce", List.of("reduce_rows_f32"),
+            "wide", List.of("ew_binary_f64", "ew_binary_s64", "ew_unary_f64", "reduce_rows_f64"),
             "seg_stats", List.of("seg_stats_f32_u8", "seg_stats_f32_s32", "seg_stats_f32_s64", "seg_stats_f32_f32",
                     "seg_scores", "seg_scores_reduce"),
             "confusion", List.of("confusion_logits_f32_u8", "confusion_logits_f32_s32", "confusion_logits_f32_s64",

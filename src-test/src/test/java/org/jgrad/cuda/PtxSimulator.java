@@ -872,6 +872,11 @@ final class PtxSimulator {
                 case "div" -> x / y;
                 case "fma" -> Math.fma(x, y, f64(read(t, f, a[3])));
                 case "neg" -> -x;
+                case "abs" -> Math.abs(x);
+                case "sqrt" -> Math.sqrt(x);
+                // max/min.f64: a NaN operand yields the other one; NaN only when both are NaN
+                case "max" -> Double.isNaN(x) ? y : Double.isNaN(y) ? x : Math.max(x, y);
+                case "min" -> Double.isNaN(x) ? y : Double.isNaN(y) ? x : Math.min(x, y);
                 default -> throw new IllegalStateException("unsupported instruction: " + in.text);
             };
             return bits(r);

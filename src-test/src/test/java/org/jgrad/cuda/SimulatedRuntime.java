@@ -26,12 +26,28 @@ final class SimulatedRuntime implements DeviceRuntime {
 
     @Override public String architecture() { return "sm_80"; }
 
-    @Override public long allocate(long bytes) {
-        live += bytes;
-        return bytes == 0 ? 0 : sim.alloc(bytes);
+    /** Freed blocks by exact size, reused when {@link #reuseFreedBlocks} is on (long runs: training loops). */
+    private final java.util.Map<Long, java.util.ArrayDeque<Long>> freeBlocks = new java.util.HashMap<>();
+    private boolean reuse;
+
+    /** Makes freed blocks reusable, as a real pool's are; off by default so a stale pointer reads its old data. */
+    SimulatedRuntime reuseFreedBlocks() {
+        reuse = true;
+        return this;
     }
 
-    @Override public void free(long ptr, long bytes) { live -= bytes; }
+    @Override public synchronized long allocate(long bytes) {
+        live += bytes;
+        if (bytes == 0) return 0;
+        var q = reuse ? freeBlocks.get(bytes) : null;
+        if (q != null && !q.isEmpty()) return q.pop();
+        return sim.alloc(bytes);
+    }
+
+    @Override public synchronized void free(long ptr, long bytes) {
+        live -= bytes;
+        if (reuse && ptr != 0) freeBlocks.computeIfAbsent(bytes, b -> new java.util.ArrayDeque<>()).push(ptr);
+    }
 
     @Override public void memsetD8(long dst, byte value, long count) {
         var b = sim.view(dst, (int) count);
@@ -80,12 +96,77 @@ final class SimulatedRuntime implements DeviceRuntime {
         };
     }
 
+    // The simulator runs everything at once, in call order: streams and events are tokens,
+    // recorded so tests can check the staging protocol's order of calls.
+    final List<String> streamLog = new java.util.ArrayList<>();
+    private long nextHandle = 100;
+
+    @Override public long computeStream() { return 1; }
+
+    @Override public synchronized long newStream() { return nextHandle++; }
+
+    @Override public MemorySegment pinned(long bytes) { return Arena.ofAuto().allocate(bytes, 64); }
+
+    @Override public long allocateOn(long stream, long bytes) { return allocate(bytes); }
+
+    @Override public void copyHtoDOn(long stream, long dst, MemorySegment src, long bytes) {
+        log("copy on " + stream);
+        copyHtoD(dst, src, bytes);
+    }
+
+    @Override public synchronized long newEvent() { return nextHandle++; }
+
+    @Override public void recordEvent(long event, long stream) { log("record " + event + " on " + stream); }
+
+    @Override public void streamWaitEvent(long stream, long event) { log("wait " + event + " on " + stream); }
+
+    @Override public void eventSynchronize(long event) { log("host waits " + event); }
+
+    private void log(String s) { synchronized (streamLog) { streamLog.add(s); } }
+
     /** Mapped memory is simulator memory the host reads and writes through a view of it. */
     @Override public Mapped mapped(long bytes) {
         long p = sim.alloc(bytes);
         MemorySegment host = MemorySegment.ofBuffer(sim.view(p, (int) bytes));
         host.fill((byte) 0);
         return new Mapped(host, p);
+    }
+
+    long convs;
+
+    /**
+     * cuDNN's contract for one pass, executed by the CPU backend's convolution (the reference
+     * the CPU tests already check against float64 loops): operands are read out of simulated
+     * memory, the pass runs on the host, and the result is written back.
+     */
+    @Override public void conv(ConvGeometry g, Cudnn.Pass pass, long in0, long in1, long out, boolean tf32) {
+        convs++;
+        int[] xs = g.inputShape(), ws = g.weightShape(), ys = g.outputShape();
+        var cpu = org.jgrad.tensor.Device.cpu().backend();
+        int[] a0, a1, o;
+        switch (pass) {
+            case FORWARD -> { a0 = xs; a1 = ws; o = ys; }
+            case BACKWARD_DATA -> { a0 = ws; a1 = ys; o = xs; }
+            default -> { a0 = xs; a1 = ys; o = ws; }
+        }
+        try (var t0 = org.jgrad.tensor.Tensor.fromArray(sim.getFloats(in0, numel(a0)), a0);
+             var t1 = org.jgrad.tensor.Tensor.fromArray(sim.getFloats(in1, numel(a1)), a1);
+             var r = org.jgrad.tensor.Tensor.zeros(o)) {
+            switch (pass) {
+                case FORWARD -> cpu.conv2dForward(t0, t1, r, g.stride(), g.pad(), g.dilation(), g.groups());
+                case BACKWARD_DATA -> cpu.conv2dBackwardData(t1, t0, r, g.stride(), g.pad(), g.dilation(), g.groups());
+                default -> cpu.conv2dBackwardFilter(t0, t1, r, g.stride(), g.pad(), g.dilation(), g.groups());
+            }
+            sim.putFloats(out, r.toFloatArray());
+        }
+    }
+
+    @Override public int convPlanCount() { return 0; }
+
+    private static int numel(int[] shape) {
+        int n = 1;
+        for (int d : shape) n *= d;
+        return n;
     }
 
     /** cublasSgemm(StridedBatched) with alpha = 1, beta = 0, executed element by element. */

@@ -1,0 +1,175 @@
+package org.jgrad.cuda;
+
+import org.jgrad.backend.Backend;
+import org.jgrad.backend.BinaryOp;
+import org.jgrad.backend.ReduceOp;
+import org.jgrad.backend.UnaryOp;
+import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Device;
+import org.jgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Non-float32 elementwise ops and reductions on the simulated GPU (wide.ptx) against the CPU
+ * backend, which computes them in float64 (int64 add/sub/mul exactly): labels compared,
+ * masks summed into int64 counts, the batch-norm step counter incremented, float64 math.
+ */
+class CudaWideOpsSimTest {
+    private final CudaBackend gpu = new CudaBackend(0, null, new SimulatedRuntime(16 << 20), Device.cpu());
+    private final Backend cpu = Device.cpu().backend();
+    private final Random rng = new Random(31);
+
+    private Tensor sim(Object array, DType dt, int... shape) { return new Tensor(gpu.fromHost(array, dt), shape); }
+
+    private Tensor simEmpty(DType dt, int... shape) { return new Tensor(gpu.allocate(dt, Arrays.stream(shape).reduce(1, (a, b) -> a * b)), shape); }
+
+    private Tensor host(Object array, DType dt, int... shape) { return new Tensor(cpu.fromHost(array, dt), shape); }
+
+    private static Object newArray(DType dt, int n) {
+        return switch (dt) {
+            case FLOAT32 -> new float[n]; case FLOAT64 -> new double[n]; case INT32 -> new int[n];
+            case INT64 -> new long[n]; case UINT8 -> new byte[n];
+        };
+    }
+
+    private Object simOut(Tensor t) {
+        Object a = newArray(t.dtype(), t.numel());
+        gpu.toHost(t, a);
+        return a;
+    }
+
+    private Object cpuOut(Tensor t) {
+        Object a = newArray(t.dtype(), t.numel());
+        cpu.toHost(t, a);
+        return a;
+    }
+
+    private static void assertSame(Object expected, Object actual, String what) {
+        switch (expected) {
+            case long[] e -> assertArrayEquals(e, (long[]) actual, what);
+            case int[] e -> assertArrayEquals(e, (int[]) actual, what);
+            case byte[] e -> assertArrayEquals(e, (byte[]) actual, what);
+            case double[] e -> assertArrayEquals(e, (double[]) actual, what);
+            case float[] e -> assertArrayEquals(e, (float[]) actual, what);
+            default -> throw new AssertionError(expected.getClass());
+        }
+    }
+
+    @Test
+    void int64ArithmeticIsExactPastTwoToThe53() {
+        long[] x = {(1L << 60) + 1, -7, Long.MAX_VALUE, 3};
+        long[] y = {1, 5, 1, -4};
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL}) {
+            Tensor o = simEmpty(DType.INT64, 4), oc = Tensor.empty(DType.INT64, Device.cpu(), 4);
+            gpu.binary(op, sim(x, DType.INT64, 4), sim(y, DType.INT64, 4), o);
+            cpu.binary(op, host(x, DType.INT64, 4), host(y, DType.INT64, 4), oc);
+            assertSame(cpuOut(oc), simOut(o), op.name());
+        }
+        long[] got = new long[4];
+        Tensor o = simEmpty(DType.INT64, 4);
+        gpu.binary(BinaryOp.ADD, sim(x, DType.INT64, 4), sim(y, DType.INT64, 4), o);
+        gpu.toHost(o, got);
+        assertEquals((1L << 60) + 2, got[0], "no float64 rounding");
+        assertEquals(Long.MIN_VALUE, got[2], "wraps as Java's long does");
+    }
+
+    @Test
+    void labelsComparedAndMasksSummedMatchTheCpu() {
+        // predicted vs true labels, as int64 [N] and broadcast against a class row
+        int n = 37, c = 5;
+        long[] pred = new long[n], truth = new long[n];
+        for (int i = 0; i < n; i++) { pred[i] = rng.nextInt(c); truth[i] = rng.nextInt(c); }
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.EQ, BinaryOp.NE, BinaryOp.LT, BinaryOp.GE, BinaryOp.MAXIMUM, BinaryOp.MINIMUM}) {
+            DType outType = op.isComparison() ? DType.UINT8 : DType.INT64;
+            Tensor o = simEmpty(outType, n), oc = Tensor.empty(outType, Device.cpu(), n);
+            gpu.binary(op, sim(pred, DType.INT64, n), sim(truth, DType.INT64, n), o);
+            cpu.binary(op, host(pred, DType.INT64, n), host(truth, DType.INT64, n), oc);
+            assertSame(cpuOut(oc), simOut(o), op.name());
+        }
+        // one-hot by broadcasting: labels [N,1] == classes [1,C] (stride-0 views)
+        long[] classes = {0, 1, 2, 3, 4};
+        Tensor lab = sim(truth, DType.INT64, n).reshape(n, 1).expand(n, c), cls = sim(classes, DType.INT64, c).reshape(1, c).expand(n, c);
+        Tensor labC = host(truth, DType.INT64, n).reshape(n, 1).expand(n, c), clsC = host(classes, DType.INT64, c).reshape(1, c).expand(n, c);
+        Tensor hot = simEmpty(DType.UINT8, n, c), hotC = Tensor.empty(DType.UINT8, Device.cpu(), n, c);
+        gpu.binary(BinaryOp.EQ, lab, cls, hot);
+        cpu.binary(BinaryOp.EQ, labC, clsC, hotC);
+        assertSame(cpuOut(hotC), simOut(hot), "one-hot");
+        // counts per class: a uint8 mask summed over dim 0 into int64, and the total
+        Tensor counts = simEmpty(DType.INT64, 1, c), countsC = Tensor.empty(DType.INT64, Device.cpu(), 1, c);
+        gpu.reduce(ReduceOp.SUM, hot, new int[] {0}, counts);
+        cpu.reduce(ReduceOp.SUM, hotC, new int[] {0}, countsC);
+        assertSame(cpuOut(countsC), simOut(counts), "per-class counts");
+        Tensor total = simEmpty(DType.INT64, 1, 1);
+        gpu.reduce(ReduceOp.SUM, hot, new int[] {0, 1}, total);
+        assertEquals(n, ((long[]) simOut(total))[0], "each sample is one-hot exactly once");
+    }
+
+    @Test
+    void reductionsOverPermutedIntAndDoubleViewsMatchTheCpu() {
+        int a = 3, b = 70, c = 4; // rows longer than a warp
+        int[] iv = new int[a * b * c];
+        double[] dv = new double[a * b * c];
+        for (int i = 0; i < iv.length; i++) { iv[i] = rng.nextInt(2001) - 1000; dv[i] = rng.nextGaussian(); }
+        dv[17] = Double.NaN;
+        for (ReduceOp op : ReduceOp.values()) {
+            for (int[] dims : new int[][] {{1}, {0, 2}, {0, 1, 2}}) {
+                int[] keep = {dims.length == 3 || contains(dims, 0) ? 1 : a, contains(dims, 1) ? 1 : b, contains(dims, 2) ? 1 : c};
+                // an int32 view transposed in memory: x is [a,b,c] over a [c,b,a] buffer
+                Tensor xs = sim(iv, DType.INT32, c, b, a).permute(2, 1, 0), xc = host(iv, DType.INT32, c, b, a).permute(2, 1, 0);
+                Tensor o = simEmpty(DType.INT64, keep), oc = Tensor.empty(DType.INT64, Device.cpu(), keep);
+                gpu.reduce(op, xs, dims, o);
+                cpu.reduce(op, xc, dims, oc);
+                if (op != ReduceOp.PROD) assertSame(cpuOut(oc), simOut(o), "int32 " + op + " over " + Arrays.toString(dims));
+                Tensor ds = sim(dv, DType.FLOAT64, a, b, c), dc = host(dv, DType.FLOAT64, a, b, c);
+                Tensor od = simEmpty(DType.FLOAT64, keep), odc = Tensor.empty(DType.FLOAT64, Device.cpu(), keep);
+                gpu.reduce(op, ds, dims, od);
+                cpu.reduce(op, dc, dims, odc);
+                double[] e = (double[]) cpuOut(odc), g = (double[]) simOut(od);
+                for (int i = 0; i < e.length; i++) {
+                    if (Double.isNaN(e[i])) { assertTrue(Double.isNaN(g[i]), "NaN propagates in " + op); continue; }
+                    assertEquals(e[i], g[i], 1e-12 * Math.max(1, Math.abs(e[i])), "float64 " + op + " over " + Arrays.toString(dims) + " at " + i);
+                }
+            }
+        }
+    }
+
+    private static boolean contains(int[] a, int v) { return Arrays.stream(a).anyMatch(x -> x == v); }
+
+    @Test
+    void unaryOnIntegersIncludingTheStepCounterMatchesTheCpu() {
+        long[] counter = {41};
+        Tensor t = sim(counter, DType.INT64);
+        gpu.unary(UnaryOp.ADD_SCALAR, t, t, 1, 0); // BatchNorm's num_batches_tracked += 1, in place
+        assertEquals(42L, ((long[]) simOut(t))[0]);
+        int[] v = {-5, 0, 3, 7, -1, 12};
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.NEG, UnaryOp.ABS, UnaryOp.SIGN, UnaryOp.CLAMP, UnaryOp.MUL_SCALAR, UnaryOp.GT_SCALAR, UnaryOp.EQ_SCALAR}) {
+            DType outType = PtxOps.isComparison(op) ? DType.UINT8 : DType.INT32;
+            Tensor o = simEmpty(outType, 6), oc = Tensor.empty(outType, Device.cpu(), 6);
+            gpu.unary(op, sim(v, DType.INT32, 6), o, op == UnaryOp.CLAMP ? -2 : 2.5, 4);
+            cpu.unary(op, host(v, DType.INT32, 6), oc, op == UnaryOp.CLAMP ? -2 : 2.5, 4);
+            assertSame(cpuOut(oc), simOut(o), op.name());
+        }
+        var e = assertThrows(UnsupportedOperationException.class, () -> gpu.unary(UnaryOp.EXP, sim(v, DType.INT32, 6), simEmpty(DType.INT32, 6), 0, 0));
+        assertTrue(e.getMessage().contains("EXP") && e.getMessage().contains("INT32"), e.getMessage());
+    }
+
+    @Test
+    void float64DivisionAndNanMaximumMatchTheCpu() {
+        double[] x = {1, -2, Double.NaN, 0, 5}, y = {3, 0, 1, 0, Double.NaN};
+        for (BinaryOp op : new BinaryOp[] {BinaryOp.DIV, BinaryOp.MAXIMUM, BinaryOp.MINIMUM, BinaryOp.NE}) {
+            DType outType = op.isComparison() ? DType.UINT8 : DType.FLOAT64;
+            Tensor o = simEmpty(outType, 5), oc = Tensor.empty(outType, Device.cpu(), 5);
+            gpu.binary(op, sim(x, DType.FLOAT64, 5), sim(y, DType.FLOAT64, 5), o);
+            cpu.binary(op, host(x, DType.FLOAT64, 5), host(y, DType.FLOAT64, 5), oc);
+            assertSame(cpuOut(oc), simOut(o), op.name());
+        }
+    }
+}

@@ -359,6 +359,7 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------------ convolution (cuDNN)
 
     /** out = conv2d(x, w) (cross-correlation, as in PyTorch); x [N,C,H,W], w [K,C/groups,R,S], out [N,K,P,Q]. */
+    @Override
     public void conv2dForward(Tensor x, Tensor w, Tensor out, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dForward", x, w, stride, pad, dilation, groups);
         expectShape("conv2dForward", "out", out, g.outputShape());
@@ -366,6 +367,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** dx = gradient of conv2d with respect to its input, from dy [N,K,P,Q] and w. */
+    @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dBackwardData", dx, w, stride, pad, dilation, groups);
         expectShape("conv2dBackwardData", "dy", dy, g.outputShape());
@@ -373,6 +375,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** dw = gradient of conv2d with respect to its weight, from x and dy. */
+    @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dBackwardFilter", x, dw, stride, pad, dilation, groups);
         expectShape("conv2dBackwardFilter", "dy", dy, g.outputShape());
@@ -380,6 +383,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** out[n,k,h,w] += bias[k] (cudnnAddTensor broadcasting a [1,K,1,1] view). */
+    @Override
     public void conv2dBiasAdd(Tensor out, Tensor bias) {
         storage("out", out);
         storage("bias", bias);
@@ -537,6 +541,65 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void confusionScores(Tensor hist, ConfusionScoreSpec spec, Tensor out) { metrics().confusionScores(hist, spec, out); }
+
+    // ------------------------------------------------------------------ nn layers (PTX in nn.ptx; CudaNn)
+
+    private volatile CudaNn nn;
+
+    private CudaNn nn() {
+        CudaNn n = nn;
+        if (n == null) {
+            synchronized (this) {
+                if (nn == null) nn = new CudaNn(this, rt.launcher());
+                n = nn;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) { return nn().reluBackwardFused(gradOut, out, gradIn); }
+
+    @Override
+    public void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) { nn().conv2dBiasBackward(gradOut, gradBias); }
+
+    @Override
+    public void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                 boolean training, double momentum, double eps, Tensor out, Tensor saveMean, Tensor saveInvStd) {
+        nn().batchNormForward(x, runningMean, runningVar, weight, bias, training, momentum, eps, out, saveMean, saveInvStd);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                                  boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        nn().batchNormBackward(gradOut, x, weight, saveMean, saveInvStd, training, gradInput, gradWeight, gradBias);
+    }
+
+    @Override
+    public void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        nn().maxPool2dForward(x, out, indices, kernel, stride, padding, dilation);
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) { nn().maxPool2dBackward(gradOut, indices, gradX); }
+
+    @Override
+    public void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        nn().avgPool2dForward(x, out, kernel, stride, padding, countIncludePad);
+    }
+
+    @Override
+    public void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        nn().avgPool2dBackward(gradOut, gradX, kernel, stride, padding, countIncludePad);
+    }
+
+    @Override
+    public void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) { nn().upsampleNearest2dForward(x, out, scaleH, scaleW); }
+
+    @Override
+    public void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
+        nn().upsampleNearest2dBackward(gradOut, gradX, scaleH, scaleW);
+    }
 
     // ------------------------------------------------------------------ helpers
 

@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * GPU finishes; only transfers to the host ({@link #toHost}) and {@link #synchronize} wait.
  * Float32 is the GPU's dtype for arithmetic; copies and fills handle every dtype.
  *
- * <p>Convolutions are exposed as methods of this class ({@link #conv2dForward},
- * {@link #conv2dBackwardData}, {@link #conv2dBackwardFilter}) until core's NnPrimitives
- * declares them.
+ * <p>Convolutions run on cuDNN ({@link #conv2dForward}, {@link #conv2dBackwardData},
+ * {@link #conv2dBackwardFilter}, {@link #conv2dBiasAdd}); the other layer primitives
+ * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
  */
 public final class CudaBackend implements Backend {
     /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */

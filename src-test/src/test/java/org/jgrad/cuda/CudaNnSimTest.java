@@ -357,6 +357,13 @@ class CudaNnSimTest {
         cpu.conv2dBiasBackward(big.cpu(), gb2.cpu());
         gpu.conv2dBiasBackward(big.sim(), gb2.sim());
         assertClose(gb2.cpu().toFloatArray(), simFloats(gb2.sim()), 1e-6, 1e-6, "bias gradient, two parts");
+        // and against an f64 sum: the kernel's f64 partials, rounded once, are within an ulp of it
+        float[] bigData = big.cpu().toFloatArray(), got = simFloats(gb2.sim());
+        for (int ch = 0; ch < 2; ch++) {
+            double exact = 0;
+            for (int i = 0; i < 2; i++) for (int q = 0; q < 1200; q++) exact += bigData[(i * 2 + ch) * 1200 + q];
+            assertEquals(exact, got[ch], Math.ulp((float) exact), "channel " + ch + " against the f64 sum");
+        }
     }
 
     // ------------------------------------------------------------------ ReLU

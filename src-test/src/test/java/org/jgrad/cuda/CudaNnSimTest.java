@@ -148,7 +148,7 @@ class CudaNnSimTest {
         cpu.maxPool2dForward(x.cpu(), out.cpu(), idx.cpu(), k, s, p, d);
         gpu.maxPool2dForward(x.sim(), out.sim(), idx.sim(), k, s, p, d);
         // backward from a fresh gradient, into a gapped (non-contiguous) gradX
-        Pair g = dense(random(numel(outShape)), outShape);
+        Pair g = transposed(outShape);
         Pair gx = gappedOutput(x.cpu().shape());
         cpu.maxPool2dBackward(g.cpu(), idx.cpu(), gx.cpu());
         gpu.maxPool2dBackward(g.sim(), idx.sim(), gx.sim());
@@ -170,6 +170,8 @@ class CudaNnSimTest {
         // ceil-mode shape: the last window hangs over the bottom/right edge
         checkMaxPool(x, new int[]{1, 3, 4, 5}, new int[]{2, 2}, new int[]{2, 2}, new int[]{0, 0}, new int[]{1, 1}, "ceil-mode windows");
         checkMaxPool(x, new int[]{1, 3, 3, 4}, new int[]{3, 3}, new int[]{2, 2}, new int[]{1, 1}, new int[]{1, 1}, "3x3 s2 p1");
+        // windows wholly in the padding (the primitive allows it; the op does not): -inf and index -1, no gradient
+        checkMaxPool(x, new int[]{1, 3, 5, 6}, new int[]{1, 1}, new int[]{2, 2}, new int[]{1, 1}, new int[]{1, 1}, "padding-only windows");
     }
 
     @Test
@@ -313,6 +315,23 @@ class CudaNnSimTest {
         checkBatchNorm(7, 5, 1, 0f, true, true, true, "[N, C] input (S = 1)");
         // a mean far from zero: the one-pass shifted sums must not cancel
         checkBatchNorm(2, 2, 41, 1000f, true, true, true, "large mean");
+    }
+
+    @Test
+    void batchNormTakesStridedInputAndGradient() {
+        // the CPU reference reads x and gradOut as contiguous [N, C, S]; the device gets transposed views of the same values
+        int n = 3, c = 4, s = 5;
+        Pair x = transposed(new int[]{n, c, s}), g = transposed(new int[]{n, c, s});
+        Tensor xc = x.cpu().contiguous(), gc = g.cpu().contiguous();
+        Pair out = empty(DType.FLOAT32, n, c, s), sm = empty(DType.FLOAT32, c), si = empty(DType.FLOAT32, c);
+        cpu.batchNormForward(xc, null, null, null, null, true, 0.1, 1e-5, out.cpu(), sm.cpu(), si.cpu());
+        gpu.batchNormForward(x.sim(), null, null, null, null, true, 0.1, 1e-5, out.sim(), sm.sim(), si.sim());
+        assertClose(out.cpu().toFloatArray(), simFloats(out.sim()), 0, 8 * Math.ulp(3f), "strided x: out");
+        Pair gi = gappedOutput(n, c, s), gw = empty(DType.FLOAT32, c);
+        cpu.batchNormBackward(gc, xc, null, sm.cpu(), si.cpu(), true, gi.cpu(), gw.cpu(), null);
+        gpu.batchNormBackward(g.sim(), x.sim(), null, sm.sim(), si.sim(), true, gi.sim(), gw.sim(), null);
+        assertClose(gi.cpu().toFloatArray(), simFloats(gi.sim()), 1e-5, 1e-5, "strided gradOut: gradInput into a strided view");
+        assertClose(gw.cpu().toFloatArray(), simFloats(gw.sim()), 1e-5, 1e-5, "strided gradOut: gradWeight");
     }
 
     @Test

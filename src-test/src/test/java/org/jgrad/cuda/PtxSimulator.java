@@ -633,6 +633,7 @@ final class PtxSimulator {
 
     /** red/atom.{global,shared}.add.{u32,u64}: adds without a race (threads run one at a time). */
     private void atomic(Thread t, Frame f, Instr in) {
+        if ("f32".equals(type(in))) { atomicAddF32(t, f, in); return; }
         boolean ret = in.op.equals("atom");
         Operand addr = in.args[ret ? 1 : 0], val = in.args[ret ? 2 : 1];
         String space = in.mods[0], opn = in.mods[1], type = type(in);
@@ -665,6 +666,19 @@ final class PtxSimulator {
         };
         if (size == 8) mem.putLong(i, result); else mem.putInt(i, (int) result);
         if (ret) f.regs[in.args[0].reg()] = old;
+    }
+
+    /** red/atom.global.add.f32 (the max-pool backward's scatter): a float add, rounded as the hardware's. */
+    private void atomicAddF32(Thread t, Frame f, Instr in) {
+        boolean ret = in.op.equals("atom");
+        Operand addr = in.args[ret ? 1 : 0], val = in.args[ret ? 2 : 1];
+        if (!in.mods[0].equals("global") || !in.mods[1].equals("add")) throw new IllegalStateException("only global float atomic add is simulated: " + in.text);
+        long address = f.regs[addr.reg()] + addr.offset();
+        if (address % 4 != 0) throw new IllegalStateException("misaligned atomic at 0x" + Long.toHexString(address) + ": " + in.text);
+        int i = g(address, 4);
+        float old = global.getFloat(i);
+        global.putFloat(i, old + f32(read(t, f, val)));
+        if (ret) f.regs[in.args[0].reg()] = bits(old);
     }
 
     private void memory(Thread t, Frame f, Instr in) {

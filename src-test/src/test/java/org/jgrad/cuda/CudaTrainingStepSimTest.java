@@ -9,6 +9,8 @@ import org.jgrad.nn.MaxPool2d;
 import org.jgrad.nn.Module;
 import org.jgrad.nn.ReLU;
 import org.jgrad.nn.Sequential;
+import org.jgrad.nn.UNet;
+import org.jgrad.nn.loss.BCEWithLogitsLoss;
 import org.jgrad.nn.loss.CrossEntropyLoss;
 import org.jgrad.optim.Adam;
 import org.jgrad.optim.Optimizer;
@@ -118,6 +120,38 @@ class CudaTrainingStepSimTest {
         double[] gpu = train(cnn(), cuda, adam, d, 4, wGpu);
         assertSameCurve(cpu, gpu, 1e-4, "CNN (conv, batch norm, max pool) + Adam");
         assertClose(wCpu, wGpu, 1e-4, "CNN weights after 4 steps");
+    }
+
+    @Test
+    void aUNetWithBceFollowsTheCpuLossCurve() {
+        Device cuda = SimulatedCuda.device();
+        Generator g = new Generator(8);
+        Tensor x = Scope.escape(Tensor.randn(g, 2, 1, 8, 8));
+        Tensor y;
+        try (Tensor u = Tensor.rand(g, 2, 1, 8, 8); Tensor m = u.gt(0.7)) {
+            y = Scope.escape(m.to(org.jgrad.tensor.DType.FLOAT32));
+        }
+        // transposed-conv and nearest-upsample decoders: conv-transpose, cat, upsample, batch norm, BCE
+        for (UNet.Up up : UNet.Up.values()) {
+            double[][] losses = new double[2][3];
+            Device[] devices = {Device.cpu(), cuda};
+            for (int d = 0; d < 2; d++) {
+                Module net = new UNet(1, 1, 2, 2, up, new Generator(4)).to(devices[d]);
+                SGD opt = new SGD(net.parameters(), 0.1, 0.9);
+                BCEWithLogitsLoss criterion = new BCEWithLogitsLoss();
+                Tensor xd = Scope.escape(x.to(devices[d])), yd = Scope.escape(y.to(devices[d]));
+                for (int s = 0; s < 3; s++) {
+                    try (Scope scope = Scope.open()) {
+                        opt.zeroGrad();
+                        Tensor loss = criterion.apply(net.forward(xd), yd);
+                        loss.backward();
+                        opt.step();
+                        losses[d][s] = loss.item();
+                    }
+                }
+            }
+            assertSameCurve(losses[0], losses[1], 1e-4, "U-Net (" + up + ") + BCE-with-logits");
+        }
     }
 
     @Test

@@ -5,8 +5,9 @@
 #      Python wheels' nvidia/*/lib folders (cuDNN 9's sub-libraries live beside libcudnn.so.9);
 #   2. runs the gpu-tagged JUnit tests (org.jgrad.cuda);
 #   3. runs the GPU JMH benchmarks (org.jgrad.bench.gpu: SGEMM 4096^3 FP32/TF32, conv2d
-#      forward+backward for the small-CNN and U-Net shapes);
-#   4. runs the PyTorch peer on the same GPU (bench/gpu/peer_torch.py);
+#      forward+backward for the small-CNN and U-Net shapes, whole training steps of the small
+#      CNN and the U-Net);
+#   4. runs the PyTorch peers on the same GPU (bench/gpu/peer_torch.py, peer_torch_train.py);
 #   5. writes RESULTS_DIR/summary.md and prints it last.
 # Usage: bench/gpu/run.sh RESULTS_DIR
 # Env: JAVA (a java binary), JGRAD_GPU_STEPS (default "tests jmh peer metrics"),
@@ -82,7 +83,7 @@ if [[ " $steps " == *" jmh "* ]]; then
   # shellcheck disable=SC2086
   timeout 900 "$java" "${jflags[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.jgrad\.bench\.gpu\..*' \
     ${JGRAD_JMH_ARGS:--f 1 -wi 2 -w 1s -i 3 -r 1s} -rf json -rff "$out/jmh-gpu.json" > "$out/jmh.log" 2>&1
-  echo "   exit $? (log: jmh.log)"; grep -E "^Benchmark|^GpuGemm|^GpuConv|Bench\." "$out/jmh.log" | tail -30
+  echo "   exit $? (log: jmh.log)"; grep -E "^Benchmark|^GpuGemm|^GpuConv|^GpuTrain|Bench\." "$out/jmh.log" | tail -30
 fi
 
 # ---- PyTorch peer
@@ -90,6 +91,8 @@ if [[ " $steps " == *" peer "* ]]; then
   echo "== PyTorch peer"
   timeout 600 python3 "$root/bench/gpu/peer_torch.py" "$out/peer_torch.json" > "$out/peer.log" 2>&1
   echo "   exit $? (log: peer.log)"
+  timeout 600 python3 "$root/bench/gpu/peer_torch_train.py" "$out/peer_torch_train.json" > "$out/peer_train.log" 2>&1
+  echo "   train-step peer exit $? (log: peer_train.log)"
   # the tensor kernels' peer (GpuTensorBench's cases): softmax, argmax, uniform draws
   timeout 300 python3 "$root/bench/gpu/peer_torch_tensor.py" "$out/peer_torch_tensor.json" > "$out/peer_tensor.log" 2>&1
   echo "   tensor peer exit $? (log: peer_tensor.log)"

@@ -60,12 +60,15 @@ def main():
 
     jmh = load(os.path.join(d, "jmh-gpu.json")) or []
     ours = {}
+    ours_train = {}
     for r in jmh:
         name = r["benchmark"].rsplit(".", 2)[-2]
         p = r.get("params", {})
         score, unit = r["primaryMetric"]["score"], r["primaryMetric"]["scoreUnit"]
         ms = score / 1000.0 if unit.startswith("us") else score
         ours[(name, p.get("shape", p.get("n")), p.get("math"))] = ms
+        if name == "GpuTrainStepBench":
+            ours_train[(p.get("model"), p.get("math"))] = ms
 
     lines.append("## SGEMM 4096^3 (time per product; ratio = PyTorch time / jgrad time, target >= 0.9)")
     lines.append("")
@@ -90,6 +93,19 @@ def main():
         j = ours.get(("GpuConvBench", shape, math))
         t = peer.get("conv_ms", {}).get(key)
         lines.append(f"| {shape} | {math} | {f'{j:.3f}' if j else 'not run'} | {f'{t:.3f}' if t else 'not run'} | {f'{t / j:.2f}' if j and t else '-'} |")
+    lines.append("")
+    lines.append("## training step on the GPU (ms per step, 10 steps queued per loss.item(); ratio = PyTorch / jgrad, target >= 1)")
+    lines.append("")
+    lines.append("| model | batch | math | jgrad ms | jgrad img/s | PyTorch eager ms | PyTorch img/s | ratio |")
+    lines.append("|---|---|---|---|---|---|---|---|")
+    train = (load(os.path.join(d, "peer_torch_train.json")) or {}).get("train_ms", {})
+    for key in ("cnn|fp32", "cnn|tf32", "unet|fp32", "unet|tf32"):
+        model, math = key.split("|")
+        batch = 256 if model == "cnn" else 16
+        j = ours_train.get((model, math))
+        t = train.get(key)
+        lines.append(f"| {model} | {batch} | {math} | {f'{j:.2f}' if j else 'not run'} | {f'{batch / (j * 1e-3):.0f}' if j else '-'}"
+                     f" | {f'{t:.2f}' if t else 'not run'} | {f'{batch / (t * 1e-3):.0f}' if t else '-'} | {f'{t / j:.2f}' if j and t else '-'} |")
     text = "\n".join(lines) + "\n"
     with open(os.path.join(d, "summary.md"), "w") as f:
         f.write(text)

@@ -24,9 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * GPU finishes; only transfers to the host ({@link #toHost}) and {@link #synchronize} wait.
  * Float32 is the GPU's dtype for arithmetic; copies and fills handle every dtype.
  *
- * <p>Convolutions are exposed as methods of this class ({@link #conv2dForward},
- * {@link #conv2dBackwardData}, {@link #conv2dBackwardFilter}) until core's NnPrimitives
- * declares them.
+ * <p>Convolutions run on cuDNN ({@link #conv2dForward}, {@link #conv2dBackwardData},
+ * {@link #conv2dBackwardFilter}, {@link #conv2dBiasAdd}); the other layer primitives
+ * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
  */
 public final class CudaBackend implements Backend {
     /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */
@@ -400,6 +400,7 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------------ convolution (cuDNN)
 
     /** out = conv2d(x, w) (cross-correlation, as in PyTorch); x [N,C,H,W], w [K,C/groups,R,S], out [N,K,P,Q]. */
+    @Override
     public void conv2dForward(Tensor x, Tensor w, Tensor out, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dForward", x, w, stride, pad, dilation, groups);
         expectShape("conv2dForward", "out", out, g.outputShape());
@@ -407,6 +408,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** dx = gradient of conv2d with respect to its input, from dy [N,K,P,Q] and w. */
+    @Override
     public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dBackwardData", dx, w, stride, pad, dilation, groups);
         expectShape("conv2dBackwardData", "dy", dy, g.outputShape());
@@ -414,6 +416,7 @@ public final class CudaBackend implements Backend {
     }
 
     /** dw = gradient of conv2d with respect to its weight, from x and dy. */
+    @Override
     public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dBackwardFilter", x, dw, stride, pad, dilation, groups);
         expectShape("conv2dBackwardFilter", "dy", dy, g.outputShape());
@@ -424,6 +427,7 @@ public final class CudaBackend implements Backend {
      * out[n,k,h,w] += bias[k], in place: the elementwise add kernel over a stride-0 [1,K,1,1]
      * view of the bias (one pass, as cudnnAddTensor would make, and no cuDNN call to order).
      */
+    @Override
     public void conv2dBiasAdd(Tensor out, Tensor bias) {
         storage("out", out);
         storage("bias", bias);
@@ -556,6 +560,116 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void confusionScores(Tensor hist, ConfusionScoreSpec spec, Tensor out) { metrics().confusionScores(hist, spec, out); }
+
+    // ------------------------------------------------------------------ loss and optimizer steps (loss.ptx, optim.ptx: CudaLoss, CudaOptim)
+
+    private volatile CudaLoss loss;
+    private volatile CudaOptim optim;
+
+    private CudaLoss loss() {
+        CudaLoss l = loss;
+        if (l == null) {
+            synchronized (this) {
+                if (loss == null) loss = new CudaLoss(this, rt);
+                l = loss;
+            }
+        }
+        return l;
+    }
+
+    /** The fused optimizer launcher (its staging table is visible to tests). */
+    CudaOptim optim() {
+        CudaOptim o = optim;
+        if (o == null) {
+            synchronized (this) {
+                if (optim == null) optim = new CudaOptim(this, rt);
+                o = optim;
+            }
+        }
+        return o;
+    }
+
+    @Override
+    public void softmaxCrossEntropyForward(Tensor logits, Tensor target, Tensor weight, long ignoreIndex, Tensor logProbs, Tensor terms) {
+        loss().forward(logits, target, weight, ignoreIndex, logProbs, terms);
+    }
+
+    @Override
+    public void softmaxCrossEntropyBackward(Tensor gradTerms, Tensor logProbs, Tensor target, Tensor weight, long ignoreIndex, Tensor gradLogits) {
+        loss().backward(gradTerms, logProbs, target, weight, ignoreIndex, gradLogits);
+    }
+
+    @Override
+    public void sgdStep(java.util.List<Tensor> params, java.util.List<Tensor> grads, java.util.List<Tensor> momentumBuffers,
+                        boolean[] firstStep, org.jgrad.backend.OptimPrimitives.SgdHyper h) {
+        optim().sgd(params, grads, momentumBuffers, firstStep, h);
+    }
+
+    @Override
+    public void adamStep(java.util.List<Tensor> params, java.util.List<Tensor> grads, java.util.List<Tensor> expAvgs,
+                         java.util.List<Tensor> expAvgSqs, java.util.List<Tensor> maxExpAvgSqs, long[] steps,
+                         org.jgrad.backend.OptimPrimitives.AdamHyper h) {
+        optim().adam(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, h);
+    }
+
+    // ------------------------------------------------------------------ nn layers (PTX in nn.ptx; CudaNn)
+
+    private volatile CudaNn nn;
+
+    private CudaNn nn() {
+        CudaNn n = nn;
+        if (n == null) {
+            synchronized (this) {
+                if (nn == null) nn = new CudaNn(this, rt.launcher());
+                n = nn;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) { return nn().reluBackwardFused(gradOut, out, gradIn); }
+
+    @Override
+    public void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) { nn().conv2dBiasBackward(gradOut, gradBias); }
+
+    @Override
+    public void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                 boolean training, double momentum, double eps, Tensor out, Tensor saveMean, Tensor saveInvStd) {
+        nn().batchNormForward(x, runningMean, runningVar, weight, bias, training, momentum, eps, out, saveMean, saveInvStd);
+    }
+
+    @Override
+    public void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                                  boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        nn().batchNormBackward(gradOut, x, weight, saveMean, saveInvStd, training, gradInput, gradWeight, gradBias);
+    }
+
+    @Override
+    public void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        nn().maxPool2dForward(x, out, indices, kernel, stride, padding, dilation);
+    }
+
+    @Override
+    public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) { nn().maxPool2dBackward(gradOut, indices, gradX); }
+
+    @Override
+    public void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        nn().avgPool2dForward(x, out, kernel, stride, padding, countIncludePad);
+    }
+
+    @Override
+    public void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        nn().avgPool2dBackward(gradOut, gradX, kernel, stride, padding, countIncludePad);
+    }
+
+    @Override
+    public void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) { nn().upsampleNearest2dForward(x, out, scaleH, scaleW); }
+
+    @Override
+    public void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
+        nn().upsampleNearest2dBackward(gradOut, gradX, scaleH, scaleW);
+    }
 
     // ------------------------------------------------------------------ helpers
 

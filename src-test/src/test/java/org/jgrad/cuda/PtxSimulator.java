@@ -444,16 +444,26 @@ final class PtxSimulator {
             if (t.wait != Wait.SHFL) continue;
             Frame f = t.stack.peek();
             Instr in = t.waitingAt;
-            if (!in.mods[1].equals("down")) throw new IllegalStateException("only shfl.sync.down is simulated: " + in.text);
+            if (!in.mods[1].equals("down") && !in.mods[1].equals("bfly")) throw new IllegalStateException("only shfl.sync.down and .bfly are simulated: " + in.text);
             int lane = t.tid % 32;
             int delta = (int) read(t, f, in.args[2]);
             int clamp = (int) read(t, f, in.args[3]) & 31;
-            int src = lane + delta;
+            int src = in.mods[1].equals("bfly") ? bflySource(lane, delta, clamp) : lane + delta;
             long v = src <= clamp && src < 32 && present[src] ? values[src] : values[lane];
             f.regs[in.args[0].reg()] = v;
             f.pc++;
             t.wait = Wait.NONE;
         }
+    }
+
+    /**
+     * shfl.sync.bfly's source lane: lane xor delta within the segment that c's clamp bits allow
+     * (jgrad's kernels pass c = 31: the whole warp). Returns a lane above the clamp, so the caller
+     * keeps the thread's own value, when the partner is outside.
+     */
+    private static int bflySource(int lane, int delta, int clamp) {
+        int src = lane ^ (delta & 31);
+        return src > clamp ? 32 : src;
     }
 
     /** Runs a thread until it exits or reaches a synchronisation point. */
@@ -623,6 +633,7 @@ final class PtxSimulator {
 
     /** red/atom.{global,shared}.add.{u32,u64}: adds without a race (threads run one at a time). */
     private void atomic(Thread t, Frame f, Instr in) {
+        if ("f32".equals(type(in))) { atomicAddF32(t, f, in); return; }
         boolean ret = in.op.equals("atom");
         Operand addr = in.args[ret ? 1 : 0], val = in.args[ret ? 2 : 1];
         String space = in.mods[0], opn = in.mods[1], type = type(in);
@@ -655,6 +666,19 @@ final class PtxSimulator {
         };
         if (size == 8) mem.putLong(i, result); else mem.putInt(i, (int) result);
         if (ret) f.regs[in.args[0].reg()] = old;
+    }
+
+    /** red/atom.global.add.f32 (the max-pool backward's scatter): a float add, rounded as the hardware's. */
+    private void atomicAddF32(Thread t, Frame f, Instr in) {
+        boolean ret = in.op.equals("atom");
+        Operand addr = in.args[ret ? 1 : 0], val = in.args[ret ? 2 : 1];
+        if (!in.mods[0].equals("global") || !in.mods[1].equals("add")) throw new IllegalStateException("only global float atomic add is simulated: " + in.text);
+        long address = f.regs[addr.reg()] + addr.offset();
+        if (address % 4 != 0) throw new IllegalStateException("misaligned atomic at 0x" + Long.toHexString(address) + ": " + in.text);
+        int i = g(address, 4);
+        float old = global.getFloat(i);
+        global.putFloat(i, old + f32(read(t, f, val)));
+        if (ret) f.regs[in.args[0].reg()] = bits(old);
     }
 
     private void memory(Thread t, Frame f, Instr in) {

@@ -1,0 +1,350 @@
+package org.jgrad.cuda;
+
+import org.jgrad.backend.Backend;
+import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * The CUDA backend's layer primitives (pooling, nearest upsampling, batch norm, the conv bias
+ * gradient, ReLU's fused backward) on the kernels of nn.ptx. Semantics are core's CPU
+ * reference (CpuPool, CpuNn, CpuConv). Each call checks its operands, makes dense device
+ * copies of strided inputs, writes through a dense temporary where an output is a strided
+ * view, and queues kernels on the backend's stream: nothing is copied to the host and
+ * nothing waits.
+ */
+final class CudaNn {
+    private final CudaBackend be;
+    private final NnKernels k;
+
+    CudaNn(CudaBackend be, KernelLauncher launcher) {
+        this.be = be;
+        this.k = new NnKernels(launcher);
+    }
+
+    // ------------------------------------------------------------------ ReLU
+
+    boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) {
+        be.storage("gradOut", gradOut);
+        be.storage("out", out);
+        be.storage("gradIn", gradIn);
+        // like the CPU's fused form: float32 and dense only; anything else is composed by the op
+        if (gradOut.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32 || gradIn.dtype() != DType.FLOAT32) return false;
+        if (!gradOut.isContiguous() || !out.isContiguous() || !gradIn.isContiguous()) return false;
+        if (!Arrays.equals(gradOut.shape(), out.shape()) || !Arrays.equals(gradOut.shape(), gradIn.shape())) {
+            throw new IllegalArgumentException("reluBackwardFused: gradOut " + Arrays.toString(gradOut.shape()) + ", out "
+                    + Arrays.toString(out.shape()) + " and gradIn " + Arrays.toString(gradIn.shape()) + " must have one shape");
+        }
+        int n = gradIn.numel();
+        if (n > 0) k.reluBackward(n, be.address(gradIn), be.address(gradOut), be.address(out));
+        return true;
+    }
+
+    // ------------------------------------------------------------------ pooling
+
+    void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        String op = "maxPool2dForward";
+        image(op, "x", x);
+        image(op, "out", out);
+        be.storage("indices", indices);
+        if (indices.dtype() != DType.INT64) throw new IllegalArgumentException(op + ": indices must be INT64, got " + indices.dtype());
+        if (!Arrays.equals(indices.shape(), out.shape())) {
+            throw new IllegalArgumentException(op + ": indices " + Arrays.toString(indices.shape()) + " must have out's shape " + Arrays.toString(out.shape()));
+        }
+        samePlanes(op, x, "out", out);
+        int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0), d = pair(op, "dilation", dilation, 1);
+        if (out.numel() == 0) return;
+        Tensor xd = be.dense(x), o = target(out), idx = target(indices);
+        try {
+            k.maxPoolForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), kk, s, p, d, be.address(o), be.address(idx), be.address(xd));
+            finish(o, out);
+            finish(idx, indices);
+        } finally {
+            release(xd, x);
+        }
+    }
+
+    void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) {
+        String op = "maxPool2dBackward";
+        image(op, "gradOut", gradOut);
+        image(op, "gradX", gradX);
+        be.storage("indices", indices);
+        if (indices.dtype() != DType.INT64) throw new IllegalArgumentException(op + ": indices must be INT64, got " + indices.dtype());
+        if (!Arrays.equals(indices.shape(), gradOut.shape())) {
+            throw new IllegalArgumentException(op + ": indices " + Arrays.toString(indices.shape()) + " must have gradOut's shape " + Arrays.toString(gradOut.shape()));
+        }
+        samePlanes(op, gradX, "gradOut", gradOut);
+        if (gradX.numel() == 0) return;
+        Tensor gx = target(gradX);
+        be.fill(gx, 0);
+        if (gradOut.numel() > 0) {
+            Tensor g = be.dense(gradOut), idx = be.dense(indices);
+            try {
+                k.maxPoolBackward(gradOut.numel(), gradOut.size(2) * gradOut.size(3), gradX.size(2) * gradX.size(3),
+                        be.address(gx), be.address(g), be.address(idx));
+            } finally {
+                release(g, gradOut);
+                release(idx, indices);
+            }
+        }
+        finish(gx, gradX);
+    }
+
+    void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        String op = "avgPool2dForward";
+        image(op, "x", x);
+        image(op, "out", out);
+        samePlanes(op, x, "out", out);
+        int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0);
+        if (out.numel() == 0) return;
+        Tensor xd = be.dense(x), o = target(out);
+        try {
+            k.avgPoolForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), kk, s, p, countIncludePad, be.address(o), be.address(xd));
+            finish(o, out);
+        } finally {
+            release(xd, x);
+        }
+    }
+
+    void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        String op = "avgPool2dBackward";
+        image(op, "gradOut", gradOut);
+        image(op, "gradX", gradX);
+        samePlanes(op, gradX, "gradOut", gradOut);
+        int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0);
+        if (gradX.numel() == 0) return;
+        if (gradOut.numel() == 0) { be.fill(gradX, 0); return; }
+        Tensor g = be.dense(gradOut), gx = target(gradX);
+        try {
+            k.avgPoolBackward(gradX.numel(), gradX.size(2), gradX.size(3), gradOut.size(2), gradOut.size(3), kk, s, p, countIncludePad,
+                    be.address(gx), be.address(g));
+            finish(gx, gradX);
+        } finally {
+            release(g, gradOut);
+        }
+    }
+
+    // ------------------------------------------------------------------ nearest upsampling
+
+    void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) {
+        String op = "upsampleNearest2dForward";
+        image(op, "x", x);
+        image(op, "out", out);
+        samePlanes(op, x, "out", out);
+        if (out.numel() == 0) return;
+        if (x.numel() == 0) throw new IllegalArgumentException(op + ": x " + Arrays.toString(x.shape()) + " has no pixels for out " + Arrays.toString(out.shape()));
+        Tensor xd = be.dense(x), o = target(out);
+        try {
+            k.upsampleForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), scaleH, scaleW, be.address(o), be.address(xd));
+            finish(o, out);
+        } finally {
+            release(xd, x);
+        }
+    }
+
+    void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
+        String op = "upsampleNearest2dBackward";
+        image(op, "gradOut", gradOut);
+        image(op, "gradX", gradX);
+        samePlanes(op, gradX, "gradOut", gradOut);
+        if (gradX.numel() == 0) return;
+        if (gradOut.numel() == 0) { be.fill(gradX, 0); return; }
+        Tensor g = be.dense(gradOut), gx = target(gradX);
+        try {
+            k.upsampleBackward(gradX.numel(), gradX.size(2), gradX.size(3), gradOut.size(2), gradOut.size(3), scaleH, scaleW,
+                    be.address(gx), be.address(g));
+            finish(gx, gradX);
+        } finally {
+            release(g, gradOut);
+        }
+    }
+
+    // ------------------------------------------------------------------ batch norm
+
+    void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                          boolean training, double momentum, double eps, Tensor out, Tensor saveMean, Tensor saveInvStd) {
+        String op = "batchNormForward";
+        float32(op, "x", x);
+        if (x.dim() != 3) throw new IllegalArgumentException(op + ": x must be [N, C, S], got " + Arrays.toString(x.shape()));
+        int n = x.size(0), c = x.size(1), s = x.size(2);
+        float32(op, "out", out);
+        if (!Arrays.equals(out.shape(), x.shape())) {
+            throw new IllegalArgumentException(op + ": out " + Arrays.toString(out.shape()) + " must have x's shape " + Arrays.toString(x.shape()));
+        }
+        channelVector(op, "saveMean", saveMean, c, false);
+        channelVector(op, "saveInvStd", saveInvStd, c, false);
+        channelVector(op, "runningMean", runningMean, c, true);
+        channelVector(op, "runningVar", runningVar, c, true);
+        channelVector(op, "weight", weight, c, true);
+        channelVector(op, "bias", bias, c, true);
+        if (!training && (runningMean == null || runningVar == null)) {
+            throw new IllegalArgumentException(op + ": runningMean and runningVar are required in eval mode (training=false)");
+        }
+        if (!(eps >= 0)) throw new IllegalArgumentException(op + ": eps must be >= 0, got " + eps);
+        if (c == 0) return;
+        int m = n * s;
+        int parts = NnKernels.parts(c, m, k.multiprocessors());
+        Tensor xd = be.dense(x), o = target(out), sm = target(saveMean), si = target(saveInvStd);
+        Tensor ws = training ? scratch(DType.FLOAT64, 2L * c * parts) : null, coef = scratch(DType.FLOAT32, 2L * c);
+        try {
+            if (training) {
+                if (m > 0) k.channelPartials(NnKernels.PARTIALS_STATS, c, s, m, parts, be.address(ws), be.address(xd), 0L, 0L, 0);
+                else be.fill(ws, 0);
+            }
+            k.batchNormForwardFinalize(c, s, parts, m, training, momentum, eps, ws == null ? 0L : be.address(ws), be.address(xd),
+                    addressOrZero(runningMean), strideOf(runningMean), addressOrZero(runningVar), strideOf(runningVar),
+                    addressOrZero(weight), strideOf(weight), addressOrZero(bias), strideOf(bias),
+                    be.address(sm), be.address(si), be.address(coef));
+            if (x.numel() > 0) k.batchNormApply(NnKernels.APPLY_FORWARD, x.numel(), c, s, be.address(o), be.address(xd), 0L, be.address(coef));
+            finish(o, out);
+            finish(sm, saveMean);
+            finish(si, saveInvStd);
+        } finally {
+            release(xd, x);
+            if (ws != null) ws.close();
+            coef.close();
+        }
+    }
+
+    void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
+                           boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+        String op = "batchNormBackward";
+        float32(op, "x", x);
+        if (x.dim() != 3) throw new IllegalArgumentException(op + ": x must be [N, C, S], got " + Arrays.toString(x.shape()));
+        int n = x.size(0), c = x.size(1), s = x.size(2);
+        float32(op, "gradOut", gradOut);
+        if (!Arrays.equals(gradOut.shape(), x.shape())) {
+            throw new IllegalArgumentException(op + ": gradOut " + Arrays.toString(gradOut.shape()) + " must have x's shape " + Arrays.toString(x.shape()));
+        }
+        if (gradInput != null) {
+            float32(op, "gradInput", gradInput);
+            if (!Arrays.equals(gradInput.shape(), x.shape())) {
+                throw new IllegalArgumentException(op + ": gradInput " + Arrays.toString(gradInput.shape()) + " must have x's shape " + Arrays.toString(x.shape()));
+            }
+        }
+        channelVector(op, "weight", weight, c, true);
+        channelVector(op, "saveMean", saveMean, c, false);
+        channelVector(op, "saveInvStd", saveInvStd, c, false);
+        channelVector(op, "gradWeight", gradWeight, c, true);
+        channelVector(op, "gradBias", gradBias, c, true);
+        if (c == 0 || (gradInput == null && gradWeight == null && gradBias == null)) return;
+        int m = n * s;
+        boolean haveSums = gradWeight != null || gradBias != null || (training && gradInput != null);
+        int parts = NnKernels.parts(c, m, k.multiprocessors());
+        Tensor g = be.dense(gradOut), xd = be.dense(x);
+        Tensor gw = gradWeight == null ? null : target(gradWeight), gb = gradBias == null ? null : target(gradBias);
+        Tensor gi = gradInput == null ? null : target(gradInput);
+        Tensor ws = haveSums ? scratch(DType.FLOAT64, 2L * c * parts) : null, coef = scratch(DType.FLOAT32, 4L * c);
+        try {
+            if (haveSums) {
+                if (m > 0) {
+                    k.channelPartials(NnKernels.PARTIALS_BACKWARD, c, s, m, parts, be.address(ws), be.address(g), be.address(xd),
+                            be.address(saveMean), saveMean.strides()[0]);
+                } else {
+                    be.fill(ws, 0);
+                }
+            }
+            k.batchNormBackwardFinalize(c, parts, m, training, haveSums, ws == null ? 0L : be.address(ws),
+                    addressOrZero(weight), strideOf(weight), be.address(saveMean), saveMean.strides()[0],
+                    be.address(saveInvStd), saveInvStd.strides()[0], addressOrZero(gw), addressOrZero(gb), be.address(coef));
+            if (gi != null && gi.numel() > 0) {
+                k.batchNormApply(NnKernels.APPLY_BACKWARD, gi.numel(), c, s, be.address(gi), be.address(xd), be.address(g), be.address(coef));
+            }
+            if (gi != null) finish(gi, gradInput);
+            if (gw != null) finish(gw, gradWeight);
+            if (gb != null) finish(gb, gradBias);
+        } finally {
+            release(g, gradOut);
+            release(xd, x);
+            if (ws != null) ws.close();
+            coef.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ conv bias gradient
+
+    void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
+        String op = "conv2dBiasBackward";
+        float32(op, "gradOut", gradOut);
+        if (gradOut.dim() < 2) throw new IllegalArgumentException(op + ": gradOut must be [N, C, ...], got " + Arrays.toString(gradOut.shape()));
+        int n = gradOut.size(0), c = gradOut.size(1);
+        channelVector(op, "gradBias", gradBias, c, false);
+        if (c == 0) return;
+        int s = gradOut.numel() / Math.max(1, n * c), m = n * s;
+        if (m == 0) { be.fill(gradBias, 0); return; }
+        int parts = NnKernels.parts(c, m, k.multiprocessors());
+        Tensor g = be.dense(gradOut), ws = scratch(DType.FLOAT64, 2L * c * parts);
+        try {
+            k.channelPartials(NnKernels.PARTIALS_SUM, c, s, m, parts, be.address(ws), be.address(g), 0L, 0L, 0);
+            k.channelSumFinalize(c, parts, be.address(ws), be.address(gradBias), gradBias.strides()[0]);
+        } finally {
+            release(g, gradOut);
+            ws.close();
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void float32(String op, String name, Tensor t) {
+        be.storage(name, t);
+        if (t.dtype() != DType.FLOAT32) throw Backend.unsupported(op + " with " + name + " of " + t.dtype() + " (CUDA arithmetic is float32)", be);
+    }
+
+    private void image(String op, String name, Tensor t) {
+        float32(op, name, t);
+        if (t.dim() != 4) throw new IllegalArgumentException(op + ": " + name + " must be [N, C, H, W], got " + Arrays.toString(t.shape()));
+    }
+
+    private static void samePlanes(String op, Tensor a, String name, Tensor b) {
+        if (a.size(0) != b.size(0) || a.size(1) != b.size(1)) {
+            throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(b.shape()) + " must have the same N and C as "
+                    + Arrays.toString(a.shape()));
+        }
+    }
+
+    private void channelVector(String op, String name, Tensor t, int c, boolean optional) {
+        if (t == null) {
+            if (optional) return;
+            throw new IllegalArgumentException(op + ": " + name + " must not be null");
+        }
+        float32(op, name, t);
+        if (t.dim() != 1 || t.size(0) != c) {
+            throw new IllegalArgumentException(op + ": " + name + " must have shape [" + c + "], got " + Arrays.toString(t.shape()));
+        }
+    }
+
+    private static int[] pair(String op, String name, int[] v, int min) {
+        if (v == null || v.length != 2) throw new IllegalArgumentException(op + ": " + name + " must be {height, width}, got " + Arrays.toString(v));
+        if (v[0] < min || v[1] < min) throw new IllegalArgumentException(op + ": " + name + " must be >= " + min + ", got " + Arrays.toString(v));
+        return v;
+    }
+
+    private long addressOrZero(Tensor t) { return t == null ? 0L : be.address(t); }
+
+    private static int strideOf(Tensor t) { return t == null ? 0 : t.strides()[0]; }
+
+    /** An uninitialised device array for partial sums or coefficients (the caller closes it). */
+    private Tensor scratch(DType dtype, long numel) {
+        return new Tensor(be.allocateRaw(dtype, numel), (int) numel);
+    }
+
+    /** Where a kernel writes {@code out}: itself when contiguous, else a dense temporary that {@link #finish} copies back. */
+    private Tensor target(Tensor out) {
+        return out.isContiguous() ? out : new Tensor(be.allocateRaw(out.dtype(), out.numel()), out.shape());
+    }
+
+    private void finish(Tensor target, Tensor out) {
+        if (target == out) return;
+        try {
+            be.copy(target, out);
+        } finally {
+            target.close();
+        }
+    }
+
+    /** Closes a dense copy made by {@link CudaBackend#dense}, never the caller's tensor. */
+    private static void release(Tensor dense, Tensor original) {
+        if (dense != original) dense.close();
+    }
+}

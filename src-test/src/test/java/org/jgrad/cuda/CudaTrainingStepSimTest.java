@@ -173,10 +173,16 @@ class CudaTrainingStepSimTest {
         };
         step.run(); // creates gradients and momentum buffers
         long copies = b.deviceToHostCopies(), bytes = b.deviceToHostBytes();
+        SimulatedRuntime rt = SimulatedCuda.runtime();
+        long syncs = rt.synchronizations, uploads = rt.hostToDeviceCopies;
         long live = MemoryStats.liveBytes(cuda);
         for (int i = 0; i < 3; i++) step.run();
         assertEquals(copies, b.deviceToHostCopies(), "device-to-host copies during three steps without item()");
         assertEquals(bytes, b.deviceToHostBytes());
+        assertEquals(syncs, rt.synchronizations, "host waits for the stream during three steps without item()");
+        // the only upload is the optimizer's parameter table (addresses change as zeroGrad frees
+        // the gradients), queued asynchronously from mapped memory: one per step, no host wait
+        assertEquals(uploads + 3, rt.hostToDeviceCopies, "host-to-device copies on the compute stream during three steps");
         assertTrue(MemoryStats.liveBytes(cuda) <= live, "live device bytes grew across steps: " + live + " -> " + MemoryStats.liveBytes(cuda));
         double value;
         try (Scope s = Scope.open()) {

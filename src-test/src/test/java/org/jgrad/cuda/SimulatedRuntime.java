@@ -75,7 +75,9 @@ final class SimulatedRuntime implements DeviceRuntime {
         sim.view(dst, (int) bytes).put(0, tmp);
     }
 
-    @Override public void synchronize() {}
+    long synchronizations; // host waits for the whole stream (a training step must make none)
+
+    @Override public void synchronize() { synchronizations++; }
 
     @Override public synchronized MemorySegment staging(long bytes) {
         if (staging == null) staging = Arena.ofAuto().allocate(bytes, 64);

@@ -106,6 +106,20 @@ def main():
         t = train.get(key)
         lines.append(f"| {model} | {batch} | {math} | {f'{j:.2f}' if j else 'not run'} | {f'{batch / (j * 1e-3):.0f}' if j else '-'}"
                      f" | {f'{t:.2f}' if t else 'not run'} | {f'{batch / (t * 1e-3):.0f}' if t else '-'} | {f'{t / j:.2f}' if j and t else '-'} |")
+    lines.append("")
+    lines.append("## tensor kernels (us per op; ratio = PyTorch / jgrad, target >= 1)")
+    lines.append("")
+    lines.append("| op | jgrad us | PyTorch us | ratio |")
+    lines.append("|---|---|---|---|")
+    tensor_peer = (load(os.path.join(d, "peer_torch_tensor.json")) or {}).get("us", {})
+    ours_tensor = {}
+    for r in jmh:
+        if r["benchmark"].rsplit(".", 2)[-2] == "GpuTensorBench":
+            score, unit = r["primaryMetric"]["score"], r["primaryMetric"]["scoreUnit"]
+            ours_tensor[r.get("params", {}).get("op")] = score * 1000.0 if unit.startswith("ms") else score
+    for op in sorted(set(tensor_peer) | set(ours_tensor)):
+        j, t = ours_tensor.get(op), tensor_peer.get(op)
+        lines.append(f"| {op} | {f'{j:.1f}' if j else 'not run'} | {f'{t:.1f}' if t else 'not run'} | {f'{t / j:.2f}' if j and t else '-'} |")
     text = "\n".join(lines) + "\n"
     with open(os.path.join(d, "summary.md"), "w") as f:
         f.write(text)

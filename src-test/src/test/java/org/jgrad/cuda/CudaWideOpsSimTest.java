@@ -172,4 +172,21 @@ class CudaWideOpsSimTest {
             assertSame(cpuOut(oc), simOut(o), op.name());
         }
     }
+
+    /** The PyTorch idiom through the Tensor API on the simulated GPU: max(outputs, 1), ==, sum, per-class counts. */
+    @Test
+    void accuracyCountingThroughTheTensorApiMatchesTheCpu() {
+        Device cuda = SimulatedCuda.device();
+        Tensor logits = Tensor.randn(new org.jgrad.tensor.Generator(3), 3, 4, 5, 6);
+        long[] labels = new long[3 * 5 * 6];
+        for (int i = 0; i < labels.length; i++) labels[i] = rng.nextInt(4);
+        Tensor target = Tensor.fromArray(labels, 3, 5, 6);
+        Tensor pred = logits.argmax(1), predG = logits.to(cuda).argmax(1);
+        assertEquals((long) pred.eq(target).sum().item(), (long) predG.eq(target.to(cuda)).sum().item(), "correct pixels");
+        Tensor classes = Tensor.arange(0, 4, 1, DType.INT64, Device.cpu()).reshape(1, 4, 1, 1);
+        long[] counts = pred.unsqueeze(1).eq(classes).sum(new int[] {0, 2, 3}, false).toLongArray();
+        long[] countsG = predG.unsqueeze(1).eq(classes.to(cuda)).sum(new int[] {0, 2, 3}, false).toLongArray();
+        assertArrayEquals(counts, countsG, "per-class counts");
+        assertEquals(3 * 5 * 6, Arrays.stream(countsG).sum());
+    }
 }

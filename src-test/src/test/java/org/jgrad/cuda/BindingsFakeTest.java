@@ -293,6 +293,75 @@ class BindingsFakeTest {
         assertEquals(1, cu.calls("cuMemHostAlloc").size(), "one pinned staging buffer");
     }
 
+    /**
+     * The DataLoader's staging path through the real driver bindings: the copy runs on its own
+     * stream from pinned memory into memory allocated for that stream, an event (created without
+     * timing) is recorded after it, and the compute stream waits for that event, on the device,
+     * right before the first kernel that reads the batch.
+     */
+    @Test
+    void stagedBatchesAreCopiedOnTheCopyStreamAndOrderedByAnEvent() {
+        cu.on("cuMemHostAlloc", a -> {
+            FakeLibrary.putPtr(a[0], java.lang.foreign.Arena.global().allocate((Long) a[1], 4096));
+            return 0;
+        });
+        cu.on("cuStreamCreate", a -> { FakeLibrary.putPtr(a[0], MemorySegment.ofAddress(0x5F)); return 0; });
+        CudaBatchStager stager = backend.batchStager();
+        org.jgrad.data.Batch host = new org.jgrad.data.Batch(0, 0, new int[] {0, 1},
+                Tensor.fromArray(new float[] {1, 2, 3, 4}, 2, 2), Tensor.fromArray(new long[] {0, 1}, 2));
+        int launchesBefore = cu.calls("cuLaunchKernel").size();
+        org.jgrad.data.Batch staged = stager.stage(host);
+        List<FakeLibrary.Call> copies = cu.calls("cuMemcpyHtoDAsync_v2");
+        FakeLibrary.Call in = copies.get(copies.size() - 2), target = copies.get(copies.size() - 1);
+        assertEquals(backend.address(staged.inputs()), (Long) in.args()[0]);
+        assertEquals(16L, (Long) in.args()[2]);
+        assertEquals(16L, (Long) target.args()[2]);
+        assertEquals(0x5FL, FakeLibrary.addr(in.args()[3]), "inputs copied on the copy stream");
+        assertEquals(0x5FL, FakeLibrary.addr(target.args()[3]), "targets copied on the copy stream");
+        List<FakeLibrary.Call> allocs = cu.calls("cuMemAllocAsync");
+        assertEquals(0x5FL, FakeLibrary.addr(allocs.get(allocs.size() - 1).args()[2]), "allocated for the copy stream");
+        FakeLibrary.Call record = cu.last("cuEventRecord");
+        assertEquals(0x5FL, FakeLibrary.addr(record.args()[1]), "the event marks the copy stream");
+        assertEquals(2, (Integer) cu.last("cuEventCreate").args()[1], "an ordering event: CU_EVENT_DISABLE_TIMING");
+        assertEquals(0, cu.calls("cuStreamWaitEvent").size(), "nothing waits before the batch is used");
+        assertEquals(0, cu.calls("cuStreamSynchronize").size(), "staging never waits on the host");
+
+        Tensor doubled = fresh(4).reshape(2, 2);
+        backend.unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, staged.inputs(), doubled, 2, 0);
+        FakeLibrary.Call wait = cu.last("cuStreamWaitEvent");
+        assertEquals(0x5EL, FakeLibrary.addr(wait.args()[0]), "the compute stream waits");
+        assertEquals(FakeLibrary.addr(record.args()[0]), FakeLibrary.addr(wait.args()[1]), "for the copy's event");
+        assertEquals(0, (Integer) wait.args()[2]);
+        assertEquals(launchesBefore + 1, cu.calls("cuLaunchKernel").size());
+        List<String> order = cu.calls.stream().map(FakeLibrary.Call::name).filter(n -> n.equals("cuStreamWaitEvent") || n.equals("cuLaunchKernel")).toList();
+        assertEquals("cuStreamWaitEvent", order.get(order.size() - 2), "the wait is queued before the kernel");
+        // used again: no second wait
+        backend.unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, staged.inputs(), doubled, 2, 0);
+        assertEquals(1, cu.calls("cuStreamWaitEvent").size());
+    }
+
+    /** Kernel-reported errors live in mapped, page-locked memory: allocated once, with DEVICEMAP, and addressed through the driver. */
+    @Test
+    void theErrorBlockIsMappedHostMemory() {
+        MemorySegment block = java.lang.foreign.Arena.global().allocate(4096, 4096);
+        cu.on("cuMemHostAlloc", a -> { FakeLibrary.putPtr(a[0], block); return 0; });
+        cu.on("cuMemHostGetDevicePointer_v2", a -> { FakeLibrary.putPtr(a[0], MemorySegment.ofAddress(0xDE7000)); return 0; });
+        assertEquals(0xDE7000L, backend.errors().address());
+        assertEquals(0xDE7000L, backend.errors().address());
+        assertEquals(1, cu.calls("cuMemHostAlloc").size(), "allocated once");
+        FakeLibrary.Call alloc = cu.last("cuMemHostAlloc");
+        assertEquals(DeviceErrors.BYTES, (Long) alloc.args()[1]);
+        assertEquals(Driver.MEMHOSTALLOC_PORTABLE | Driver.MEMHOSTALLOC_DEVICEMAP, (Integer) alloc.args()[2]);
+        assertEquals(block.address(), FakeLibrary.addr(cu.last("cuMemHostGetDevicePointer_v2").args()[1]));
+        // a kernel's report, as the host sees it after the stream has synchronised
+        block.set(ValueLayout.JAVA_INT, 0, DeviceErrorCode.CROSS_ENTROPY_TARGET.code);
+        block.set(ValueLayout.JAVA_LONG, 8, 12);
+        block.set(ValueLayout.JAVA_LONG, 16, 10);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, backend::synchronize);
+        assertTrue(e.getMessage().contains("target 12 is out of bounds for 10 classes"), e.getMessage());
+        assertEquals(0, block.get(ValueLayout.JAVA_INT, 0), "reported once, then cleared");
+    }
+
     @Test
     void closingATensorQueuesItsFreeOnTheStream() {
         Tensor t = fresh(10);

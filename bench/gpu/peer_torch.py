@@ -11,33 +11,14 @@ jgrad does by default). Also measures the device-to-device copy bandwidth.
 Usage: peer_torch.py OUT.json
 """
 import json
-import statistics
 import sys
 
 import torch
 import torch.nn.functional as F
 
+from cuda_timing import median_ms
+
 CONV_SHAPES = ["128,1,28,28,32", "128,32,14,14,64", "8,1,128,128,16", "8,16,64,64,32", "8,32,32,32,64", "8,48,128,128,16"]
-INNER = 10
-
-
-def median_ms(fn, warmup=5, reps=25):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(reps):
-        start = torch.cuda.Event(enable_timing=True)
-        end = torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(INNER):
-            fn()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end) / INNER)
-    return statistics.median(times)
-
-
 def main():
     out_path = sys.argv[1] if len(sys.argv) > 1 else "peer_torch.json"
     dev = torch.device("cuda")

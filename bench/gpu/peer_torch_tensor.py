@@ -10,29 +10,14 @@ microseconds per operation.
 Usage: peer_torch_tensor.py OUT.json
 """
 import json
-import statistics
 import sys
 
 import torch
 
-INNER = 10
+from cuda_timing import median_ms
 
-
-def median_us(fn, warmup=5, reps=25):
-    for _ in range(warmup):
-        fn()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(reps):
-        start = torch.cuda.Event(enable_timing=True)
-        end = torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(INNER):
-            fn()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end) * 1000 / INNER)
-    return statistics.median(times)
+def median_us(fn):
+    return median_ms(fn) * 1000
 
 
 def main():

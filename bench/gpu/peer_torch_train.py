@@ -15,7 +15,6 @@ Usage: peer_torch_train.py OUT.json
 """
 import json
 import os
-import statistics
 import sys
 
 import torch
@@ -23,6 +22,7 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "peers"))
 from torch_train_step import UNet, small_cnn  # noqa: E402  (the CPU peer's models)
+from cuda_timing import median_ms  # noqa: E402
 
 STEPS = 10
 
@@ -37,21 +37,7 @@ def median_step_ms(model, x, y, loss_fn, warmup=3, reps=15):
         opt.step()
         return loss
 
-    for _ in range(warmup):
-        step()
-    torch.cuda.synchronize()
-    times = []
-    for _ in range(reps):
-        start = torch.cuda.Event(enable_timing=True)
-        end = torch.cuda.Event(enable_timing=True)
-        start.record()
-        for _ in range(STEPS):
-            loss = step()
-        loss.item()
-        end.record()
-        end.synchronize()
-        times.append(start.elapsed_time(end) / STEPS)
-    return statistics.median(times)
+    return median_ms(step, warmup=warmup, reps=reps, inner=STEPS, after=lambda loss: loss.item())
 
 
 def main():

@@ -432,6 +432,22 @@ final class PtxSimulator {
     }
 
     private void shuffle(List<Thread> warp) {
+        // On hardware every lane named in shfl.sync's member mask must execute that same
+        // instruction; a lane that has exited (or waits at another shuffle) makes it undefined,
+        // typically a hang or garbage. The interpreter would carry on, so it refuses instead.
+        for (Thread t : warp) {
+            if (t.wait != Wait.SHFL) continue;
+            Instr in = t.waitingAt;
+            long mask = read(t, t.stack.peek(), in.args[in.args.length - 1]) & 0xFFFFFFFFL;
+            for (Thread o : warp) {
+                if ((mask >>> (o.tid % 32) & 1) == 0) continue;
+                if (o.wait != Wait.SHFL || o.waitingAt != in) {
+                    throw new IllegalStateException("shfl.sync at '" + in.text + "' names lane " + (o.tid % 32) + " in its member mask, but that lane "
+                            + (o.wait == Wait.DONE ? "has exited" : "is at '" + (o.waitingAt == null ? "?" : o.waitingAt.text) + "'")
+                            + " (thread " + t.tid + ", block " + t.ctaid + ")");
+                }
+            }
+        }
         long[] values = new long[32];
         boolean[] present = new boolean[32];
         for (Thread t : warp) {

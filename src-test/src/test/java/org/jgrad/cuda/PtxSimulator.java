@@ -47,6 +47,7 @@ final class PtxSimulator {
         String callee;
         String[] callRet, callArgs;
         int[] vec;          // registers of a {..} vector operand
+        int movUnpack;      // mov.b64 with a {lo, hi} pair: 1 = unpack into the pair, 2 = pack from it
     }
 
     private static final class Function {
@@ -190,7 +191,8 @@ final class PtxSimulator {
         StringBuilder cur = new StringBuilder();
         for (int i = 0; i < body.length(); i++) {
             char c = body.charAt(i);
-            if (c == '{' || c == '}') continue;
+            // a mov's {lo, hi} pair keeps its braces (which side they are on matters); others go
+            if ((c == '{' || c == '}') && !cur.toString().trim().matches("(@!?%\\w+\\s+)?mov\\b.*")) continue;
             if (c == ';') {
                 stmts.add(cur.toString().trim());
                 cur.setLength(0);
@@ -267,6 +269,12 @@ final class PtxSimulator {
             for (int i = 0; i < vecN; i++) in.vec[i] = reg(f, parts2[load ? i : i + 1].trim());
             ops = load ? "%__vec, " + parts2[vecN] : parts2[0] + ", %__vec";
         }
+        if (in.op.equals("mov") && ops.contains("{")) {
+            // mov.b64 {lo, hi}, x unpacks x into the pair; mov.b64 x, {lo, hi} packs the pair
+            if (!"b64".equals(in.type)) throw new IllegalArgumentException("unsupported vector mov '" + s + "'");
+            in.movUnpack = ops.startsWith("{") ? 1 : 2;
+            ops = ops.replace("{", "").replace("}", "");
+        }
         if (!ops.isEmpty()) {
             for (String a : ops.split(",")) {
                 a = a.trim();
@@ -276,6 +284,9 @@ final class PtxSimulator {
             }
         }
         in.args = args.toArray(new Operand[0]);
+        if (in.op.equals("mov") && (in.movUnpack != 0) != (in.args.length == 3)) {
+            throw new IllegalArgumentException("unsupported mov '" + s + "' (only mov.b64 with one {lo, hi} pair)");
+        }
         return in;
     }
 
@@ -614,7 +625,17 @@ final class PtxSimulator {
         String op = in.op;
         switch (op) {
             case "ld", "st" -> memory(t, f, in);
-            case "mov" -> f.regs[a[0].reg()] = truncate(read(t, f, a[1]), type(in));
+            case "mov" -> {
+                    if (in.movUnpack == 1) {
+                        long v = read(t, f, a[2]);
+                        f.regs[a[0].reg()] = v & 0xFFFFFFFFL;
+                        f.regs[a[1].reg()] = v >>> 32;
+                    } else if (in.movUnpack == 2) {
+                        f.regs[a[0].reg()] = (read(t, f, a[1]) & 0xFFFFFFFFL) | read(t, f, a[2]) << 32;
+                    } else {
+                        f.regs[a[0].reg()] = truncate(read(t, f, a[1]), type(in));
+                    }
+                }
             case "cvta" -> f.regs[a[0].reg()] = read(t, f, a[1]);
             case "cvt" -> f.regs[a[0].reg()] = convert(in, read(t, f, a[1]));
             case "setp" -> {

@@ -324,6 +324,7 @@ final class PtxSimulator {
     private static final class Frame {
         final Function fn;
         final long[] regs;
+        final boolean[] set; // registers written so far (reading one that is not is undefined on hardware)
         int pc;
         final Map<String, Long> localParams = new HashMap<>();
         String[] retInto;  // caller's names receiving this frame's return parameter
@@ -331,6 +332,7 @@ final class PtxSimulator {
         Frame(Function fn) {
             this.fn = fn;
             this.regs = new long[Math.max(1, fn.regs.size())];
+            this.set = new boolean[regs.length];
         }
     }
 
@@ -339,6 +341,7 @@ final class PtxSimulator {
         final Deque<Frame> stack = new ArrayDeque<>();
         Wait wait = Wait.NONE;
         Instr waitingAt;
+        int phase; // bar.sync instructions passed: accesses of one block in different phases are ordered
 
         Thread(int tid, int ctaid, Function entry) {
             this.tid = tid;
@@ -386,13 +389,16 @@ final class PtxSimulator {
             }
         }
         kernelParams = p.array();
+        checkLaunchConfig(entry, grid, block, dynamicSharedBytes);
         ntid = block;
         nctaid = grid;
+        globalRaces.reset(block);
         for (int b = 0; b < grid; b++) runBlock(b);
     }
 
     private void runBlock(int ctaid) {
         shared = ByteBuffer.allocate(Math.max(((sharedBytes + 15) & ~15) + dynamicSharedBytes, 4)).order(ByteOrder.LITTLE_ENDIAN);
+        sharedRaces.reset(ntid);
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < ntid; t++) threads.add(new Thread(t, ctaid, kernel));
         while (true) {
@@ -426,7 +432,7 @@ final class PtxSimulator {
                     for (Thread o : group) {
                         if ((read(o, o.stack.peek(), at.args[1]) & 0xFFFFFFFFL) == key) mask |= 1L << (o.tid % 32);
                     }
-                    f.regs[at.args[0].reg()] = mask;
+                    put(f, at.args[0].reg(), mask);
                 }
                 for (Thread t : group) { t.stack.peek().pc++; t.wait = Wait.NONE; }
                 progress = true;
@@ -477,7 +483,7 @@ final class PtxSimulator {
             int clamp = (int) read(t, f, in.args[3]) & 31;
             int src = in.mods[1].equals("bfly") ? bflySource(lane, delta, clamp) : lane + delta;
             long v = src <= clamp && src < 32 && present[src] ? values[src] : values[lane];
-            f.regs[in.args[0].reg()] = v;
+            put(f, in.args[0].reg(), v);
             f.pc++;
             t.wait = Wait.NONE;
         }
@@ -501,7 +507,7 @@ final class PtxSimulator {
             if (f.pc >= f.fn.code.size()) throw new IllegalStateException("fell off the end of " + f.fn.name);
             Instr in = f.fn.code.get(f.pc);
             if (in.guardReg >= 0) {
-                boolean p = f.regs[in.guardReg] != 0;
+                boolean p = regValue(f, in.guardReg, in) != 0;
                 if (p == in.guardNeg) {
                     f.pc++;
                     continue;
@@ -510,7 +516,7 @@ final class PtxSimulator {
             switch (in.op) {
                 case "shfl" -> { t.wait = Wait.SHFL; t.waitingAt = in; return; }
                 case "match" -> { t.wait = Wait.MATCH; t.waitingAt = in; return; }
-                case "bar" -> { f.pc++; t.wait = Wait.BAR; return; }
+                case "bar" -> { f.pc++; t.wait = Wait.BAR; t.phase++; return; }
                 case "ret", "exit" -> {
                     Frame done = t.stack.pop();
                     if (t.stack.isEmpty()) { t.wait = Wait.DONE; return; }
@@ -548,6 +554,121 @@ final class PtxSimulator {
         }
     }
 
+    // ------------------------------------------------------------------ undefined behaviour the interpreter refuses
+
+    private static void put(Frame f, int reg, long value) {
+        f.regs[reg] = value;
+        f.set[reg] = true;
+    }
+
+    /**
+     * A register's value; refuses one that was never written on this thread's path. The
+     * interpreter's registers start at 0, a GPU's hold whatever was there, so a kernel that reads
+     * one before writing it passes here and fails at random there.
+     */
+    private static long regValue(Frame f, int reg, Instr in) {
+        if (!f.set[reg]) {
+            String name = "?";
+            for (Map.Entry<String, Integer> e : f.fn.regs.entrySet()) if (e.getValue() == reg) name = e.getKey();
+            throw new IllegalStateException("register " + name + " of " + f.fn.name + " is read before any write on this path"
+                    + (in == null ? "" : " ('" + in.text + "')"));
+        }
+        return f.regs[reg];
+    }
+
+    /** What cuLaunchKernel refuses (or a GPU cannot hold): an empty grid, more than 1024 threads, over 48 KiB of static shared memory. */
+    private void checkLaunchConfig(String entry, int grid, int block, int dynamicShared) {
+        if (grid < 1) throw new IllegalArgumentException(entry + ": grid of " + grid + " blocks (a launch needs at least 1)");
+        if (block < 1 || block > 1024) throw new IllegalArgumentException(entry + ": block of " + block + " threads (1 to 1024)");
+        if (sharedBytes > 48 * 1024) throw new IllegalArgumentException(entry + ": " + sharedBytes + " bytes of static shared memory (48 KiB at most)");
+        if (dynamicShared < 0) throw new IllegalArgumentException(entry + ": " + dynamicShared + " bytes of dynamic shared memory");
+    }
+
+    private final RaceTracker globalRaces = new RaceTracker("global");
+    private final RaceTracker sharedRaces = new RaceTracker("shared");
+
+    private static final int READ = 0, WRITE = 1, ATOMIC = 2;
+
+    private void track(Thread t, String space, long address, int size, int kind, Instr in) {
+        RaceTracker r = space.equals("global") ? globalRaces : sharedRaces;
+        r.access(t.ctaid * ntid + t.tid, t.ctaid, t.phase, address, size, kind, in);
+    }
+
+    /**
+     * On a GPU the threads of a launch run at once; here they run one after another, so two
+     * conflicting accesses give one fixed answer here and any answer there. Per byte this keeps
+     * the last writer and the readers since, each with its barrier phase, and refuses a pair of
+     * accesses by different threads, at least one of them a plain (non-atomic) write, that
+     * nothing orders: threads of different blocks (a launch has no grid-wide barrier), or threads
+     * of one block between the same two bar.sync. Atomics (atom, red) do not race each other.
+     */
+    private static final class RaceTracker {
+        private static final int PAGE = 4096, MANY = -1;
+
+        private static final class Page {
+            final int[] writer = new int[PAGE];      // global thread + 1; negative: by an atomic; 0: none
+            final int[] writerPhase = new int[PAGE];
+            final int[] reader = new int[PAGE];      // global thread + 1; MANY: several of readerBlock; 0: none
+            final int[] readerBlock = new int[PAGE];
+            final int[] readerPhase = new int[PAGE];
+            final boolean[] readEarlier = new boolean[PAGE]; // also read by an earlier block
+        }
+
+        private final String space;
+        private final Map<Long, Page> pages = new HashMap<>();
+        private int ntid = 1;
+
+        RaceTracker(String space) { this.space = space; }
+
+        void reset(int ntid) {
+            pages.clear();
+            this.ntid = Math.max(1, ntid);
+        }
+
+        void access(int gtid, int block, int phase, long address, int size, int kind, Instr in) {
+            int me = gtid + 1;
+            for (long a = address; a < address + size; a++) {
+                Page p = pages.computeIfAbsent(Math.floorDiv(a, PAGE), k -> new Page());
+                int i = (int) Math.floorMod(a, PAGE);
+                int w = p.writer[i];
+                if (w != 0 && Math.abs(w) != me && !(w < 0 && kind == ATOMIC)) {
+                    int wt = Math.abs(w) - 1;
+                    if (wt / ntid != block || p.writerPhase[i] == phase) {
+                        fail(a, (w < 0 ? "an atomic by " : "a write by ") + who(wt), kind, gtid, in);
+                    }
+                }
+                if (kind == READ) {
+                    int r = p.reader[i];
+                    if (r == 0 || p.readerPhase[i] < phase || p.readerBlock[i] != block) {
+                        if (r != 0 && p.readerBlock[i] != block) p.readEarlier[i] = true;
+                        p.reader[i] = me;
+                        p.readerBlock[i] = block;
+                        p.readerPhase[i] = phase;
+                    } else if (r != me) {
+                        p.reader[i] = MANY;
+                    }
+                    continue;
+                }
+                int r = p.reader[i];
+                if (r != 0 && (p.readEarlier[i] || p.readerBlock[i] != block || (p.readerPhase[i] == phase && r != me))) {
+                    String by = r == MANY || p.readerBlock[i] != block || p.readEarlier[i] && r == me ? "threads of block " + p.readerBlock[i] + " or earlier" : who(r - 1);
+                    fail(a, "a read by " + by, kind, gtid, in);
+                }
+                p.writer[i] = kind == ATOMIC ? -me : me;
+                p.writerPhase[i] = phase;
+            }
+        }
+
+        private String who(int gtid) { return "thread " + gtid % ntid + " of block " + gtid / ntid; }
+
+        private void fail(long address, String earlier, int kind, int gtid, Instr in) {
+            String now = kind == READ ? "a read" : kind == WRITE ? "a write" : "an atomic";
+            throw new IllegalStateException("data race on " + space + " byte 0x" + Long.toHexString(address) + ": " + earlier
+                    + " and " + now + " by " + who(gtid) + " ('" + in.text + "') with no barrier between them"
+                    + " (a GPU runs them concurrently, in any order)");
+        }
+    }
+
     // ------------------------------------------------------------------ instruction semantics
 
     private long special(Thread t, String name) {
@@ -566,8 +687,8 @@ final class PtxSimulator {
 
     private long read(Thread t, Frame f, Operand o) {
         return switch (o.kind()) {
-            case REG -> f.regs[o.reg()];
-            case NOTREG -> f.regs[o.reg()] == 0 ? 1 : 0;
+            case REG -> regValue(f, o.reg(), null);
+            case NOTREG -> regValue(f, o.reg(), null) == 0 ? 1 : 0;
             case SPECIAL -> special(t, o.name());
             case IMM -> o.imm();
             case SYMBOL -> {
@@ -628,16 +749,16 @@ final class PtxSimulator {
             case "mov" -> {
                     if (in.movUnpack == 1) {
                         long v = read(t, f, a[2]);
-                        f.regs[a[0].reg()] = v & 0xFFFFFFFFL;
-                        f.regs[a[1].reg()] = v >>> 32;
+                        put(f, a[0].reg(), v & 0xFFFFFFFFL);
+                        put(f, a[1].reg(), v >>> 32);
                     } else if (in.movUnpack == 2) {
-                        f.regs[a[0].reg()] = (read(t, f, a[1]) & 0xFFFFFFFFL) | read(t, f, a[2]) << 32;
+                        put(f, a[0].reg(), (read(t, f, a[1]) & 0xFFFFFFFFL) | read(t, f, a[2]) << 32);
                     } else {
-                        f.regs[a[0].reg()] = truncate(read(t, f, a[1]), type(in));
+                        put(f, a[0].reg(), truncate(read(t, f, a[1]), type(in)));
                     }
                 }
-            case "cvta" -> f.regs[a[0].reg()] = read(t, f, a[1]);
-            case "cvt" -> f.regs[a[0].reg()] = convert(in, read(t, f, a[1]));
+            case "cvta" -> put(f, a[0].reg(), read(t, f, a[1]));
+            case "cvt" -> put(f, a[0].reg(), convert(in, read(t, f, a[1])));
             case "setp" -> {
                 boolean r = compare(in, read(t, f, a[1]), read(t, f, a[2]));
                 if (a.length > 3) { // setp.cmp.boolop: combined with a (possibly negated) predicate
@@ -649,22 +770,22 @@ final class PtxSimulator {
                         default -> throw new IllegalStateException("setp bool op in " + in.text);
                     };
                 }
-                f.regs[a[0].reg()] = r ? 1 : 0;
+                put(f, a[0].reg(), r ? 1 : 0);
             }
             case "red", "atom" -> atomic(t, f, in);
             case "activemask" -> { // the warp's lanes; only ever used as a match.sync member mask
                 int first = t.tid / 32 * 32, lanes = Math.min(32, ntid - first);
-                f.regs[a[0].reg()] = lanes == 32 ? 0xFFFFFFFFL : (1L << lanes) - 1;
+                put(f, a[0].reg(), lanes == 32 ? 0xFFFFFFFFL : (1L << lanes) - 1);
             }
-            case "popc" -> f.regs[a[0].reg()] = Long.bitCount(read(t, f, a[1]) & (type(in).endsWith("64") ? -1L : 0xFFFFFFFFL));
+            case "popc" -> put(f, a[0].reg(), Long.bitCount(read(t, f, a[1]) & (type(in).endsWith("64") ? -1L : 0xFFFFFFFFL)));
             case "bfe" -> {
                 long v = read(t, f, a[1]);
                 int pos = (int) read(t, f, a[2]) & 0xFF, len = (int) read(t, f, a[3]) & 0xFF;
                 if (!type(in).equals("u32")) throw new IllegalStateException("only bfe.u32 is simulated: " + in.text);
-                f.regs[a[0].reg()] = len == 0 ? 0 : ((v & 0xFFFFFFFFL) >>> Math.min(pos, 32)) & ((1L << Math.min(len, 32)) - 1);
+                put(f, a[0].reg(), len == 0 ? 0 : ((v & 0xFFFFFFFFL) >>> Math.min(pos, 32)) & ((1L << Math.min(len, 32)) - 1));
             }
-            case "selp" -> f.regs[a[0].reg()] = f.regs[a[3].reg()] != 0 ? read(t, f, a[1]) : read(t, f, a[2]);
-            default -> f.regs[a[0].reg()] = arithmetic(in, t, f);
+            case "selp" -> put(f, a[0].reg(), read(t, f, a[3]) != 0 ? read(t, f, a[1]) : read(t, f, a[2]));
+            default -> put(f, a[0].reg(), arithmetic(in, t, f));
         }
     }
 
@@ -675,11 +796,12 @@ final class PtxSimulator {
         Operand addr = in.args[ret ? 1 : 0], val = in.args[ret ? 2 : 1];
         String space = in.mods[0], opn = in.mods[1], type = type(in);
         int size = typeSize(type);
-        long address = f.regs[addr.reg()] + addr.offset();
+        long address = regValue(f, addr.reg(), in) + addr.offset();
         if (address % size != 0) throw new IllegalStateException("misaligned atomic at 0x" + Long.toHexString(address) + ": " + in.text);
         ByteBuffer mem = space.equals("global") ? global : shared;
         int i = space.equals("global") ? g(address, size) : (int) address;
         if (space.equals("shared") && (address < 0 || address + size > mem.capacity())) throw new IllegalStateException("out-of-bounds shared atomic: " + in.text);
+        track(t, space, address, size, ATOMIC, in);
         long old = size == 8 ? mem.getLong(i) : mem.getInt(i) & 0xFFFFFFFFL;
         long v = read(t, f, val);
         long result = switch (opn) {
@@ -702,7 +824,7 @@ final class PtxSimulator {
             default -> throw new IllegalStateException("atomic ." + opn + " is not simulated: " + in.text);
         };
         if (size == 8) mem.putLong(i, result); else mem.putInt(i, (int) result);
-        if (ret) f.regs[in.args[0].reg()] = old;
+        if (ret) put(f, in.args[0].reg(), old);
     }
 
     /** red/atom.global.add.f32 (the max-pool backward's scatter): a float add, rounded as the hardware's. */
@@ -710,12 +832,13 @@ final class PtxSimulator {
         boolean ret = in.op.equals("atom");
         Operand addr = in.args[ret ? 1 : 0], val = in.args[ret ? 2 : 1];
         if (!in.mods[0].equals("global") || !in.mods[1].equals("add")) throw new IllegalStateException("only global float atomic add is simulated: " + in.text);
-        long address = f.regs[addr.reg()] + addr.offset();
+        long address = regValue(f, addr.reg(), in) + addr.offset();
         if (address % 4 != 0) throw new IllegalStateException("misaligned atomic at 0x" + Long.toHexString(address) + ": " + in.text);
         int i = g(address, 4);
+        track(t, "global", address, 4, ATOMIC, in);
         float old = global.getFloat(i);
         global.putFloat(i, old + f32(read(t, f, val)));
-        if (ret) f.regs[in.args[0].reg()] = bits(old);
+        if (ret) put(f, in.args[0].reg(), bits(old));
     }
 
     private void memory(Thread t, Frame f, Instr in) {
@@ -726,16 +849,17 @@ final class PtxSimulator {
         if (in.vec != null) { // ld/st.v2/.v4: consecutive elements, aligned to the whole vector
             Operand addr = load ? in.args[1] : in.args[0];
             if (!space.equals("global")) throw new IllegalStateException("vector access outside global memory: " + in.text);
-            long address = f.regs[addr.reg()] + addr.offset();
+            long address = regValue(f, addr.reg(), in) + addr.offset();
             int n = in.vec.length;
             if (address % ((long) size * n) != 0) throw new IllegalStateException("misaligned " + size * n + "-byte vector access at 0x" + Long.toHexString(address) + ": " + in.text);
+            track(t, space, address, size * n, load ? READ : WRITE, in);
             for (int k = 0; k < n; k++) {
                 int i = g(address + (long) k * size, size);
                 if (load) {
                     long v = switch (size) { case 4 -> global.getInt(i); case 8 -> global.getLong(i); default -> throw new IllegalStateException(in.text); };
-                    f.regs[in.vec[k]] = type.startsWith("s") ? signed(v, type) : truncate(v, type);
+                    put(f, in.vec[k], type.startsWith("s") ? signed(v, type) : truncate(v, type));
                 } else {
-                    long v = f.regs[in.vec[k]];
+                    long v = regValue(f, in.vec[k], in);
                     if (size == 4) global.putInt(i, (int) v); else global.putLong(i, v);
                 }
             }
@@ -757,17 +881,17 @@ final class PtxSimulator {
                         case 8 -> p.getLong(off);
                         default -> throw new IllegalStateException("param size " + size);
                     };
-                    f.regs[val.reg()] = type.startsWith("s") ? signed(v, type) : truncate(v, type);
+                    put(f, val.reg(), type.startsWith("s") ? signed(v, type) : truncate(v, type));
                 } else if (load) {
                     // a call-scope or device-function parameter
-                    f.regs[val.reg()] = truncate(f.localParams.getOrDefault(addr.name(), 0L), type);
+                    put(f, val.reg(), truncate(f.localParams.getOrDefault(addr.name(), 0L), type));
                 } else {
                     f.localParams.put(addr.name(), truncate(read(t, f, val), type));
                 }
             }
             case "global", "shared" -> {
                 ByteBuffer mem = space.equals("global") ? global : shared;
-                long base = addr.reg() >= 0 ? f.regs[addr.reg()] : read(t, f, new Operand(Kind.SYMBOL, addr.name(), 0, -1, 0));
+                long base = addr.reg() >= 0 ? regValue(f, addr.reg(), in) : read(t, f, new Operand(Kind.SYMBOL, addr.name(), 0, -1, 0));
                 long address = base + addr.offset();
                 int i;
                 if (space.equals("global")) {
@@ -777,6 +901,7 @@ final class PtxSimulator {
                     i = (int) address;
                 }
                 if (address % size != 0) throw new IllegalStateException("misaligned " + size + "-byte access at 0x" + Long.toHexString(address) + ": " + in.text);
+                track(t, space, address, size, load ? READ : WRITE, in);
                 if (load) {
                     long v = switch (size) {
                         case 1 -> mem.get(i);
@@ -784,7 +909,7 @@ final class PtxSimulator {
                         case 4 -> mem.getInt(i);
                         default -> mem.getLong(i);
                     };
-                    f.regs[val.reg()] = type.startsWith("s") ? signed(v, type) : truncate(v, type);
+                    put(f, val.reg(), type.startsWith("s") ? signed(v, type) : truncate(v, type));
                 } else {
                     long v = read(t, f, val);
                     switch (size) {

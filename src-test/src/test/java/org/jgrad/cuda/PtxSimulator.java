@@ -842,7 +842,7 @@ final class PtxSimulator {
     }
 
     private void memory(Thread t, Frame f, Instr in) {
-        String space = in.mods[0];
+        String space = stateSpace(in);
         String type = type(in);
         int size = typeSize(type);
         boolean load = in.op.equals("ld");
@@ -922,6 +922,18 @@ final class PtxSimulator {
             }
             default -> throw new IllegalStateException("unsupported state space ." + space + ": " + in.text);
         }
+    }
+
+    /**
+     * The state space of ld/st: its first space modifier, after any memory-order and scope
+     * qualifiers ({@code st.relaxed.sys.global}); those order memory between concurrent
+     * threads and the host, which the one-thread-at-a-time interpreter has no need to model.
+     */
+    private static String stateSpace(Instr in) {
+        for (String m : in.mods) {
+            if (m.equals("global") || m.equals("shared") || m.equals("param") || m.equals("local") || m.equals("const")) return m;
+        }
+        return in.mods[0];
     }
 
     private static boolean compare(Instr in, long x, long y) {

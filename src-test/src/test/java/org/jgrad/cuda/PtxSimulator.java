@@ -453,6 +453,11 @@ final class PtxSimulator {
             if (t.wait != Wait.SHFL) continue;
             Instr in = t.waitingAt;
             long mask = read(t, t.stack.peek(), in.args[in.args.length - 1]) & 0xFFFFFFFFL;
+            if (mask >>> warp.size() != 0) { // a block whose size is not a multiple of 32 ends in a partial warp
+                throw new IllegalStateException("shfl.sync at '" + in.text + "' names lane " + (63 - Long.numberOfLeadingZeros(mask))
+                        + " in its member mask, but the last warp of a block of " + ntid + " threads has " + warp.size() + " lanes"
+                        + " (thread " + t.tid + ", block " + t.ctaid + ")");
+            }
             for (Thread o : warp) {
                 if ((mask >>> (o.tid % 32) & 1) == 0) continue;
                 if (o.wait != Wait.SHFL || o.waitingAt != in) {

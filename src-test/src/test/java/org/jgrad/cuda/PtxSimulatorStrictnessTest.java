@@ -54,6 +54,14 @@ class PtxSimulatorStrictnessTest {
         assertTrue(e.getMessage().contains("has exited"), e.getMessage());
     }
 
+    @Test
+    void aFullMaskShuffleInAPartialWarpIsRefused() {
+        PtxSimulator sim = new PtxSimulator(1 << 16).load(kernel(""));
+        long out = sim.alloc(48 * 4);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> sim.launch("test_shfl", 1, 48, List.<Object>of(out)));
+        assertTrue(e.getMessage().contains("has 16 lanes"), e.getMessage());
+    }
+
     /** mov.b64 with a {lo, hi} register pair, as 64-bit values cross a 32-bit shuffle. */
     @Test
     void vectorMovPacksAndUnpacksHalves() {

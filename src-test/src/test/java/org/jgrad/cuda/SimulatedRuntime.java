@@ -45,7 +45,11 @@ final class SimulatedRuntime implements DeviceRuntime {
         return sim.alloc(bytes);
     }
 
+    /** Logs frees of non-null blocks to {@link #streamLog} (off by default: the Cleaner frees at any moment). */
+    volatile boolean logFrees;
+
     @Override public synchronized void free(long ptr, long bytes) {
+        if (logFrees && ptr != 0) log("free " + ptr + " on " + computeStream());
         live -= bytes;
         if (reuse && ptr != 0) freeBlocks.computeIfAbsent(bytes, b -> new java.util.ArrayDeque<>()).push(ptr);
     }

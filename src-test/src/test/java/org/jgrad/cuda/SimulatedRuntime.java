@@ -115,6 +115,10 @@ final class SimulatedRuntime implements DeviceRuntime {
 
     @Override public MemorySegment pinned(long bytes) { return Arena.ofAuto().allocate(bytes, 64); }
 
+    final List<MemorySegment> freedPinned = new java.util.ArrayList<>();
+
+    @Override public synchronized void freePinned(MemorySegment block) { freedPinned.add(block); }
+
     @Override public long allocateOn(long stream, long bytes) { return allocate(bytes); }
 
     @Override public void copyHtoDOn(long stream, long dst, MemorySegment src, long bytes) {

@@ -467,6 +467,9 @@ def philox_file():
     for (ua, ub, va, vb) in (("%u0", "%u1", "%v0", "%v1"), ("%u2", "%u3", "%v2", "%v3")):
         o += [f"sub.f32 %t1f, 0f3F800000, {ua};",          # 1 - u in (0, 1]: log is finite
               "lg2.approx.f32 %t1f, %t1f;", "mul.f32 %t1f, %t1f, 0fBFB17218;",   # * -2 ln 2
+              # lg2.approx errs by up to ~2^-22 absolute near 1, more than |lg2(1 - 2^-24)|:
+              # it may come out above 0 there, and sqrt of the negative product would be NaN
+              "max.f32 %t1f, %t1f, 0f00000000;",
               "sqrt.rn.f32 %t1f, %t1f;",
               f"fma.rn.f32 %t2f, {ub}, 0f40C90FDB, 0fC0490FDB;",  # 2 pi u - pi
               "cos.approx.f32 %t3f, %t2f;", "sin.approx.f32 %t2f, %t2f;",
@@ -495,7 +498,7 @@ def philox_file():
 // on the launch shape. u_q = (w_q >> 8) * 2^-24 in [0, 1). A group of four at a 16-byte
 // aligned address is written with one vector store, otherwise element by element.
 //   dist 0 UNIFORM    a + scale * u_q, at most p_bound (the float below b)
-//   dist 1 NORMAL     Box-Muller: r = sqrt(-2 ln(1 - u0)), t = 2 pi u1 - pi;
+//   dist 1 NORMAL     Box-Muller: r = sqrt(max(0, -2 ln(1 - u0))), t = 2 pi u1 - pi;
 //                     elements 4c, 4c+1 = a + scale * (r cos t, r sin t); 4c+2, 4c+3 from (u2, u3)
 //   dist 2 BERNOULLI  1 if u_q < p (p_a) else 0
 

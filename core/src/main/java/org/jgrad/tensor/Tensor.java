@@ -469,9 +469,21 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
-    /** Throws when this tensor cannot be written in place (closed, or a leaf that requires grad while recording). */
+    /**
+     * Throws when this tensor cannot be written in place: closed, a leaf that requires grad
+     * while recording, or a view in which several elements share one memory location (an
+     * expanded, stride-0 dimension), whose result would depend on the order of the writes (on a
+     * GPU, on which thread wins), as PyTorch refuses too.
+     */
     public void checkInPlace() {
         checkOpen();
+        for (int d = 0; d < shape.length; d++) {
+            if (strides[d] == 0 && shape[d] > 1) {
+                throw new IllegalArgumentException("unsupported in-place write: more than one element of the written-to tensor "
+                        + java.util.Arrays.toString(shape) + " (strides " + java.util.Arrays.toString(strides) + ") refers to a single memory "
+                        + "location (dimension " + d + " is expanded); clone() the tensor first");
+            }
+        }
         if (requiresGrad && gradFn == null && org.jgrad.autograd.Grad.isEnabled()) {
             throw new IllegalStateException("a leaf tensor that requires grad is being used in an in-place operation; "
                     + "wrap optimizer updates in Grad.off()");

@@ -56,7 +56,11 @@ final class CudaBatchStager implements BatchStager {
             long inBytes = in.numel() * (long) in.dtype().byteSize();
             long tOffset = (inBytes + ALIGN - 1) / ALIGN * ALIGN;
             long total = tOffset + target.numel() * (long) target.dtype().byteSize();
-            if (slot.host == null || slot.host.byteSize() < total) slot.host = rt.pinned(Math.max(total, 1)); // grows once
+            if (slot.host == null || slot.host.byteSize() < total) {
+                // grows (to the largest batch seen); the old block's last copy is done (waited above)
+                if (slot.host != null) rt.freePinned(slot.host);
+                slot.host = rt.pinned(Math.max(total, 1));
+            }
             if (slot.event == 0) slot.event = rt.newEvent();
             dIn = copyAsync(in, slot.host, 0);
             dTarget = copyAsync(target, slot.host, tOffset);

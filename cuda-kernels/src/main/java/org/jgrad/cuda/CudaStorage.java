@@ -34,6 +34,14 @@ public final class CudaStorage extends Storage {
 
     @Override
     protected void free() {
+        // A staged batch closed before any primitive used it (a loader shut down with batches in
+        // flight): the free is queued on the compute stream, so order it after the copy stream's
+        // allocation and copy too, else the pool may hand the block out while the copy still writes.
+        long ready = readyEvent;
+        if (ready != 0) {
+            readyEvent = 0;
+            backend.runtime().streamWaitEvent(backend.runtime().computeStream(), ready);
+        }
         backend.runtime().free(pointer, bytes());
     }
 }

@@ -54,13 +54,16 @@ interface DeviceRuntime {
     /** A new page-locked host block (the caller keeps it for the runtime's lifetime). */
     MemorySegment pinned(long bytes);
 
+    /** Gives back a block from {@link #pinned} that no copy reads any more. */
+    void freePinned(MemorySegment block);
+
     /** As {@link #allocate}, but ready for work queued on {@code stream} (the pool orders reuse across streams). */
     long allocateOn(long stream, long bytes);
 
     /** Asynchronous copy from pinned host memory, queued on {@code stream}. */
     void copyHtoDOn(long stream, long dst, MemorySegment src, long bytes);
 
-    /** A new event used for ordering only. */
+    /** A new event used for ordering only; a host waiting on it sleeps rather than spins. */
     long newEvent();
 
     /** Marks the point in {@code stream} that {@code event} completes at. */
@@ -152,6 +155,11 @@ interface DeviceRuntime {
             @Override public MemorySegment pinned(long bytes) {
                 ctx.makeCurrent();
                 return ctx.driver.memHostAlloc(bytes);
+            }
+
+            @Override public void freePinned(MemorySegment block) {
+                ctx.makeCurrent();
+                ctx.driver.memFreeHost(block);
             }
 
             @Override public long allocateOn(long stream, long bytes) { return ctx.allocator.allocate(bytes, stream); }

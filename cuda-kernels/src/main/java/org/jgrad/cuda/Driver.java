@@ -35,6 +35,7 @@ public final class Driver {
     static final int STREAM_NON_BLOCKING = 1;
     static final int MEMHOSTALLOC_PORTABLE = 1;
     static final int MEMHOSTALLOC_DEVICEMAP = 2;
+    static final int EVENT_BLOCKING_SYNC = 1;
     static final int EVENT_DISABLE_TIMING = 2;
 
     private final MethodHandle cuInit, cuDriverGetVersion, cuDeviceGetCount, cuDeviceGet, cuDeviceGetName,
@@ -213,11 +214,14 @@ public final class Driver {
         } catch (Throwable t) { throw rethrow("cuEventCreate", t); }
     }
 
-    /** An event for ordering only (no timing: cheaper to record and wait on). */
+    /**
+     * An event for ordering only: no timing (cheaper to record and wait on), and a host thread
+     * that waits on it sleeps instead of spinning (the DataLoader's workers wait on these).
+     */
     public long eventCreateForSync() {
         try (Arena a = Native.call()) {
             MemorySegment v = a.allocate(PTR);
-            check((int) cuEventCreate.invokeExact(v, EVENT_DISABLE_TIMING), "cuEventCreate(DISABLE_TIMING)");
+            check((int) cuEventCreate.invokeExact(v, EVENT_DISABLE_TIMING | EVENT_BLOCKING_SYNC), "cuEventCreate(DISABLE_TIMING | BLOCKING_SYNC)");
             return v.get(PTR, 0).address();
         } catch (Throwable t) { throw rethrow("cuEventCreate", t); }
     }

@@ -322,7 +322,9 @@ class BindingsFakeTest {
         assertEquals(0x5FL, FakeLibrary.addr(allocs.get(allocs.size() - 1).args()[2]), "allocated for the copy stream");
         FakeLibrary.Call record = cu.last("cuEventRecord");
         assertEquals(0x5FL, FakeLibrary.addr(record.args()[1]), "the event marks the copy stream");
-        assertEquals(2, (Integer) cu.last("cuEventCreate").args()[1], "an ordering event: CU_EVENT_DISABLE_TIMING");
+        assertEquals(Driver.EVENT_DISABLE_TIMING | Driver.EVENT_BLOCKING_SYNC, (Integer) cu.last("cuEventCreate").args()[1],
+                "an ordering event: CU_EVENT_DISABLE_TIMING | CU_EVENT_BLOCKING_SYNC");
+        assertEquals(3, Driver.EVENT_DISABLE_TIMING | Driver.EVENT_BLOCKING_SYNC, "cuda.h: BLOCKING_SYNC = 0x1, DISABLE_TIMING = 0x2");
         assertEquals(0, cu.calls("cuStreamWaitEvent").size(), "nothing waits before the batch is used");
         assertEquals(0, cu.calls("cuStreamSynchronize").size(), "staging never waits on the host");
 

@@ -115,4 +115,22 @@ class CudaStagingSimTest {
             assertTrue(Arrays.asList(e.getMessage().split(" ")).contains("cuda:" + SimulatedCuda.INDEX), e.getMessage());
         }
     }
+
+    @Test
+    void aSlotThatGrowsGivesItsOldPinnedBlockBack() {
+        SimulatedRuntime rt = new SimulatedRuntime(1 << 20);
+        CudaBackend b = new CudaBackend(0, null, rt, Device.cpu());
+        CudaBatchStager stager = b.batchStager();
+        for (int k = 0; k < CudaBatchStager.SLOTS; k++) {
+            stager.stage(new Batch(k, 0, new int[] {0}, Tensor.fromArray(new float[] {k}, 1), Tensor.fromArray(new long[] {k}, 1))).close();
+        }
+        assertEquals(0, rt.freedPinned.size(), "same-sized batches reuse their slots' blocks");
+        float[] big = new float[1000];
+        try (Batch staged = stager.stage(new Batch(8, 0, new int[] {0}, Tensor.fromArray(big, 1, 1000), Tensor.fromArray(new long[] {1}, 1)))) {
+            assertEquals(1, rt.freedPinned.size(), "the slot grew: its old block is given back");
+            assertEquals(1000, staged.inputs().numel());
+        }
+        int waits = (int) rt.streamLog.stream().filter(x -> x.startsWith("host waits")).count();
+        assertEquals(1, waits, "the old block is freed only after its last copy (one host wait, before reuse)");
+    }
 }

@@ -45,7 +45,11 @@ final class SimulatedRuntime implements DeviceRuntime {
         return sim.alloc(bytes);
     }
 
+    /** Logs frees of non-null blocks to {@link #streamLog} (off by default: the Cleaner frees at any moment). */
+    volatile boolean logFrees;
+
     @Override public synchronized void free(long ptr, long bytes) {
+        if (logFrees && ptr != 0) log("free " + ptr + " on " + computeStream());
         live -= bytes;
         if (reuse && ptr != 0) freeBlocks.computeIfAbsent(bytes, b -> new java.util.ArrayDeque<>()).push(ptr);
     }
@@ -110,6 +114,10 @@ final class SimulatedRuntime implements DeviceRuntime {
     @Override public synchronized long newStream() { return nextHandle++; }
 
     @Override public MemorySegment pinned(long bytes) { return Arena.ofAuto().allocate(bytes, 64); }
+
+    final List<MemorySegment> freedPinned = new java.util.ArrayList<>();
+
+    @Override public synchronized void freePinned(MemorySegment block) { freedPinned.add(block); }
 
     @Override public long allocateOn(long stream, long bytes) { return allocate(bytes); }
 

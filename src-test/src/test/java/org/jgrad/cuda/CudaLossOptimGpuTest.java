@@ -148,7 +148,7 @@ class CudaLossOptimGpuTest {
         CudaBackend gpu = GpuSupport.backend();
         SgdHyper h = new SgdHyper(0.05, 0.9, 0, 5e-4, true, false);
         Tensors p = new Tensors(0.1f, cuda), buf = new Tensors(0, cuda);
-        long live = -1;
+        long live = -1, waits = gpu.optim().table().waits();
         for (int step = 0; step < 100; step++) {
             Tensors g = new Tensors(1f, cuda);
             boolean[] first = new boolean[CNN.length];
@@ -164,6 +164,11 @@ class CudaLossOptimGpuTest {
         }
         p.assertMatches("SGD after 100 steps", false);
         buf.assertMatches("SGD momentum after 100 steps", false);
+        // Each step's kernel stores its sequence number into mapped host memory when it starts; the
+        // host reuses a staging slot 8 steps later only once it sees that word, else it waits for the
+        // stream. This loop's CPU step takes far longer than the GPU's, so the GPU is never 8 steps
+        // behind: a wait here means the kernel's store did not reach the host in time.
+        assertEquals(waits, gpu.optim().table().waits(), "the host saw every optimizer kernel's start stamp without waiting");
         p.close();
         buf.close();
     }

@@ -16,6 +16,13 @@ public interface TensorPrimitives {
     /** A zero-filled buffer of {@code numel} elements. */
     Storage allocate(DType dtype, long numel);
 
+    /**
+     * A buffer whose contents are unspecified, for outputs a primitive is about to overwrite
+     * ({@code Tensor.empty}, as {@code torch.empty}): a GPU skips the zero-filling pass. The
+     * default zero-fills; the CPU's Java arrays are zeroed anyway.
+     */
+    default Storage allocateUninitialized(DType dtype, long numel) { return allocate(dtype, numel); }
+
     /** A buffer holding a copy of a host array: float[], double[], int[], long[] or byte[] matching {@code dtype}. */
     Storage fromHost(Object array, DType dtype);
 

@@ -61,22 +61,31 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- creation
 
+    /**
+     * A tensor whose elements are unspecified until written, like {@code torch.empty}: for
+     * outputs about to be overwritten. (On the CPU they happen to be zeros; on a GPU they are
+     * whatever the memory held.) Use {@link #zeros} for zeros.
+     */
     public static Tensor empty(DType dtype, Device device, int... shape) {
         Shapes.check(shape);
-        return new Tensor(device.backend().allocate(dtype, Shapes.numel(shape)), shape);
+        return new Tensor(device.backend().allocateUninitialized(dtype, Shapes.numel(shape)), shape);
     }
 
     public static Tensor zeros(int... shape) { return zeros(DType.FLOAT32, Device.cpu(), shape); }
 
-    public static Tensor zeros(DType dtype, Device device, int... shape) { return empty(dtype, device, shape); }
+    public static Tensor zeros(DType dtype, Device device, int... shape) {
+        Shapes.check(shape);
+        return new Tensor(device.backend().allocate(dtype, Shapes.numel(shape)), shape);
+    }
 
     public static Tensor ones(int... shape) { return full(1.0, DType.FLOAT32, Device.cpu(), shape); }
 
     public static Tensor ones(DType dtype, Device device, int... shape) { return full(1.0, dtype, device, shape); }
 
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
+        if (value == 0) return zeros(dtype, device, shape);
         Tensor t = empty(dtype, device, shape);
-        if (value != 0) t.backend().fill(t, value);
+        t.backend().fill(t, value);
         return t;
     }
 

@@ -130,6 +130,10 @@ public final class CudaBackend implements Backend {
         return s;
     }
 
+    /** No zero-filling pass: every primitive overwrites its outputs. */
+    @Override
+    public Storage allocateUninitialized(DType dtype, long numel) { return allocateRaw(dtype, numel); }
+
     /** Uninitialised storage, for outputs about to be overwritten. */
     CudaStorage allocateRaw(DType dtype, long numel) {
         if (dtype == null) throw new IllegalArgumentException("dtype must not be null");

@@ -189,4 +189,15 @@ class CudaWideOpsSimTest {
         assertArrayEquals(counts, countsG, "per-class counts");
         assertEquals(3 * 5 * 6, Arrays.stream(countsG).sum());
     }
+
+    /** empty() skips the zero-filling pass on the GPU (as torch.empty); zeros() and full(0) do not. */
+    @Test
+    void emptyIsUninitialisedWhileZerosAndFullZeroAreZero() {
+        Device cuda = SimulatedCuda.device();
+        float[] e = Tensor.empty(DType.FLOAT32, cuda, 5).toFloatArray();
+        assertTrue(Float.isNaN(e[0]), "the simulated device's leftovers (NaN bytes) are still there: no zeroing pass");
+        assertArrayEquals(new float[5], Tensor.zeros(DType.FLOAT32, cuda, 5).toFloatArray());
+        assertArrayEquals(new float[5], Tensor.full(0, DType.FLOAT32, cuda, 5).toFloatArray());
+        assertArrayEquals(new long[] {0, 0}, Tensor.zeros(DType.INT64, cuda, 2).toLongArray());
+    }
 }

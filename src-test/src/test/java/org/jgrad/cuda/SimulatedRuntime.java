@@ -37,12 +37,19 @@ final class SimulatedRuntime implements DeviceRuntime {
         return this;
     }
 
+    /**
+     * Every block handed out is first filled with 0xFF bytes (NaN as floats, -1 as integers), as
+     * a GPU's memory holds leftovers: a kernel or an op that reads an element it never wrote, or
+     * relies on fresh memory being zero, shows up in the results instead of passing by luck.
+     */
     @Override public synchronized long allocate(long bytes) {
         live += bytes;
         if (bytes == 0) return 0;
         var q = reuse ? freeBlocks.get(bytes) : null;
-        if (q != null && !q.isEmpty()) return q.pop();
-        return sim.alloc(bytes);
+        long p = q != null && !q.isEmpty() ? q.pop() : sim.alloc(bytes);
+        var view = sim.view(p, (int) bytes);
+        for (int i = 0; i < bytes; i++) view.put(i, (byte) 0xFF);
+        return p;
     }
 
     /** Logs frees of non-null blocks to {@link #streamLog} (off by default: the Cleaner frees at any moment). */

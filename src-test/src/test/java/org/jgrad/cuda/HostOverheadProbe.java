@@ -31,7 +31,7 @@ import java.util.List;
  * with the test classpath.
  */
 public class HostOverheadProbe {
-    static long launches, allocs;
+    static long launches, allocs, memsets;
 
     static final class NullRuntime implements DeviceRuntime {
         long next = 1L << 40;
@@ -39,8 +39,8 @@ public class HostOverheadProbe {
         public String architecture() { return "sm_90"; }
         public synchronized long allocate(long bytes) { allocs++; long a = next; next += (bytes + 255) & ~255L; return a; }
         public void free(long ptr, long bytes) {}
-        public void memsetD8(long dst, byte value, long count) {}
-        public void memsetD32(long dst, int value, long count) {}
+        public void memsetD8(long dst, byte value, long count) { memsets++; }
+        public void memsetD32(long dst, int value, long count) { memsets++; }
         public void copyHtoD(long dst, MemorySegment src, long bytes) {}
         public void copyDtoH(MemorySegment dst, long src, long bytes) {}
         public void copyDtoD(long dst, long src, long bytes) {}
@@ -108,7 +108,7 @@ public class HostOverheadProbe {
             net.to(d);
             SGD opt = new SGD(net.parameters(), 0.01, 0.9);
             for (int round = 0; round < 6; round++) {
-                long l0 = launches, a0 = allocs;
+                long l0 = launches, a0 = allocs, m0 = memsets;
                 int n = 200;
                 long t = System.nanoTime();
                 for (int i = 0; i < n; i++) {
@@ -120,7 +120,8 @@ public class HostOverheadProbe {
                     }
                 }
                 double ms = (System.nanoTime() - t) / 1e6 / n;
-                System.out.printf("%s: %.3f ms host time per step, %d launches/step, %d allocations/step%n", model, ms, (launches - l0) / n, (allocs - a0) / n);
+                System.out.printf("%s: %.3f ms host time per step, %d launches, %d allocations, %d memsets per step%n", model, ms,
+                        (launches - l0) / n, (allocs - a0) / n, (memsets - m0) / n);
             }
         }
     }

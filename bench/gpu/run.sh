@@ -10,8 +10,12 @@
 #   4. runs the PyTorch peers on the same GPU (bench/gpu/peer_torch.py, peer_torch_train.py);
 #   5. writes RESULTS_DIR/summary.md and prints it last.
 # Usage: bench/gpu/run.sh RESULTS_DIR
-# Env: JAVA (a java binary), JGRAD_GPU_STEPS (default "tests jmh peer metrics"),
-#      JGRAD_JMH_ARGS (default "-f 1 -wi 2 -w 1s -i 3 -r 1s").
+# Env: JAVA (a java binary), JGRAD_GPU_STEPS (default "tests jmh peer metrics"; "train" runs the
+#      training-step benchmark and its peer alone), JGRAD_JMH_ARGS (default "-f 1 -wi 2 -w 1s -i 3
+#      -r 1s"), JGRAD_JMH_REGEX (default all of org.jgrad.bench.gpu), JGRAD_TESTS_TIMEOUT (240 s),
+#      JGRAD_TRAIN_TIMEOUT (200 s), JGRAD_JMH_TIMEOUT (400 s).
+# A device call may run 600 s at most: split the check in two calls, e.g.
+#   JGRAD_GPU_STEPS="tests train" bench/gpu/run.sh OUT    then    JGRAD_GPU_STEPS="jmh peer metrics" ...
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${1:?usage: bench/gpu/run.sh RESULTS_DIR}
@@ -19,6 +23,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 steps=${JGRAD_GPU_STEPS:-tests jmh peer metrics}
 dev="$root/.device"
+start=$SECONDS
+elapsed() { echo "$((SECONDS - start)) s in"; }
 
 # ---- Java
 java=${JAVA:-}
@@ -69,30 +75,43 @@ if [[ -z $cp ]]; then echo "run.sh: $dev/lib has no jars: run bench/gpu/pack.sh 
 
 # ---- tests
 if [[ " $steps " == *" tests "* ]]; then
-  echo "== gpu-tagged tests"
+  echo "== gpu-tagged tests ($(elapsed))"
   launcher=$(ls "$dev"/junit/junit-platform-console-standalone-*.jar | head -1)
-  timeout 600 "$java" "${jflags[@]}" -jar "$launcher" execute --disable-banner --details=tree \
+  timeout "${JGRAD_TESTS_TIMEOUT:-240}" "$java" "${jflags[@]}" -jar "$launcher" execute --disable-banner --details=tree \
     --class-path "$cp" --select-package org.jgrad.cuda --include-tag gpu --reports-dir "$out/junit" \
     > "$out/tests.log" 2>&1
   echo "   exit $? (log: tests.log)"; tail -25 "$out/tests.log"
 fi
 
+# ---- the training step alone (issue 7's headline): its JMH benchmark and its PyTorch peer
+if [[ " $steps " == *" train "* ]]; then
+  echo "== training step: GpuTrainStepBench and peer_torch_train.py ($(elapsed))"
+  # shellcheck disable=SC2086
+  timeout "${JGRAD_TRAIN_TIMEOUT:-200}" "$java" "${jflags[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.jgrad\.bench\.gpu\.GpuTrainStepBench' \
+    ${JGRAD_JMH_ARGS:--f 1 -wi 2 -w 1s -i 3 -r 1s} -rf json -rff "$out/jmh-train.json" > "$out/jmh-train.log" 2>&1
+  echo "   exit $? (log: jmh-train.log)"; grep -E "^Benchmark|^GpuTrain" "$out/jmh-train.log" | tail -8
+  timeout 120 python3 "$root/bench/gpu/peer_torch_train.py" "$out/peer_torch_train.json" > "$out/peer_train.log" 2>&1
+  echo "   train-step peer exit $? (log: peer_train.log)"
+fi
+
 # ---- JMH
 if [[ " $steps " == *" jmh "* ]]; then
-  echo "== JMH GPU benchmarks"
+  echo "== JMH GPU benchmarks ($(elapsed))"
   # shellcheck disable=SC2086
-  timeout 900 "$java" "${jflags[@]}" -cp "$cp" org.openjdk.jmh.Main 'org\.jgrad\.bench\.gpu\..*' \
+  timeout "${JGRAD_JMH_TIMEOUT:-400}" "$java" "${jflags[@]}" -cp "$cp" org.openjdk.jmh.Main "${JGRAD_JMH_REGEX:-org\.jgrad\.bench\.gpu\..*}" \
     ${JGRAD_JMH_ARGS:--f 1 -wi 2 -w 1s -i 3 -r 1s} -rf json -rff "$out/jmh-gpu.json" > "$out/jmh.log" 2>&1
   echo "   exit $? (log: jmh.log)"; grep -E "^Benchmark|^GpuGemm|^GpuConv|^GpuTrain|Bench\." "$out/jmh.log" | tail -30
 fi
 
 # ---- PyTorch peer
 if [[ " $steps " == *" peer "* ]]; then
-  echo "== PyTorch peer"
-  timeout 600 python3 "$root/bench/gpu/peer_torch.py" "$out/peer_torch.json" > "$out/peer.log" 2>&1
+  echo "== PyTorch peer ($(elapsed))"
+  timeout 180 python3 "$root/bench/gpu/peer_torch.py" "$out/peer_torch.json" > "$out/peer.log" 2>&1
   echo "   exit $? (log: peer.log)"
-  timeout 600 python3 "$root/bench/gpu/peer_torch_train.py" "$out/peer_torch_train.json" > "$out/peer_train.log" 2>&1
-  echo "   train-step peer exit $? (log: peer_train.log)"
+  if [[ " $steps " != *" train "* ]]; then
+    timeout 120 python3 "$root/bench/gpu/peer_torch_train.py" "$out/peer_torch_train.json" > "$out/peer_train.log" 2>&1
+    echo "   train-step peer exit $? (log: peer_train.log)"
+  fi
   # the tensor kernels' peer (GpuTensorBench's cases): softmax, argmax, uniform draws
   timeout 300 python3 "$root/bench/gpu/peer_torch_tensor.py" "$out/peer_torch_tensor.json" > "$out/peer_tensor.log" 2>&1
   echo "   tensor peer exit $? (log: peer_tensor.log)"

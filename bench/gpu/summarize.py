@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the GPU check's markdown summary from the JUnit reports, JMH's JSON and the PyTorch peer.
 
-Usage: summarize.py RESULTS_DIR   (reads junit/*.xml, jmh-gpu.json, peer_torch.json there;
+Usage: summarize.py RESULTS_DIR   (reads junit/*.xml, jmh-gpu.json, jmh-train.json and the peer_torch*.json there;
 writes summary.md there and prints it)
 """
 import glob
@@ -58,7 +58,8 @@ def main():
         lines.append(f"- FAILED {f}")
     lines.append("")
 
-    jmh = load(os.path.join(d, "jmh-gpu.json")) or []
+    # the training-step benchmark may come from its own step (jmh-train.json) or with the rest
+    jmh = (load(os.path.join(d, "jmh-gpu.json")) or []) + (load(os.path.join(d, "jmh-train.json")) or [])
     ours = {}
     ours_train = {}
     for r in jmh:

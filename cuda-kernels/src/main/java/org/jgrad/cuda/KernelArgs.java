@@ -50,6 +50,25 @@ final class KernelArgs implements AutoCloseable {
         return this;
     }
 
+    /** The arguments of a launch, in .param order: Integer (.u32/.s32), Long (.u64), Float (.f32), Double (.f64), byte[] (.b8 array). */
+    static KernelArgs of(String entry, List<Object> args) {
+        KernelArgs a = new KernelArgs();
+        for (Object o : args) {
+            switch (o) {
+                case Integer i -> a.u32(i);
+                case Long l -> a.u64(l);
+                case Float f -> a.f32(f);
+                case Double d -> a.f64(d);
+                case byte[] b -> a.bytes(b);
+                default -> {
+                    a.close();
+                    throw new IllegalArgumentException("kernel argument of type " + o.getClass() + " for " + entry);
+                }
+            }
+        }
+        return a;
+    }
+
     MemorySegment pointers() {
         MemorySegment p = arena.allocate(Native.PTR, values.size());
         for (int i = 0; i < values.size(); i++) p.setAtIndex(Native.PTR, i, values.get(i));

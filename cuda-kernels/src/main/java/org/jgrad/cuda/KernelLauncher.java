@@ -34,17 +34,7 @@ interface KernelLauncher {
             public void launch(String family, String entry, int grid, int block, int sharedBytes, List<Object> args) {
                 ctx.makeCurrent();
                 long fn = ctx.modules.function(family, entry);
-                try (KernelArgs a = new KernelArgs()) {
-                    for (Object o : args) {
-                        switch (o) {
-                            case Integer i -> a.u32(i);
-                            case Long l -> a.u64(l);
-                            case Float f -> a.f32(f);
-                            case Double d -> a.f64(d);
-                            case byte[] b -> a.bytes(b);
-                            default -> throw new IllegalArgumentException("kernel argument of type " + o.getClass() + " for " + entry);
-                        }
-                    }
+                try (KernelArgs a = KernelArgs.of(entry, args)) {
                     ctx.driver.launch(entry, fn, grid, 1, 1, block, 1, 1, sharedBytes, ctx.stream, a.pointers());
                 }
             }

@@ -1,17 +1,14 @@
 package org.jgrad.cuda;
 
-import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryOp;
 import org.jgrad.backend.ReduceOp;
 import org.jgrad.backend.UnaryOp;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.Random;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -27,16 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The tensors report the CPU as their device (a CUDA Device cannot be made without a GPU),
  * so the test calls the backend's primitives directly rather than Tensor methods.
  */
-class CudaBackendSimTest {
-    private SimulatedRuntime rt;
-    private CudaBackend gpu;
-    private final Backend cpu = Device.cpu().backend();
-    private final Random rng = new Random(23);
-
-    @BeforeEach
-    void setUp() {
-        rt = new SimulatedRuntime(32 << 20);
-        gpu = new CudaBackend(0, null, rt, Device.cpu());
+class CudaBackendSimTest extends SimulatedBackendTest {
+    CudaBackendSimTest() {
+        super(23, 32 << 20);
     }
 
     private float[] random(int n) {
@@ -44,10 +34,6 @@ class CudaBackendSimTest {
         for (int i = 0; i < n; i++) v[i] = rng.nextFloat() * 4 - 2;
         return v;
     }
-
-    private Tensor onSim(float[] v, int... shape) { return new Tensor(gpu.fromHost(v, DType.FLOAT32), shape); }
-
-    private Tensor emptySim(DType dt, int... shape) { return new Tensor(gpu.allocate(dt, Arrays.stream(shape).asLongStream().reduce(1, (a, b) -> a * b)), shape); }
 
     private Tensor emptyCpu(DType dt, int... shape) { return Tensor.empty(dt, Device.cpu(), shape); }
 

@@ -1,18 +1,15 @@
 package org.jgrad.cuda;
 
-import org.jgrad.backend.Backend;
 import org.jgrad.backend.OptimPrimitives.AdamHyper;
 import org.jgrad.backend.OptimPrimitives.SgdHyper;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,25 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * step counts. The optimizer kernels follow the CPU's float32 operation order with every
  * operation rounded on its own, so their results must be bit-identical.
  */
-class CudaLossOptimSimTest {
-    private SimulatedRuntime rt;
-    private CudaBackend gpu;
-    private final Backend cpu = Device.cpu().backend();
-    private final Random rng = new Random(20261126);
-
-    @BeforeEach
-    void setUp() {
-        rt = new SimulatedRuntime(16 << 20);
-        gpu = new CudaBackend(0, null, rt, Device.cpu());
+class CudaLossOptimSimTest extends SimulatedBackendTest {
+    CudaLossOptimSimTest() {
+        super(20261126, 16 << 20);
     }
 
-    private Tensor onSim(float[] v, int... shape) { return new Tensor(gpu.fromHost(v, DType.FLOAT32), shape); }
-
-    private Tensor onSim(long[] v, int... shape) { return new Tensor(gpu.fromHost(v, DType.INT64), shape); }
-
-    private Tensor emptySim(int... shape) { return new Tensor(gpu.allocate(DType.FLOAT32, numel(shape)), shape); }
-
-    private static int numel(int... shape) { return Arrays.stream(shape).reduce(1, (a, b) -> a * b); }
+    private Tensor emptySim(int... shape) { return emptySim(DType.FLOAT32, shape); }
 
     private float[] download(Tensor t) {
         float[] out = new float[t.numel()];

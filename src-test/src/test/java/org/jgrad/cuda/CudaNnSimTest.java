@@ -1,15 +1,12 @@
 package org.jgrad.cuda;
 
-import org.jgrad.backend.Backend;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Storage;
 import org.jgrad.tensor.Tensor;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,16 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bias gradient sum in f64 in another order than the CPU: those get tolerances of a few
  * float32 ulps of the magnitudes involved.
  */
-class CudaNnSimTest {
-    private SimulatedRuntime rt;
-    private CudaBackend gpu;
-    private final Backend cpu = Device.cpu().backend();
-    private final Random rng = new Random(71);
-
-    @BeforeEach
-    void setUp() {
-        rt = new SimulatedRuntime(32 << 20);
-        gpu = new CudaBackend(0, null, rt, Device.cpu());
+class CudaNnSimTest extends SimulatedBackendTest {
+    CudaNnSimTest() {
+        super(71, 32 << 20);
     }
 
     // ------------------------------------------------------------------ operands
@@ -101,8 +91,6 @@ class CudaNnSimTest {
         for (int d = shape.length - 1; d >= 0; d--) { st[d] = s; s *= shape[d]; }
         return st;
     }
-
-    private static int numel(int[] shape) { return Arrays.stream(shape).reduce(1, (a, b) -> a * b); }
 
     private float[] random(int n) {
         float[] v = new float[n];

@@ -1,15 +1,12 @@
 package org.jgrad.cuda;
 
-import org.jgrad.backend.Backend;
 import org.jgrad.backend.Distribution;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.Random;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,25 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * strided views on either side, NaN / -inf / +inf rows, ties. The device generator is checked
  * against an independent Philox4x32-10 ({@link Philox}) and its known-answer vectors.
  */
-class CudaTensorKernelsSimTest {
-    private SimulatedRuntime rt;
-    private CudaBackend gpu;
-    private final Backend cpu = Device.cpu().backend();
-    private final Random rng = new Random(11);
-
-    @BeforeEach
-    void setUp() {
-        rt = new SimulatedRuntime(16 << 20);
-        gpu = new CudaBackend(0, null, rt, Device.cpu());
+class CudaTensorKernelsSimTest extends SimulatedBackendTest {
+    CudaTensorKernelsSimTest() {
+        super(11, 16 << 20);
     }
-
-    private Tensor onSim(float[] v, int... shape) { return new Tensor(gpu.fromHost(v, DType.FLOAT32), shape); }
-
-    private Tensor onSim(long[] v, int... shape) { return new Tensor(gpu.fromHost(v, DType.INT64), shape); }
-
-    private Tensor emptySim(DType dt, int... shape) { return new Tensor(gpu.allocate(dt, numel(shape)), shape); }
-
-    private static int numel(int[] shape) { return Arrays.stream(shape).reduce(1, (a, b) -> a * b); }
 
     private float[] floats(Tensor t) {
         float[] out = new float[t.numel()];

@@ -53,17 +53,7 @@ public class HostOverheadProbe {
                 public void launch(String family, String entry, int grid, int block, List<Object> args) { launch(family, entry, grid, block, 0, args); }
                 public void launch(String family, String entry, int grid, int block, int shared, List<Object> args) {
                     launches++;
-                    try (KernelArgs a = new KernelArgs()) {
-                        for (Object o : args) {
-                            switch (o) {
-                                case Integer i -> a.u32(i);
-                                case Long l -> a.u64(l);
-                                case Float f -> a.f32(f);
-                                case Double d -> a.f64(d);
-                                case byte[] b -> a.bytes(b);
-                                default -> throw new IllegalArgumentException();
-                            }
-                        }
+                    try (KernelArgs a = KernelArgs.of(entry, args)) {
                         a.pointers();
                     }
                 }

@@ -38,6 +38,11 @@ public final class CudaBackend implements Backend {
     private final Kernels kernels;
     private final DeviceErrors errors;
     private final WideOps wide;
+    // the families' launchers: cheap to make (no device memory until a launch needs it)
+    private final CudaTensorKernels tensorKernels;
+    private final CudaNn nn;
+    private final CudaLoss loss;
+    private final CudaMetrics metrics;
     private final AtomicLong d2hBytes = new AtomicLong();
     private final AtomicLong d2hCopies = new AtomicLong();
     private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
@@ -56,6 +61,10 @@ public final class CudaBackend implements Backend {
         this.kernels = new Kernels(rt.launcher());
         this.wide = new WideOps(this, kernels, rt.launcher());
         this.errors = new DeviceErrors(rt);
+        this.tensorKernels = new CudaTensorKernels(this, rt.launcher());
+        this.nn = new CudaNn(this, rt.launcher());
+        this.loss = new CudaLoss(this, rt);
+        this.metrics = new CudaMetrics(new CudaMetricDevice(this, rt));
     }
 
     /**
@@ -487,24 +496,11 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------------ tensor primitives: argReduce, softmax, gather, scatterAdd, random
     // (PTX in argreduce.ptx, softmax.ptx, gather.ptx, philox.ptx; logic in CudaTensorKernels)
 
-    private volatile CudaTensorKernels tensorKernels;
-
-    private CudaTensorKernels tensorKernels() {
-        CudaTensorKernels k = tensorKernels;
-        if (k == null) {
-            synchronized (this) {
-                if (tensorKernels == null) tensorKernels = new CudaTensorKernels(this, rt.launcher());
-                k = tensorKernels;
-            }
-        }
-        return k;
-    }
+    @Override
+    public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) { tensorKernels.argReduce(max, x, dim, values, indices); }
 
     @Override
-    public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) { tensorKernels().argReduce(max, x, dim, values, indices); }
-
-    @Override
-    public void softmax(Tensor x, int dim, boolean log, Tensor out) { tensorKernels().softmax(x, dim, log, out); }
+    public void softmax(Tensor x, int dim, boolean log, Tensor out) { tensorKernels.softmax(x, dim, log, out); }
 
     /**
      * Drawn on the device with Philox4x32-10 (no host copy): the same seed gives the same
@@ -512,13 +508,13 @@ public final class CudaBackend implements Backend {
      * initialised on the CPU, so a model moved with {@code .to(cuda)} starts identical.
      */
     @Override
-    public void random(Tensor out, Distribution dist, double a, double b, long seed) { tensorKernels().random(out, dist, a, b, seed); }
+    public void random(Tensor out, Distribution dist, double a, double b, long seed) { tensorKernels.random(out, dist, a, b, seed); }
 
     @Override
-    public void gather(Tensor src, int dim, Tensor index, Tensor out) { tensorKernels().gather(src, dim, index, out); }
+    public void gather(Tensor src, int dim, Tensor index, Tensor out) { tensorKernels.gather(src, dim, index, out); }
 
     @Override
-    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { tensorKernels().scatterAdd(dst, dim, index, src); }
+    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { tensorKernels.scatterAdd(dst, dim, index, src); }
 
     /** {@code n} elements of a host array to device address {@code base}, through the staging buffer. */
     private void upload(long base, DType dtype, int n, Object array) {
@@ -537,49 +533,24 @@ public final class CudaBackend implements Backend {
 
     // ------------------------------------------------------------------ metrics (PTX in seg_stats.ptx, confusion.ptx)
 
-    private volatile CudaMetrics metrics;
-
-    private CudaMetrics metrics() {
-        CudaMetrics m = metrics;
-        if (m == null) {
-            synchronized (this) {
-                if (metrics == null) metrics = new CudaMetrics(new CudaMetricDevice(this, rt));
-                m = metrics;
-            }
-        }
-        return m;
-    }
+    @Override
+    public void binaryStats(Tensor preds, Tensor targets, BinaryStatsSpec spec, Tensor counts) { metrics.binaryStats(preds, targets, spec, counts); }
 
     @Override
-    public void binaryStats(Tensor preds, Tensor targets, BinaryStatsSpec spec, Tensor counts) { metrics().binaryStats(preds, targets, spec, counts); }
+    public void confusionFromLogits(Tensor logits, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics.confusionFromLogits(logits, targets, ignoreIndex, hist, bad); }
 
     @Override
-    public void confusionFromLogits(Tensor logits, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics().confusionFromLogits(logits, targets, ignoreIndex, hist, bad); }
+    public void confusionFromLabels(Tensor preds, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics.confusionFromLabels(preds, targets, ignoreIndex, hist, bad); }
 
     @Override
-    public void confusionFromLabels(Tensor preds, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics().confusionFromLabels(preds, targets, ignoreIndex, hist, bad); }
+    public void binaryScores(Tensor counts, BinaryScoreSpec spec, Tensor out) { metrics.binaryScores(counts, spec, out); }
 
     @Override
-    public void binaryScores(Tensor counts, BinaryScoreSpec spec, Tensor out) { metrics().binaryScores(counts, spec, out); }
-
-    @Override
-    public void confusionScores(Tensor hist, ConfusionScoreSpec spec, Tensor out) { metrics().confusionScores(hist, spec, out); }
+    public void confusionScores(Tensor hist, ConfusionScoreSpec spec, Tensor out) { metrics.confusionScores(hist, spec, out); }
 
     // ------------------------------------------------------------------ loss and optimizer steps (loss.ptx, optim.ptx: CudaLoss, CudaOptim)
 
-    private volatile CudaLoss loss;
     private volatile CudaOptim optim;
-
-    private CudaLoss loss() {
-        CudaLoss l = loss;
-        if (l == null) {
-            synchronized (this) {
-                if (loss == null) loss = new CudaLoss(this, rt);
-                l = loss;
-            }
-        }
-        return l;
-    }
 
     /** The fused optimizer launcher (its staging table is visible to tests). */
     CudaOptim optim() {
@@ -595,12 +566,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void softmaxCrossEntropyForward(Tensor logits, Tensor target, Tensor weight, long ignoreIndex, Tensor logProbs, Tensor terms) {
-        loss().forward(logits, target, weight, ignoreIndex, logProbs, terms);
+        loss.forward(logits, target, weight, ignoreIndex, logProbs, terms);
     }
 
     @Override
     public void softmaxCrossEntropyBackward(Tensor gradTerms, Tensor logProbs, Tensor target, Tensor weight, long ignoreIndex, Tensor gradLogits) {
-        loss().backward(gradTerms, logProbs, target, weight, ignoreIndex, gradLogits);
+        loss.backward(gradTerms, logProbs, target, weight, ignoreIndex, gradLogits);
     }
 
     @Override
@@ -618,61 +589,48 @@ public final class CudaBackend implements Backend {
 
     // ------------------------------------------------------------------ nn layers (PTX in nn.ptx; CudaNn)
 
-    private volatile CudaNn nn;
-
-    private CudaNn nn() {
-        CudaNn n = nn;
-        if (n == null) {
-            synchronized (this) {
-                if (nn == null) nn = new CudaNn(this, rt.launcher());
-                n = nn;
-            }
-        }
-        return n;
-    }
+    @Override
+    public boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) { return nn.reluBackwardFused(gradOut, out, gradIn); }
 
     @Override
-    public boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) { return nn().reluBackwardFused(gradOut, out, gradIn); }
-
-    @Override
-    public void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) { nn().conv2dBiasBackward(gradOut, gradBias); }
+    public void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) { nn.conv2dBiasBackward(gradOut, gradBias); }
 
     @Override
     public void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
                                  boolean training, double momentum, double eps, Tensor out, Tensor saveMean, Tensor saveInvStd) {
-        nn().batchNormForward(x, runningMean, runningVar, weight, bias, training, momentum, eps, out, saveMean, saveInvStd);
+        nn.batchNormForward(x, runningMean, runningVar, weight, bias, training, momentum, eps, out, saveMean, saveInvStd);
     }
 
     @Override
     public void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
                                   boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
-        nn().batchNormBackward(gradOut, x, weight, saveMean, saveInvStd, training, gradInput, gradWeight, gradBias);
+        nn.batchNormBackward(gradOut, x, weight, saveMean, saveInvStd, training, gradInput, gradWeight, gradBias);
     }
 
     @Override
     public void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
-        nn().maxPool2dForward(x, out, indices, kernel, stride, padding, dilation);
+        nn.maxPool2dForward(x, out, indices, kernel, stride, padding, dilation);
     }
 
     @Override
-    public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) { nn().maxPool2dBackward(gradOut, indices, gradX); }
+    public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) { nn.maxPool2dBackward(gradOut, indices, gradX); }
 
     @Override
     public void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
-        nn().avgPool2dForward(x, out, kernel, stride, padding, countIncludePad);
+        nn.avgPool2dForward(x, out, kernel, stride, padding, countIncludePad);
     }
 
     @Override
     public void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
-        nn().avgPool2dBackward(gradOut, gradX, kernel, stride, padding, countIncludePad);
+        nn.avgPool2dBackward(gradOut, gradX, kernel, stride, padding, countIncludePad);
     }
 
     @Override
-    public void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) { nn().upsampleNearest2dForward(x, out, scaleH, scaleW); }
+    public void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) { nn.upsampleNearest2dForward(x, out, scaleH, scaleW); }
 
     @Override
     public void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
-        nn().upsampleNearest2dBackward(gradOut, gradX, scaleH, scaleW);
+        nn.upsampleNearest2dBackward(gradOut, gradX, scaleH, scaleW);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -206,22 +206,18 @@ public final class Driver {
         catch (Throwable t) { throw rethrow("cuStreamSynchronize", t); }
     }
 
-    public long eventCreate() {
-        try (Arena a = Native.call()) {
-            MemorySegment v = a.allocate(PTR);
-            check((int) cuEventCreate.invokeExact(v, 0), "cuEventCreate");
-            return v.get(PTR, 0).address();
-        } catch (Throwable t) { throw rethrow("cuEventCreate", t); }
-    }
+    public long eventCreate() { return eventCreate(0); }
 
     /**
      * An event for ordering only: no timing (cheaper to record and wait on), and a host thread
      * that waits on it sleeps instead of spinning (the DataLoader's workers wait on these).
      */
-    public long eventCreateForSync() {
+    public long eventCreateForSync() { return eventCreate(EVENT_DISABLE_TIMING | EVENT_BLOCKING_SYNC); }
+
+    private long eventCreate(int flags) {
         try (Arena a = Native.call()) {
             MemorySegment v = a.allocate(PTR);
-            check((int) cuEventCreate.invokeExact(v, EVENT_DISABLE_TIMING | EVENT_BLOCKING_SYNC), "cuEventCreate(DISABLE_TIMING | BLOCKING_SYNC)");
+            check((int) cuEventCreate.invokeExact(v, flags), "cuEventCreate(flags " + flags + ")");
             return v.get(PTR, 0).address();
         } catch (Throwable t) { throw rethrow("cuEventCreate", t); }
     }
@@ -311,23 +307,18 @@ public final class Driver {
     }
 
     /** Page-locked host memory (fast, truly asynchronous copies). */
-    public MemorySegment memHostAlloc(long bytes) {
-        try (Arena a = Native.call()) {
-            MemorySegment v = a.allocate(PTR);
-            check((int) cuMemHostAlloc.invokeExact(v, bytes, MEMHOSTALLOC_PORTABLE), "cuMemHostAlloc(" + bytes + " bytes)");
-            return v.get(PTR, 0).reinterpret(bytes);
-        } catch (Throwable t) { throw rethrow("cuMemHostAlloc", t); }
-    }
+    public MemorySegment memHostAlloc(long bytes) { return hostAlloc(bytes, MEMHOSTALLOC_PORTABLE); }
 
     /**
      * Page-locked host memory that kernels can read and write directly ({@link #memHostGetDevicePointer}):
      * used for the few words the device must report without a copy, such as kernel-detected errors.
      */
-    public MemorySegment memHostAllocMapped(long bytes) {
+    public MemorySegment memHostAllocMapped(long bytes) { return hostAlloc(bytes, MEMHOSTALLOC_PORTABLE | MEMHOSTALLOC_DEVICEMAP); }
+
+    private MemorySegment hostAlloc(long bytes, int flags) {
         try (Arena a = Native.call()) {
             MemorySegment v = a.allocate(PTR);
-            check((int) cuMemHostAlloc.invokeExact(v, bytes, MEMHOSTALLOC_PORTABLE | MEMHOSTALLOC_DEVICEMAP),
-                    "cuMemHostAlloc(" + bytes + " bytes, DEVICEMAP)");
+            check((int) cuMemHostAlloc.invokeExact(v, bytes, flags), "cuMemHostAlloc(" + bytes + " bytes, flags " + flags + ")");
             return v.get(PTR, 0).reinterpret(bytes);
         } catch (Throwable t) { throw rethrow("cuMemHostAlloc", t); }
     }

@@ -1,5 +1,7 @@
 package org.jgrad.data;
 
+import org.jgrad.io.IdxFormatException;
+import org.jgrad.io.IdxReader;
 import org.jgrad.tensor.Tensor;
 
 import java.io.IOException;

@@ -7,9 +7,9 @@ import org.jgrad.nn.loss.Loss;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Generator;
 import org.jgrad.tensor.Tensor;
-import org.jgrad.train.AtomicFiles;
-import org.jgrad.train.Checkpoint;
-import org.jgrad.train.Json;
+import org.jgrad.io.AtomicFiles;
+import org.jgrad.io.Checkpoint;
+import org.jgrad.io.Json;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package org.jgrad.examples;
 
-import org.jgrad.train.AtomicFiles;
+import org.jgrad.io.AtomicFiles;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;

@@ -1,6 +1,6 @@
 package org.jgrad.examples;
 
-import org.jgrad.train.AtomicFiles;
+import org.jgrad.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;

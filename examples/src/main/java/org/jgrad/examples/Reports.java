@@ -11,8 +11,8 @@ import org.jgrad.nn.Module;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
-import org.jgrad.train.AtomicFiles;
-import org.jgrad.train.Json;
+import org.jgrad.io.AtomicFiles;
+import org.jgrad.io.Json;
 
 import java.io.IOException;
 import java.io.PrintStream;

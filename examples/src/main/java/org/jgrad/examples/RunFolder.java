@@ -3,7 +3,7 @@ package org.jgrad.examples;
 import org.jgrad.nn.Module;
 import org.jgrad.optim.Optimizer;
 import org.jgrad.tensor.Tensor;
-import org.jgrad.train.Checkpoint;
+import org.jgrad.io.Checkpoint;
 
 import java.io.IOException;
 import java.io.PrintStream;

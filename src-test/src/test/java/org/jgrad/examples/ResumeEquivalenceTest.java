@@ -1,7 +1,7 @@
 package org.jgrad.examples;
 
 import org.jgrad.tensor.Tensor;
-import org.jgrad.train.Safetensors;
+import org.jgrad.io.Safetensors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,6 @@
 package org.jgrad.examples;
 
-import org.jgrad.train.Json;
+import org.jgrad.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,8 +2,8 @@ package org.jgrad.examples;
 
 import org.jgrad.data.FashionMnist;
 import org.jgrad.tensor.Tensor;
-import org.jgrad.train.Json;
-import org.jgrad.train.Safetensors;
+import org.jgrad.io.Json;
+import org.jgrad.io.Safetensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

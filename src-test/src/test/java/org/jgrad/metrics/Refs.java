@@ -1,6 +1,6 @@
 package org.jgrad.metrics;
 
-import org.jgrad.train.Json;
+import org.jgrad.io.Json;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package org.jgrad.optim;
 
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
-import org.jgrad.train.Checkpoint;
+import org.jgrad.io.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -12,12 +12,12 @@ import java.util.Map;
 
 /**
  * Reads the reference files under src/test/resources with core's JSON reader
- * ({@link org.jgrad.train.Json}); every number becomes a Double, as the tests expect.
+ * ({@link org.jgrad.io.Json}); every number becomes a Double, as the tests expect.
  */
 public final class Json {
     private Json() {}
 
-    public static Object parse(String text) { return doubles(org.jgrad.train.Json.parse(text)); }
+    public static Object parse(String text) { return doubles(org.jgrad.io.Json.parse(text)); }
 
     /** Long -> Double throughout, so tests read every number the same way. */
     static Object doubles(Object v) {

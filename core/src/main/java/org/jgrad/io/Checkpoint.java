@@ -1,4 +1,4 @@
-package org.jgrad.train;
+package org.jgrad.io;
 
 import org.jgrad.tensor.Tensor;
 

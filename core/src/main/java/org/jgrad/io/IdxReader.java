@@ -1,4 +1,4 @@
-package org.jgrad.data;
+package org.jgrad.io;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;

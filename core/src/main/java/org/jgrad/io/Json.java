@@ -1,4 +1,4 @@
-package org.jgrad.train;
+package org.jgrad.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

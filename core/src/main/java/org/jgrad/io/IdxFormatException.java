@@ -1,4 +1,4 @@
-package org.jgrad.data;
+package org.jgrad.io;
 
 /** An IDX file is malformed: wrong magic number, truncated, trailing bytes, or counts that do not match. */
 public final class IdxFormatException extends RuntimeException {

@@ -1,5 +1,7 @@
-package org.jgrad.data;
+package org.jgrad.io;
 
+import org.jgrad.data.FashionMnist;
+import org.jgrad.data.Sample;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

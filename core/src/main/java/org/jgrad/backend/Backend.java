@@ -18,6 +18,15 @@ public interface Backend extends TensorPrimitives, NnPrimitives, LossPrimitives,
     /** Waits until all queued work on this device is done. */
     default void synchronize() {}
 
+    /**
+     * An optional fused family this backend offers ({@link MetricCounting}, ...), or empty when
+     * the caller must compose the result from the required primitives. A backend offers a
+     * family by implementing its interface.
+     */
+    default <T> java.util.Optional<T> capability(Class<T> family) {
+        return family.isInstance(this) ? java.util.Optional.of(family.cast(this)) : java.util.Optional.empty();
+    }
+
     /** Helper for the families' defaults. */
     static UnsupportedOperationException unsupported(String primitive, Object backend) {
         return new UnsupportedOperationException(primitive + " is not implemented on " + backend);

@@ -27,6 +27,7 @@ public final class Tensor implements AutoCloseable {
     private final int[] shape;
     private final int[] strides;
     private final int offset;
+    private final View view;
     private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
 
@@ -40,6 +41,7 @@ public final class Tensor implements AutoCloseable {
         this.shape = shape.clone();
         this.strides = strides.clone();
         this.offset = offset;
+        this.view = new View(storage, this.shape, this.strides, offset);
         storage.retain();
         this.cleanable = CLEANER.register(this, new Release(storage));
         Scope.track(this);
@@ -169,6 +171,15 @@ public final class Tensor implements AutoCloseable {
     public int offset() { return offset; }
 
     public Storage storage() { return storage; }
+
+    /**
+     * The plain data backends work on (storage, shape, strides, offset), without autograd state.
+     * The same object for the tensor's whole life; its arrays must not be modified.
+     */
+    public View raw() {
+        checkOpen();
+        return view;
+    }
 
     public DType dtype() { return storage.dtype(); }
 

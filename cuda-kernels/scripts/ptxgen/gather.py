@@ -1,6 +1,6 @@
 """gather.ptx: gather_f32 and scatter_add_f32 along one dimension (design notes: TENSOR.md)."""
 from .emit import body, file_header
-from .strided import DECODE_REGS, decode
+from .strided import DECODE_REGS, GRID_REGS, decode, grid_stride
 
 
 def index_kernel(scatter):
@@ -16,39 +16,35 @@ def index_kernel(scatter):
          "ld.param.u64 %err, [p_err];", "ld.param.u64 %aB, [p_a];", "ld.param.u64 %iB, [p_index];", "ld.param.u64 %bB, [p_b];",
          "cvta.to.global.u64 %aB, %aB;", "cvta.to.global.u64 %iB, %iB;", "cvta.to.global.u64 %bB, %bB;",
          "setp.ne.u64 %pErr, %err, 0;", "@%pErr cvta.to.global.u64 %err, %err;",
-         "cvt.u64.u32 %dimSize64, %dimSize;",
-         "mov.u32 %t0, %ctaid.x;", "mov.u32 %t1, %ntid.x;", "mov.u32 %t2, %tid.x;",
-         "mad.lo.u32 %e, %t0, %t1, %t2;", "mov.u32 %t0, %nctaid.x;", "mul.lo.u32 %step, %t0, %t1;",
-         f"{tag}_LOOP:", "setp.ge.u32 %p, %e, %n;", f"@%p bra {tag}_EXIT;"]
-    o += decode("%e", [(0, "%aOff"), (1, "%iOff"), (2, "%bOff")], tag)
-    o += ["mul.wide.s32 %t64, %iOff, 8;", "add.s64 %t64, %iB, %t64;", "ld.global.s64 %j, [%t64];",
+         "cvt.u64.u32 %dimSize64, %dimSize;"]
+    each = decode("%e", [(0, "%aOff"), (1, "%iOff"), (2, "%bOff")], tag)
+    each += ["mul.wide.s32 %t64, %iOff, 8;", "add.s64 %t64, %iB, %t64;", "ld.global.s64 %j, [%t64];",
           # unsigned compare: a negative index is huge, so one test catches both ends
           "setp.ge.u64 %p, %j, %dimSize64;", f"@%p bra {tag}_BAD;",
           "cvt.u32.u64 %t0, %j;", "mul.lo.s32 %t0, %t0, %sDim;"]
     if scatter:
-        o += ["add.s32 %aOff, %aOff, %t0;",
+        each += ["add.s32 %aOff, %aOff, %t0;",
               "mul.wide.s32 %t64, %bOff, 4;", "add.s64 %t64, %bB, %t64;", "ld.global.f32 %v, [%t64];",
               "mul.wide.s32 %t64, %aOff, 4;", "add.s64 %t64, %aB, %t64;", "atom.global.add.f32 %v, [%t64], %v;"]
     else:
-        o += ["add.s32 %bOff, %bOff, %t0;",
+        each += ["add.s32 %bOff, %bOff, %t0;",
               "mul.wide.s32 %t64, %bOff, 4;", "add.s64 %t64, %bB, %t64;", "ld.global.f32 %v, [%t64];",
               "mul.wide.s32 %t64, %aOff, 4;", "add.s64 %t64, %aB, %t64;", "st.global.f32 [%t64], %v;"]
-    o += [f"bra.uni {tag}_NEXT;",
+    each += [f"bra.uni {tag}_NEXT;",
           f"{tag}_BAD:",
           f"@!%pErr bra {tag}_NEXT;",
           f"atom.global.cas.b32 %t0, [%err], 0, {code};   // first error wins: code {code}",
           "setp.ne.u32 %p, %t0, 0;",
           f"@%p bra {tag}_NEXT;",
           "st.global.u64 [%err+8], %j;            // value: the bad index",
-          "st.global.u64 [%err+16], %dimSize64;   // aux: the dimension's size",
-          f"{tag}_NEXT:",
-          "add.u32 %e, %e, %step;", f"bra.uni {tag}_LOOP;", f"{tag}_EXIT:", "ret;"]
+          "st.global.u64 [%err+16], %dimSize64;   // aux: the dimension's size"]
+    o += grid_stride("%n", each, tag, index="%e")
     regs = f"""	.reg .pred %p, %pErr;
-	.reg .b32 %n, %dimSize, %sDim, %e, %step, %aOff, %iOff, %bOff, %t0, %t1, %t2;
+	.reg .b32 %n, %dimSize, %sDim, %e, %aOff, %iOff, %bOff, %t0;
 	.reg .b64 %err, %aB, %iB, %bB, %j, %dimSize64, %t64;
 	.reg .f32 %v;
 """
-    regs += "".join(f"\t{r}\n" for r in DECODE_REGS)
+    regs += "".join(f"\t{r}\n" for r in DECODE_REGS + GRID_REGS)
     return f""".visible .entry {name}(
 	.param .u32 p_n,
 	.param .u32 p_dimsize,

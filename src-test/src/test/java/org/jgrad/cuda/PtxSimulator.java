@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  */
 final class PtxSimulator {
     static final long GLOBAL_BASE = 0x10_0000L;
+    /** Where a kernel's parameter block appears when its address is taken (far from global memory). */
+    static final long PARAM_BASE = 0x7000_0000_0000L;
 
     // ------------------------------------------------------------------ parsed program
 
@@ -613,8 +615,11 @@ final class PtxSimulator {
             case IMM -> o.imm();
             case SYMBOL -> {
                 Integer sh = sharedSymbols.get(o.name());
-                if (sh == null) throw new IllegalStateException("unknown symbol " + o.name());
-                yield sh;
+                if (sh != null) yield sh;
+                // mov of a kernel parameter's name: its address in the .param space
+                int idx = f.fn.entry ? f.fn.paramNames.indexOf(o.name()) : -1;
+                if (idx < 0) throw new IllegalStateException("unknown symbol " + o.name());
+                yield PARAM_BASE + f.fn.paramOffsets.get(idx);
             }
             case ADDR -> throw new IllegalStateException("address used as a value");
         };
@@ -789,7 +794,7 @@ final class PtxSimulator {
         Operand val = load ? in.args[0] : in.args[1];
         switch (space) {
             case "param" -> {
-                if (addr.reg() >= 0) throw new IllegalStateException("register-addressed param access: " + in.text);
+                if (addr.reg() >= 0) { kernelParamAt(f, regValue(f, addr.reg(), in) + addr.offset(), size, type, val, load, in); return; }
                 int idx = f.fn.entry ? f.fn.paramNames.indexOf(addr.name()) : -1;
                 if (idx >= 0) {
                     if (!load) throw new IllegalStateException("store to a kernel parameter: " + in.text);
@@ -842,6 +847,26 @@ final class PtxSimulator {
             }
             default -> throw new IllegalStateException("unsupported state space ." + space + ": " + in.text);
         }
+    }
+
+    /**
+     * ld.param through a register holding a kernel parameter's address (from {@code mov.u64
+     * %rd, p_meta}): the way a loop reads a by-value metadata block. Refused outside the entry's
+     * parameters, misaligned, or as a store.
+     */
+    private void kernelParamAt(Frame f, long address, int size, String type, Operand val, boolean load, Instr in) {
+        long off = address - PARAM_BASE;
+        if (!f.fn.entry || !load) throw new IllegalStateException("register-addressed param access outside a kernel's parameters: " + in.text);
+        if (off < 0 || off + size > f.fn.paramBytes) throw new IllegalStateException("out-of-bounds param access at offset " + off + ": " + in.text);
+        if (address % size != 0) throw new IllegalStateException("misaligned " + size + "-byte param access at offset " + off + ": " + in.text);
+        ByteBuffer p = ByteBuffer.wrap(kernelParams).order(ByteOrder.LITTLE_ENDIAN);
+        long v = switch (size) {
+            case 1 -> p.get((int) off);
+            case 4 -> p.getInt((int) off);
+            case 8 -> p.getLong((int) off);
+            default -> throw new IllegalStateException("param size " + size);
+        };
+        put(f, val.reg(), type.startsWith("s") ? signed(v, type) : truncate(v, type));
     }
 
     /**

@@ -41,11 +41,11 @@ final class ConfusionScoring {
         List<Tensor> parts = new ArrayList<>();
         for (ConfusionScoreSpec.Metric m : spec.metrics()) {
             parts.add(switch (m) {
-                case ACCURACY -> ScoreFormulas.zeroWhere(k.total(), zd, k.tp().sum().view(1).div(k.total()));
+                case ACCURACY -> ScoreFormulas.ratioOr(k.tp().sum().view(1), k.total(), zd);
                 case BALANCED_ACCURACY -> {
-                    Tensor present = k.tru().gt(0);
-                    Tensor s = Tensor.where(present, k.tp().div(k.tru()), ScoreFormulas.constant(0, k.tp())).sum().view(1);
-                    yield ScoreFormulas.ratioOr(s, present.to(DType.FLOAT64).sum().view(1), zd);
+                    // recall of the classes present, 0 for the others (whose tp is 0 too), summed in class order
+                    Tensor s = ScoreFormulas.ratioOr(k.tp(), k.tru(), 0).sum().view(1);
+                    yield ScoreFormulas.ratioOr(s, k.tru().gt(0).to(DType.FLOAT64).sum().view(1), zd);
                 }
                 case KAPPA -> kappa(k);
                 case MEAN_IOU -> averaged(ConfusionScoreSpec.Metric.IOU, Average.MACRO, spec, k);
@@ -68,9 +68,9 @@ final class ConfusionScoring {
             case MACRO -> {
                 Tensor v = ScoreFormulas.perClass(m, k.tp(), k.tru(), k.pred(), zd, spec.beta());
                 if (spec.absent() == Absent.EXCLUDE) {
-                    Tensor used = k.tru().add(k.pred()).gt(0);
-                    Tensor s = Tensor.where(used, v, ScoreFormulas.constant(0, v)).sum().view(1);
-                    yield ScoreFormulas.ratioOr(s, used.to(DType.FLOAT64).sum().view(1), zd);
+                    Tensor used = k.tru().add(k.pred()).gt(0).to(DType.FLOAT64);
+                    Tensor s = v.mul(used).sum().view(1); // an absent class adds 0
+                    yield ScoreFormulas.ratioOr(s, used.sum().view(1), zd);
                 }
                 yield ScoreFormulas.divBy(v.sum().view(1), k.classes());
             }
@@ -83,10 +83,11 @@ final class ConfusionScoring {
         int c = k.classes();
         Tensor observed = k.total().sub(k.tp().sum().view(1));
         Tensor expected = k.tru().view(c, 1).mul(k.pred().view(1, c)).div(k.total());
-        byte[] eye = new byte[c * c];
-        for (int i = 0; i < c; i++) eye[i * c + i] = 1;
-        Tensor offDiagonal = Tensor.where(Tensor.fromArray(eye, c, c).to(expected.device()), ScoreFormulas.constant(0, expected), expected);
-        Tensor kappa = observed.div(offDiagonal.sum().view(1)).neg().add(1);
-        return Tensor.where(k.total().eq(0), ScoreFormulas.constant(Double.NaN, kappa), kappa);
+        double[] offDiagonal = new double[c * c];
+        java.util.Arrays.fill(offDiagonal, 1);
+        for (int i = 0; i < c; i++) offDiagonal[i * c + i] = 0;
+        // the diagonal adds 0; an empty matrix gives 0/0 terms, so NaN
+        Tensor expectedSum = expected.mul(Tensor.fromArray(offDiagonal, c, c).to(expected.device())).sum().view(1);
+        return observed.div(expectedSum).neg().add(1);
     }
 }

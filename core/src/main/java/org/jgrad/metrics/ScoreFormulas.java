@@ -38,26 +38,33 @@ final class ScoreFormulas {
     static Tensor binary(BinaryScoreSpec.Metric m, BinaryScoreSpec spec, Tensor tp, Tensor fp, Tensor fn, Tensor tn) {
         double e = spec.style() == Style.LEGACY ? spec.eps() : 0;
         double b2 = spec.beta() * spec.beta();
-        Tensor v = switch (m) {
-            case IOU -> tp.add(e).div(tp.add(fp).add(fn).add(e));
+        if (m == BinaryScoreSpec.Metric.BALANCED_ACCURACY) {
+            Tensor recallDen = tp.add(fn).add(e), specificityDen = tn.add(fp).add(e);
+            if (spec.style() == Style.LEGACY) return divBy(tp.add(e).div(recallDen).add(tn.add(e).div(specificityDen)), 2);
+            // SMP: (recall + specificity) / 2, zeroDivision when either is 0/0
+            Tensor undefined = isZero(recallDen).add(isZero(specificityDen)).gt(0).to(DType.FLOAT64);
+            Tensor v = divBy(ratioOr(tp, recallDen, 0).add(ratioOr(tn, specificityDen, 0)), 2);
+            return v.mul(undefined.neg().add(1)).add(undefined.mul(spec.zeroDivision()));
+        }
+        Tensor num, den;
+        switch (m) {
+            case IOU -> { num = tp.add(e); den = tp.add(fp).add(fn).add(e); }
             case FSCORE -> {
                 Tensor t = tp.mul(1 + b2);
-                yield t.add(e).div(t.add(fn.mul(b2)).add(fp).add(e));
+                num = t.add(e);
+                den = t.add(fn.mul(b2)).add(fp).add(e);
             }
-            case ACCURACY -> tp.add(tn).div(all(tp, fp, fn, tn));
-            case PRECISION -> tp.add(e).div(tp.add(fp).add(e));
-            case RECALL -> recall(tp, fn, e);
-            case SPECIFICITY -> specificity(fp, tn, e);
-            case BALANCED_ACCURACY -> divBy(recall(tp, fn, e).add(specificity(fp, tn, e)), 2);
-            case PREVALENCE -> tp.add(fn).div(all(tp, fp, fn, tn));
-            case PREDICTED_RATE -> tp.add(fp).div(all(tp, fp, fn, tn));
-        };
-        return spec.style() == Style.SMP ? nanTo(v, spec.zeroDivision()) : v;
+            case ACCURACY -> { num = tp.add(tn); den = all(tp, fp, fn, tn); }
+            case PRECISION -> { num = tp.add(e); den = tp.add(fp).add(e); }
+            case RECALL -> { num = tp.add(e); den = tp.add(fn).add(e); }
+            case SPECIFICITY -> { num = tn.add(e); den = tn.add(fp).add(e); }
+            case PREVALENCE -> { num = tp.add(fn); den = all(tp, fp, fn, tn); }
+            case PREDICTED_RATE -> { num = tp.add(fp); den = all(tp, fp, fn, tn); }
+            default -> throw new IllegalStateException(m.toString());
+        }
+        // LEGACY keeps a 0/0 (eps = 0) as NaN, as smp; SMP scores it zeroDivision
+        return spec.style() == Style.LEGACY ? num.div(den) : ratioOr(num, den, spec.zeroDivision());
     }
-
-    private static Tensor recall(Tensor tp, Tensor fn, double e) { return tp.add(e).div(tp.add(fn).add(e)); }
-
-    private static Tensor specificity(Tensor fp, Tensor tn, double e) { return tn.add(e).div(tn.add(fp).add(e)); }
 
     private static Tensor all(Tensor tp, Tensor fp, Tensor fn, Tensor tn) { return tp.add(fp).add(fn).add(tn); }
 
@@ -70,25 +77,29 @@ final class ScoreFormulas {
             case FSCORE -> {
                 Tensor p = ratioOr(tp, pred, zd), r = ratioOr(tp, tru, zd);
                 double b2 = beta * beta;
-                Tensor denom = p.mul(b2).add(r);
-                yield zeroWhere(denom, 0, p.mul(1 + b2).mul(r).div(denom));
+                yield ratioOr(p.mul(1 + b2).mul(r), p.mul(b2).add(r), 0); // (1+b²)·P·R is 0 where b²P + R is
             }
             default -> throw new IllegalArgumentException(m + " is not a per-class score");
         };
     }
 
-    /** num / den, or {@code zd} where den is 0. */
-    static Tensor ratioOr(Tensor num, Tensor den, double zd) { return zeroWhere(den, zd, num.div(den)); }
+    /**
+     * num / den, or {@code zd} where den is 0, for ratios whose numerator is 0 wherever the
+     * denominator is (every score here: a count within a sum of counts). Written without a
+     * select: where den is 0 it divides 0 by 1 and adds zd, elsewhere it adds (zd * 0), which
+     * leaves num / den unchanged to the bit.
+     */
+    static Tensor ratioOr(Tensor num, Tensor den, double zd) {
+        Tensor zero = isZero(den);
+        return num.div(den.add(zero)).add(zero.mul(zd));
+    }
 
-    /** {@code value} where {@code test} is 0, else {@code v}. */
-    static Tensor zeroWhere(Tensor test, double value, Tensor v) { return Tensor.where(test.eq(0), constant(value, v), v); }
-
-    /** v with NaN replaced by {@code value}. */
-    static Tensor nanTo(Tensor v, double value) { return Tensor.where(v.ne(v), constant(value, v), v); }
+    /** 1.0 where x is 0, else 0.0 (FLOAT64). */
+    static Tensor isZero(Tensor x) { return x.eq(0).to(DType.FLOAT64); }
 
     /** x / s as a true division (Tensor.div(double) multiplies by the reciprocal, which rounds differently). */
     static Tensor divBy(Tensor x, double s) { return x.div(constant(s, x)); }
 
     /** A FLOAT64 scalar on like's device. */
-    static Tensor constant(double value, Tensor like) { return Tensor.scalar(value, DType.FLOAT64, like.device()); }
+    private static Tensor constant(double value, Tensor like) { return Tensor.scalar(value, DType.FLOAT64, like.device()); }
 }

@@ -53,18 +53,19 @@ class CudaMetricsBackendSimTest {
                     BinaryStats.accumulate(hp, hy, spec, cpuCounts);
                 }
             }
-            for (BinaryScoreSpec.Reduction red : List.of(BinaryScoreSpec.Reduction.MICRO, BinaryScoreSpec.Reduction.MACRO,
-                    BinaryScoreSpec.Reduction.WEIGHTED, BinaryScoreSpec.Reduction.NONE)) {
-                BinaryScoreSpec ss = new BinaryScoreSpec(List.of(BinaryScoreSpec.Metric.FSCORE, BinaryScoreSpec.Metric.IOU, BinaryScoreSpec.Metric.ACCURACY,
-                        BinaryScoreSpec.Metric.PRECISION, BinaryScoreSpec.Metric.RECALL), BinaryScoreSpec.Style.LEGACY, red, 1, groups, 1e-7, 1, 1,
-                        red == BinaryScoreSpec.Reduction.WEIGHTED ? new double[]{0.3, 1.7} : null);
-                gpu.synchronize();
-                long before = gpu.deviceToHostBytes(), copies = gpu.deviceToHostCopies();
-                double[] got = BinaryStats.scores(devCounts, ss);
-                assertEquals(8L * ss.outputLength(), gpu.deviceToHostBytes() - before, red + ": only the scores cross");
-                assertEquals(1, gpu.deviceToHostCopies() - copies, red + ": in one copy");
-                assertArrayEquals(MetricMathReference.binaryScores(cpuCounts.toLongArray(), ss), got, DEVICE_SUM_ORDER, red.toString());
-                assertArrayEquals(BinaryStats.scores(cpuCounts, ss), got, DEVICE_SUM_ORDER, red.toString());
+            for (BinaryScoreSpec.Style style : BinaryScoreSpec.Style.values()) {
+                for (BinaryScoreSpec.Reduction red : List.of(BinaryScoreSpec.Reduction.MICRO, BinaryScoreSpec.Reduction.MACRO,
+                        BinaryScoreSpec.Reduction.WEIGHTED, BinaryScoreSpec.Reduction.MACRO_IMAGEWISE, BinaryScoreSpec.Reduction.NONE)) {
+                    BinaryScoreSpec ss = new BinaryScoreSpec(List.of(BinaryScoreSpec.Metric.values()), style, red, 1, groups, 1e-7, 0.5, 1,
+                            red == BinaryScoreSpec.Reduction.WEIGHTED ? new double[]{0.3, 1.7} : null);
+                    gpu.synchronize();
+                    long before = gpu.deviceToHostBytes(), copies = gpu.deviceToHostCopies();
+                    double[] got = BinaryStats.scores(devCounts, ss);
+                    assertEquals(8L * ss.outputLength(), gpu.deviceToHostBytes() - before, style + " " + red + ": only the scores cross");
+                    assertEquals(1, gpu.deviceToHostCopies() - copies, red + ": in one copy");
+                    assertArrayEquals(MetricMathReference.binaryScores(cpuCounts.toLongArray(), ss), got, DEVICE_SUM_ORDER, red.toString());
+                    assertArrayEquals(BinaryStats.scores(cpuCounts, ss), got, DEVICE_SUM_ORDER, red.toString());
+                }
             }
             assertArrayEquals(cpuCounts.toLongArray(), devCounts.toLongArray());
         }

@@ -440,6 +440,4 @@ def confusion_file(header, block_sum, common_regs, int_types):
         for t in ["u8", "s32", "s64"]:
             parts.append(labels_entry(p, t, common_regs, block_sum))
             parts.append("")
-    import scores_gen
-    parts.append(scores_gen.confusion_scores())
     return "\n".join(parts)

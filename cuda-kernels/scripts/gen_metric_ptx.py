@@ -293,9 +293,6 @@ def seg_stats_file():
     for t in ["u8", "s32", "s64", "f32"]:
         parts.append(seg_entry(t))
         parts.append("")
-    import scores_gen
-    parts.append(scores_gen.seg_scores())
-    parts.append(scores_gen.seg_scores_reduce())
     return "\n".join(parts)
 
 

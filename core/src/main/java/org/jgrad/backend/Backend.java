@@ -4,7 +4,7 @@ package org.jgrad.backend;
  * Everything a device must do for jgrad. Families live in their own interfaces so they can be
  * brought up one at a time; core composes all higher-level ops from these primitives.
  */
-public interface Backend extends TensorPrimitives, NnPrimitives, LossPrimitives, MetricPrimitives, OptimPrimitives {
+public interface Backend extends TensorPrimitives, NnPrimitives, LossPrimitives, OptimPrimitives {
 
     /** Short name for messages: "cpu", "cuda:0 (NVIDIA H100 ...)". */
     String name();

@@ -3,7 +3,7 @@ package org.jgrad.backend;
 import java.util.Arrays;
 
 /**
- * What {@link MetricPrimitives#binaryStats} counts: how predictions become a binary mask, how
+ * What {@link MetricCounting#binaryStats} counts: how predictions become a binary mask, how
  * pixels are grouped, and what is left out. Shared by every backend so they agree to the bit.
  *
  * <p>Layout: predictions and targets have the same shape, read as {@code [N, C, ...]} (dim 0 is

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /**
  * The CPU metric loops. Both read each input element once: the inputs are cut into chunks, one
@@ -35,66 +35,99 @@ final class CpuMetricKernels {
         };
     }
 
-    private static Tensor dense(Tensor t) { return t.isContiguous() ? t : t.contiguousCopy(); }
+    /**
+     * A view's elements as one dense primitive array from {@code offset}: the storage's own array
+     * when the view is contiguous, else a private copy (a plain array, not a storage: nothing to
+     * release and nothing recorded anywhere).
+     */
+    private record Dense(DType dtype, Object array, int offset) {
+        float[] f32() { return (float[]) array; }
+        double[] f64() { return (double[]) array; }
+        int[] i32() { return (int[]) array; }
+        long[] i64() { return (long[]) array; }
+        byte[] u8() { return (byte[]) array; }
+    }
+
+    private static Dense dense(View v) {
+        CpuStorage s = (CpuStorage) v.storage();
+        if (v.isContiguous()) return new Dense(v.dtype(), s.array(), v.offset());
+        int n = v.numel();
+        Object src = s.array();
+        Object dst = switch (v.dtype()) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+            case UINT8 -> new byte[n];
+        };
+        int[] shape = v.shape(), strides = v.strides();
+        int rank = shape.length;
+        int[] idx = new int[rank];
+        for (int i = 0; i < n; i++) {
+            int p = v.offset();
+            for (int d = 0; d < rank; d++) p += idx[d] * strides[d];
+            System.arraycopy(src, p, dst, i, 1);
+            for (int d = rank - 1; d >= 0; d--) {
+                if (++idx[d] < shape[d]) break;
+                idx[d] = 0;
+            }
+        }
+        return new Dense(v.dtype(), dst, 0);
+    }
 
     // ------------------------------------------------------------------ binary statistics
 
-    static void binaryStats(Tensor predsIn, Tensor targetsIn, BinaryStatsSpec spec, Tensor counts) {
-        Tensor preds = dense(predsIn), targets = dense(targetsIn);
-        try {
-            int[] shape = preds.shape();
-            int n = BinaryStatsSpec.images(shape), c = BinaryStatsSpec.channels(shape), s = BinaryStatsSpec.planeSize(shape);
-            int[] map = spec.channelMap(c);
-            int kept = spec.keptChannels(c);
-            int groups = spec.groups(shape);
-            int[] planeGroup = new int[n * c];
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < c; j++) planeGroup[i * c + j] = map[j] < 0 ? -1 : spec.group(i, map[j], kept);
-            }
-            float cut = spec.cutoff();
-            float[] x = ((CpuStorage) preds.storage()).f32();
-            int xo = preds.offset();
-            CpuStorage ts = (CpuStorage) targets.storage();
-            int to = targets.offset();
-            long total = (long) n * c * s;
-            long[] shared = new long[groups * 4]; // tp, predicted positive, target positive, valid
-            if (total > 0) { // a NaN cutoff (nothing positive) needs no special case: x >= NaN is false
-                int chunks = (int) Math.min(Integer.MAX_VALUE, (total + CHUNK - 1) / CHUNK);
-                Parallel.forRange(chunks, 1, (clo, chi) -> {
-                    long[] local = new long[groups * 4];
-                    byte[] codes = new byte[BLOCK];
-                    long lo = (long) clo * CHUNK, hi = Math.min(total, (long) chi * CHUNK);
-                    long pos = lo;
-                    while (pos < hi) {
-                        int plane = (int) (pos / s);
-                        long planeEnd = Math.min(hi, (long) (plane + 1) * s);
-                        int g = planeGroup[plane];
-                        int len = (int) (planeEnd - pos);
-                        if (g >= 0) segment(x, xo + (int) pos, ts, to + (int) pos, len, cut, spec, codes, local, g * 4);
-                        pos = planeEnd;
-                    }
-                    synchronized (shared) {
-                        for (int i = 0; i < shared.length; i++) shared[i] += local[i];
-                    }
-                });
-            }
-            long[] out = ((CpuStorage) counts.storage()).i64();
-            int oo = counts.offset();
-            for (int g = 0; g < groups; g++) {
-                long tp = shared[g * 4], pp = shared[g * 4 + 1], tpos = shared[g * 4 + 2], valid = shared[g * 4 + 3];
-                out[oo + g * 4] += tp;
-                out[oo + g * 4 + 1] += pp - tp;
-                out[oo + g * 4 + 2] += tpos - tp;
-                out[oo + g * 4 + 3] += valid - pp - tpos + tp;
-            }
-        } finally {
-            if (preds != predsIn) preds.close();
-            if (targets != targetsIn) targets.close();
+    static void binaryStats(View predsIn, View targetsIn, BinaryStatsSpec spec, View counts) {
+        Dense preds = dense(predsIn), targets = dense(targetsIn);
+        int[] shape = predsIn.shape();
+        int n = BinaryStatsSpec.images(shape), c = BinaryStatsSpec.channels(shape), s = BinaryStatsSpec.planeSize(shape);
+        int[] map = spec.channelMap(c);
+        int kept = spec.keptChannels(c);
+        int groups = spec.groups(shape);
+        int[] planeGroup = new int[n * c];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < c; j++) planeGroup[i * c + j] = map[j] < 0 ? -1 : spec.group(i, map[j], kept);
+        }
+        float cut = spec.cutoff();
+        float[] x = preds.f32();
+        int xo = preds.offset();
+        Dense ts = targets;
+        int to = targets.offset();
+        long total = (long) n * c * s;
+        long[] shared = new long[groups * 4]; // tp, predicted positive, target positive, valid
+        if (total > 0) { // a NaN cutoff (nothing positive) needs no special case: x >= NaN is false
+            int chunks = (int) Math.min(Integer.MAX_VALUE, (total + CHUNK - 1) / CHUNK);
+            Parallel.forRange(chunks, 1, (clo, chi) -> {
+                long[] local = new long[groups * 4];
+                byte[] codes = new byte[BLOCK];
+                long lo = (long) clo * CHUNK, hi = Math.min(total, (long) chi * CHUNK);
+                long pos = lo;
+                while (pos < hi) {
+                    int plane = (int) (pos / s);
+                    long planeEnd = Math.min(hi, (long) (plane + 1) * s);
+                    int g = planeGroup[plane];
+                    int len = (int) (planeEnd - pos);
+                    if (g >= 0) segment(x, xo + (int) pos, ts, to + (int) pos, len, cut, spec, codes, local, g * 4);
+                    pos = planeEnd;
+                }
+                synchronized (shared) {
+                    for (int i = 0; i < shared.length; i++) shared[i] += local[i];
+                }
+            });
+        }
+        long[] out = ((CpuStorage) counts.storage()).i64();
+        int oo = counts.offset();
+        for (int g = 0; g < groups; g++) {
+            long tp = shared[g * 4], pp = shared[g * 4 + 1], tpos = shared[g * 4 + 2], valid = shared[g * 4 + 3];
+            out[oo + g * 4] += tp;
+            out[oo + g * 4 + 1] += pp - tp;
+            out[oo + g * 4 + 2] += tpos - tp;
+            out[oo + g * 4 + 3] += valid - pp - tpos + tp;
         }
     }
 
     /** Adds (tp, predicted positive, target positive, valid) of one run inside one plane to acc[at..at+3]. */
-    private static void segment(float[] x, int xo, CpuStorage ts, int to, int len, float cut, BinaryStatsSpec spec,
+    private static void segment(float[] x, int xo, Dense ts, int to, int len, float cut, BinaryStatsSpec spec,
                                 byte[] codes, long[] acc, int at) {
         if (ts.dtype() == DType.UINT8) {
             long iv = spec.ignoreValue();
@@ -175,7 +208,7 @@ final class CpuMetricKernels {
     }
 
     /** Codes for len targets from index off: 0 negative, 1 positive (!= 0), 2 ignored. */
-    private static void decode(CpuStorage ts, int off, int len, BinaryStatsSpec spec, byte[] codes) {
+    private static void decode(Dense ts, int off, int len, BinaryStatsSpec spec, byte[] codes) {
         boolean ig = spec.hasIgnoreValue();
         long iv = spec.ignoreValue();
         switch (ts.dtype()) {
@@ -220,7 +253,7 @@ final class CpuMetricKernels {
     // ------------------------------------------------------------------ confusion histogram
 
     /** Reads len integer labels from index off into buf. */
-    private static void readLabels(CpuStorage st, int off, int len, long[] buf) {
+    private static void readLabels(Dense st, int off, int len, long[] buf) {
         switch (st.dtype()) {
             case UINT8 -> { byte[] a = st.u8(); for (int i = 0; i < len; i++) buf[i] = a[off + i] & 0xFF; }
             case INT32 -> { int[] a = st.i32(); for (int i = 0; i < len; i++) buf[i] = a[off + i]; }
@@ -229,56 +262,51 @@ final class CpuMetricKernels {
         }
     }
 
-    static void confusionFromLogits(Tensor logitsIn, Tensor targetsIn, long ignore, Tensor hist, Tensor bad) {
-        Tensor logits = dense(logitsIn), targets = dense(targetsIn);
-        try {
-            int[] shape = logits.shape();
-            int n = shape[0], c = shape[1], s = BinaryStatsSpec.planeSize(shape);
-            float[] x = ((CpuStorage) logits.storage()).f32();
-            int xo = logits.offset();
-            CpuStorage ts = (CpuStorage) targets.storage();
-            int to = targets.offset();
-            long[] shared = new long[c * c];
-            long[] sharedBad = new long[1];
-            int blk = s == 1 ? 1 : BLOCK;
-            int blocksPerImage = s == 1 ? 1 : (s + blk - 1) / blk;
-            // tasks: for [N, C] inputs one task per run of images, else (image, spatial block) pairs
-            int tasks = s == 1 ? (n + BLOCK - 1) / BLOCK : n * blocksPerImage;
-            Parallel.forRange(tasks, 1, (lo, hi) -> {
-                int[] local = new int[COPIES * c * c];
-                long localBad = 0;
-                float[] best = new float[BLOCK];
-                int[] idx = new int[BLOCK];
-                long[] tb = new long[BLOCK];
-                for (int task = lo; task < hi; task++) {
-                    if (s == 1) {
-                        int first = task * BLOCK, m = Math.min(BLOCK, n - first);
-                        readLabels(ts, to + first, m, tb);
-                        for (int r = 0; r < m; r++) {
-                            int base = xo + (first + r) * c;
-                            idx[r] = rowArgmax(x, base, c);
-                        }
-                        localBad += histogram(local, c, idx, tb, m, ignore);
-                    } else {
-                        int img = task / blocksPerImage, b = task % blocksPerImage;
-                        int start = b * blk, m = Math.min(blk, s - start);
-                        int base = xo + img * c * s + start;
-                        blockArgmax(x, base, s, c, m, best, idx);
-                        readLabels(ts, to + img * s + start, m, tb);
-                        localBad += histogram(local, c, idx, tb, m, ignore);
+    static void confusionFromLogits(View logitsIn, View targetsIn, long ignore, View hist, View bad) {
+        Dense logits = dense(logitsIn), targets = dense(targetsIn);
+        int[] shape = logitsIn.shape();
+        int n = shape[0], c = shape[1], s = BinaryStatsSpec.planeSize(shape);
+        float[] x = logits.f32();
+        int xo = logits.offset();
+        Dense ts = targets;
+        int to = targets.offset();
+        long[] shared = new long[c * c];
+        long[] sharedBad = new long[1];
+        int blk = s == 1 ? 1 : BLOCK;
+        int blocksPerImage = s == 1 ? 1 : (s + blk - 1) / blk;
+        // tasks: for [N, C] inputs one task per run of images, else (image, spatial block) pairs
+        int tasks = s == 1 ? (n + BLOCK - 1) / BLOCK : n * blocksPerImage;
+        Parallel.forRange(tasks, 1, (lo, hi) -> {
+            int[] local = new int[COPIES * c * c];
+            long localBad = 0;
+            float[] best = new float[BLOCK];
+            int[] idx = new int[BLOCK];
+            long[] tb = new long[BLOCK];
+            for (int task = lo; task < hi; task++) {
+                if (s == 1) {
+                    int first = task * BLOCK, m = Math.min(BLOCK, n - first);
+                    readLabels(ts, to + first, m, tb);
+                    for (int r = 0; r < m; r++) {
+                        int base = xo + (first + r) * c;
+                        idx[r] = rowArgmax(x, base, c);
                     }
+                    localBad += histogram(local, c, idx, tb, m, ignore);
+                } else {
+                    int img = task / blocksPerImage, b = task % blocksPerImage;
+                    int start = b * blk, m = Math.min(blk, s - start);
+                    int base = xo + img * c * s + start;
+                    blockArgmax(x, base, s, c, m, best, idx);
+                    readLabels(ts, to + img * s + start, m, tb);
+                    localBad += histogram(local, c, idx, tb, m, ignore);
                 }
-                synchronized (shared) {
-                    for (int i = 0; i < local.length; i++) shared[i % shared.length] += local[i];
-                    sharedBad[0] += localBad;
-                }
-            });
-            addInto(hist, shared);
-            ((CpuStorage) bad.storage()).i64()[bad.offset()] += sharedBad[0];
-        } finally {
-            if (logits != logitsIn) logits.close();
-            if (targets != targetsIn) targets.close();
-        }
+            }
+            synchronized (shared) {
+                for (int i = 0; i < local.length; i++) shared[i % shared.length] += local[i];
+                sharedBad[0] += localBad;
+            }
+        });
+        addInto(hist, shared);
+        ((CpuStorage) bad.storage()).i64()[bad.offset()] += sharedBad[0];
     }
 
     /** First maximum of x[base..base+c), NaN counting as the maximum (first NaN wins). */
@@ -350,48 +378,43 @@ final class CpuMetricKernels {
         return bad;
     }
 
-    static void confusionFromLabels(Tensor predsIn, Tensor targetsIn, long ignore, Tensor hist, Tensor bad) {
-        Tensor preds = dense(predsIn), targets = dense(targetsIn);
-        try {
-            int c = hist.size(0);
-            int total = preds.numel();
-            CpuStorage ps = (CpuStorage) preds.storage(), ts = (CpuStorage) targets.storage();
-            int po = preds.offset(), to = targets.offset();
-            long[] shared = new long[c * c];
-            long[] sharedBad = new long[1];
-            int tasks = (total + BLOCK - 1) / BLOCK;
-            Parallel.forRange(tasks, 16, (lo, hi) -> {
-                int[] local = new int[c * c];
-                long localBad = 0;
-                long[] pb = new long[BLOCK], tb = new long[BLOCK];
-                for (int task = lo; task < hi; task++) {
-                    int first = task * BLOCK, m = Math.min(BLOCK, total - first);
-                    readLabels(ps, po + first, m, pb);
-                    readLabels(ts, to + first, m, tb);
-                    for (int j = 0; j < m; j++) {
-                        long t = tb[j], p = pb[j];
-                        if (t == ignore) continue;
-                        if (t < 0 || t >= c || p < 0 || p >= c) {
-                            localBad++;
-                            continue;
-                        }
-                        local[(int) t * c + (int) p]++;
+    static void confusionFromLabels(View predsIn, View targetsIn, long ignore, View hist, View bad) {
+        Dense preds = dense(predsIn), targets = dense(targetsIn);
+        int c = hist.size(0);
+        int total = predsIn.numel();
+        Dense ps = preds, ts = targets;
+        int po = preds.offset(), to = targets.offset();
+        long[] shared = new long[c * c];
+        long[] sharedBad = new long[1];
+        int tasks = (total + BLOCK - 1) / BLOCK;
+        Parallel.forRange(tasks, 16, (lo, hi) -> {
+            int[] local = new int[c * c];
+            long localBad = 0;
+            long[] pb = new long[BLOCK], tb = new long[BLOCK];
+            for (int task = lo; task < hi; task++) {
+                int first = task * BLOCK, m = Math.min(BLOCK, total - first);
+                readLabels(ps, po + first, m, pb);
+                readLabels(ts, to + first, m, tb);
+                for (int j = 0; j < m; j++) {
+                    long t = tb[j], p = pb[j];
+                    if (t == ignore) continue;
+                    if (t < 0 || t >= c || p < 0 || p >= c) {
+                        localBad++;
+                        continue;
                     }
+                    local[(int) t * c + (int) p]++;
                 }
-                synchronized (shared) {
-                    for (int i = 0; i < shared.length; i++) shared[i] += local[i];
-                    sharedBad[0] += localBad;
-                }
-            });
-            addInto(hist, shared);
-            ((CpuStorage) bad.storage()).i64()[bad.offset()] += sharedBad[0];
-        } finally {
-            if (preds != predsIn) preds.close();
-            if (targets != targetsIn) targets.close();
-        }
+            }
+            synchronized (shared) {
+                for (int i = 0; i < shared.length; i++) shared[i] += local[i];
+                sharedBad[0] += localBad;
+            }
+        });
+        addInto(hist, shared);
+        ((CpuStorage) bad.storage()).i64()[bad.offset()] += sharedBad[0];
     }
 
-    private static void addInto(Tensor hist, long[] add) {
+    private static void addInto(View hist, long[] add) {
         long[] h = ((CpuStorage) hist.storage()).i64();
         int o = hist.offset();
         for (int i = 0; i < add.length; i++) h[o + i] += add[i];

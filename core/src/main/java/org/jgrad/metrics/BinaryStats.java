@@ -1,8 +1,8 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.BinaryScoreSpec;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
 import java.util.Arrays;
@@ -50,12 +50,8 @@ public final class BinaryStats {
             throw new IllegalArgumentException("counts must be INT64 [" + spec.rows() + ", 4] for " + spec.images() + " images x "
                     + spec.classes() + " classes, got " + counts.dtype() + " " + Arrays.toString(counts.shape()));
         }
-        Tensor c = counts.isContiguous() ? counts : counts.contiguous();
-        try (Tensor out = Tensor.empty(DType.FLOAT64, counts.device(), spec.outputLength())) {
-            counts.backend().binaryScores(c, spec, out);
-            return out.toDoubleArray();
-        } finally {
-            if (c != counts) c.close();
+        try (Scope scope = Scope.open()) {
+            return BinaryScoring.scores(counts.contiguous(), spec).toDoubleArray();
         }
     }
 
@@ -63,7 +59,7 @@ public final class BinaryStats {
         // integer (already binary) predictions are compared as floats: 0/1 are exact
         Tensor p = preds.dtype() == DType.FLOAT32 ? preds : preds.to(DType.FLOAT32);
         try {
-            preds.backend().binaryStats(p, targets, spec, counts);
+            Counting.binaryStats(p, targets, spec, counts);
         } finally {
             if (p != preds) p.close();
         }

@@ -1,7 +1,7 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.ConfusionScoreSpec;
 import org.jgrad.tensor.DType;
+import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
 import java.util.Arrays;
@@ -23,7 +23,7 @@ public final class Confusion {
     public static Tensor fromLogits(Tensor logits, Tensor targets, int numClasses, long ignoreIndex) {
         Tensor hist = Tensor.zeros(DType.INT64, checkLogits(logits, targets, numClasses).device(), numClasses, numClasses);
         try (Tensor bad = Tensor.zeros(DType.INT64, logits.device(), 1)) {
-            logits.backend().confusionFromLogits(logits, targets, ignoreIndex, hist, bad);
+            Counting.confusionFromLogits(logits, targets, ignoreIndex, hist, bad);
             throwIfBad(bad.toLongArray()[0], targets, numClasses, ignoreIndex);
         } catch (RuntimeException e) {
             hist.close();
@@ -37,7 +37,7 @@ public final class Confusion {
         checkLabels(preds, targets, numClasses);
         Tensor hist = Tensor.zeros(DType.INT64, preds.device(), numClasses, numClasses);
         try (Tensor bad = Tensor.zeros(DType.INT64, preds.device(), 1)) {
-            preds.backend().confusionFromLabels(preds, targets, ignoreIndex, hist, bad);
+            Counting.confusionFromLabels(preds, targets, ignoreIndex, hist, bad);
             long b = bad.toLongArray()[0];
             if (b > 0) {
                 throwIfBad(b, targets, numClasses, ignoreIndex);
@@ -57,12 +57,8 @@ public final class Confusion {
         if (hist.dtype() != DType.INT64 || hist.dim() != 2 || hist.size(0) != hist.size(1)) {
             throw new IllegalArgumentException("hist must be an INT64 [C, C] tensor, got " + hist.dtype() + " " + Arrays.toString(hist.shape()));
         }
-        Tensor h = hist.isContiguous() ? hist : hist.contiguous();
-        try (Tensor out = Tensor.empty(DType.FLOAT64, hist.device(), spec.outputLength(hist.size(0)))) {
-            hist.backend().confusionScores(h, spec, out);
-            return out.toDoubleArray();
-        } finally {
-            if (h != hist) h.close();
+        try (Scope scope = Scope.open()) {
+            return ConfusionScoring.scores(hist.contiguous(), spec).toDoubleArray();
         }
     }
 

@@ -1,8 +1,8 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.ConfusionScoreSpec;
-import org.jgrad.backend.ConfusionScoreSpec.Absent;
-import org.jgrad.backend.ConfusionScoreSpec.Average;
+import org.jgrad.metrics.ConfusionScoreSpec.Absent;
+import org.jgrad.metrics.ConfusionScoreSpec.Average;
+import org.jgrad.ops.Concat;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Scope;
@@ -109,8 +109,8 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
     }
 
     private void kernel(boolean logits, Tensor preds, Tensor targets, Tensor h, Tensor bad) {
-        if (logits) preds.backend().confusionFromLogits(preds, targets, ignoreIndex, h, bad);
-        else preds.backend().confusionFromLabels(preds, targets, ignoreIndex, h, bad);
+        if (logits) Counting.confusionFromLogits(preds, targets, ignoreIndex, h, bad);
+        else Counting.confusionFromLabels(preds, targets, ignoreIndex, h, bad);
     }
 
     private void ensureState(Device d) {
@@ -133,18 +133,19 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
 
     /**
      * Scores of everything seen since the last reset, computed on the state's device; copies
-     * 4 + 4C doubles plus 3 for the macro means (and, off the CPU, the bad-label count).
+     * 4 + 4C doubles plus 3 for the macro means, in one read (and, off the CPU, the bad-label count).
      * Before any update, every count is zero.
      */
     @Override
     public ConfusionResult compute() {
         Tensor h = state();
-        try {
-            double[] v = Confusion.scores(h, perClassSpec());
-            double[] macro = Confusion.scores(h, new ConfusionScoreSpec(List.of(ConfusionScoreSpec.Metric.PRECISION,
-                    ConfusionScoreSpec.Metric.RECALL, ConfusionScoreSpec.Metric.FSCORE), Average.MACRO, zeroDivision, absent, 1.0));
+        try (Scope scope = Scope.open()) {
+            ConfusionScoreSpec macroSpec = new ConfusionScoreSpec(List.of(ConfusionScoreSpec.Metric.PRECISION,
+                    ConfusionScoreSpec.Metric.RECALL, ConfusionScoreSpec.Metric.FSCORE), Average.MACRO, zeroDivision, absent, 1.0);
+            double[] v = Concat.cat(List.of(ConfusionScoring.scores(h, perClassSpec()), ConfusionScoring.scores(h, macroSpec)), 0).toDoubleArray();
             int c = numClasses;
-            return new ConfusionResult(v[0], v[1], v[2], v[3], macro[0], macro[1], macro[2],
+            int m = 4 + 4 * c;
+            return new ConfusionResult(v[0], v[1], v[2], v[3], v[m], v[m + 1], v[m + 2],
                     Arrays.copyOfRange(v, 4, 4 + c), Arrays.copyOfRange(v, 4 + c, 4 + 2 * c),
                     Arrays.copyOfRange(v, 4 + 2 * c, 4 + 3 * c), Arrays.copyOfRange(v, 4 + 3 * c, 4 + 4 * c));
         } finally {

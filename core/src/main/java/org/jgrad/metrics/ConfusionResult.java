@@ -3,7 +3,7 @@ package org.jgrad.metrics;
 /**
  * What {@link ConfusionMatrix#compute()} returns: host doubles only. Per-class arrays have one
  * value per class (0/0 scored {@code zeroDivision}); the macro means treat absent classes as
- * configured ({@link org.jgrad.backend.ConfusionScoreSpec.Absent}). Formulas: {@link org.jgrad.backend.MetricMath}.
+ * configured ({@link ConfusionScoreSpec.Absent}). Formulas: {@link ScoreFormulas} and {@link ConfusionScoring}.
  */
 public record ConfusionResult(double accuracy, double balancedAccuracy, double kappa, double meanIoU,
                               double macroPrecision, double macroRecall, double macroF1,

@@ -1,6 +1,6 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.BinaryScoreSpec.Metric;
+import org.jgrad.metrics.BinaryScoreSpec.Metric;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.tensor.Tensor;
 

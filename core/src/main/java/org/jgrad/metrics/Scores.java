@@ -1,15 +1,14 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.BinaryScoreSpec;
-import org.jgrad.backend.BinaryScoreSpec.Metric;
-import org.jgrad.backend.BinaryScoreSpec.Reduction;
-import org.jgrad.backend.BinaryScoreSpec.Style;
+import org.jgrad.metrics.BinaryScoreSpec.Metric;
+import org.jgrad.metrics.BinaryScoreSpec.Reduction;
+import org.jgrad.metrics.BinaryScoreSpec.Style;
 
 import java.util.List;
 
 /**
  * Ready-made {@link BinaryScoreSpec}s. The formulas and reductions are documented in
- * {@link org.jgrad.backend.MetricMath}.
+ * {@link ScoreFormulas} and {@link BinaryScoring}.
  */
 public final class Scores {
     private Scores() {}

@@ -1,8 +1,7 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.BinaryScoreSpec;
-import org.jgrad.backend.BinaryScoreSpec.Reduction;
-import org.jgrad.backend.BinaryScoreSpec.Style;
+import org.jgrad.metrics.BinaryScoreSpec.Reduction;
+import org.jgrad.metrics.BinaryScoreSpec.Style;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.backend.BinaryStatsSpec.Grouping;
 import org.jgrad.tensor.DType;

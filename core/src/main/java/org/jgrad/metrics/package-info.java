@@ -24,7 +24,7 @@
  *     Jaccard's formula |A∩B| / |A∪B|, which is IoU; Dice = 2 IoU / (1 + IoU) is always >= IoU.</li>
  * <li>Where eps goes (smp legacy): added to numerator and denominator, so an empty prediction of an
  *     empty mask scores 1; smp's newer functions instead replace 0/0 by {@code zero_division}
- *     (default 1.0). Formulas: {@link org.jgrad.backend.MetricMath}.</li>
+ *     (default 1.0). Formulas: {@link org.jgrad.metrics.ScoreFormulas}.</li>
  * <li>Confusion-matrix scores follow scikit-learn 1.2 ({@code zero_division}, averages none / micro /
  *     macro / weighted); a class absent from targets and predictions is either left out of macro
  *     means ({@code Absent.EXCLUDE}, the default, as torchmetrics' Jaccard) or scored zero_division

@@ -1,9 +1,8 @@
 package org.jgrad.cuda;
 
 import org.jgrad.backend.Backend;
-import org.jgrad.backend.BinaryScoreSpec;
 import org.jgrad.backend.BinaryStatsSpec;
-import org.jgrad.backend.ConfusionScoreSpec;
+import org.jgrad.backend.MetricCounting;
 import org.jgrad.cuda.metrics.CudaMetrics;
 import org.jgrad.backend.BinaryOp;
 import org.jgrad.backend.Distribution;
@@ -13,6 +12,7 @@ import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Storage;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #conv2dBackwardFilter}, {@link #conv2dBiasAdd}); the other layer primitives
  * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, MetricCounting {
     /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */
     static final long STAGING_BYTES = 32L << 20;
 
@@ -534,19 +534,13 @@ public final class CudaBackend implements Backend {
     // ------------------------------------------------------------------ metrics (PTX in seg_stats.ptx, confusion.ptx)
 
     @Override
-    public void binaryStats(Tensor preds, Tensor targets, BinaryStatsSpec spec, Tensor counts) { metrics.binaryStats(preds, targets, spec, counts); }
+    public void binaryStats(View preds, View targets, BinaryStatsSpec spec, View counts) { metrics.binaryStats(preds, targets, spec, counts); }
 
     @Override
-    public void confusionFromLogits(Tensor logits, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics.confusionFromLogits(logits, targets, ignoreIndex, hist, bad); }
+    public void confusionFromLogits(View logits, View targets, long ignoreIndex, View hist, View bad) { metrics.confusionFromLogits(logits, targets, ignoreIndex, hist, bad); }
 
     @Override
-    public void confusionFromLabels(Tensor preds, Tensor targets, long ignoreIndex, Tensor hist, Tensor bad) { metrics.confusionFromLabels(preds, targets, ignoreIndex, hist, bad); }
-
-    @Override
-    public void binaryScores(Tensor counts, BinaryScoreSpec spec, Tensor out) { metrics.binaryScores(counts, spec, out); }
-
-    @Override
-    public void confusionScores(Tensor hist, ConfusionScoreSpec spec, Tensor out) { metrics.confusionScores(hist, spec, out); }
+    public void confusionFromLabels(View preds, View targets, long ignoreIndex, View hist, View bad) { metrics.confusionFromLabels(preds, targets, ignoreIndex, hist, bad); }
 
     // ------------------------------------------------------------------ loss and optimizer steps (loss.ptx, optim.ptx: CudaLoss, CudaOptim)
 

@@ -3,22 +3,20 @@ package org.jgrad.cuda;
 import org.jgrad.cuda.metrics.CudaMetrics;
 import org.jgrad.cuda.metrics.Launcher;
 import org.jgrad.cuda.metrics.MetricDevice;
-import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.List;
 
 /**
  * Connects the metric launchers ({@link CudaMetrics}) to a {@link CudaBackend} through its
  * {@link DeviceRuntime} (the GPU, or the PTX simulator in CPU tests): kernels of the seg_stats
- * and confusion modules, tensor addresses, a reusable scratch buffer for the score kernels,
- * device-to-device copies. Kept out of CudaBackend so that class only delegates.
+ * and confusion modules, view addresses, dense copies of strided views. Kept out of CudaBackend
+ * so that class only delegates.
  */
 final class CudaMetricDevice implements MetricDevice {
     private final CudaBackend backend;
     private final DeviceRuntime rt;
-    private long scratch;
-    private long scratchBytes;
 
     CudaMetricDevice(CudaBackend backend, DeviceRuntime rt) {
         this.backend = backend;
@@ -31,39 +29,34 @@ final class CudaMetricDevice implements MetricDevice {
     }
 
     @Override
-    public long address(Tensor t) {
-        backend.storage("tensor", t);
-        return backend.address(t);
+    public long address(View v) {
+        if (!(v.storage() instanceof CudaStorage s) || s.backend() != backend) {
+            throw new IllegalArgumentException("metric input is on " + v.device() + ", expected " + backend.name());
+        }
+        long ready = s.readyEvent;
+        if (ready != 0) { // a staged batch: its copy runs on the copy stream; order, don't wait
+            rt.streamWaitEvent(rt.computeStream(), ready);
+            s.readyEvent = 0;
+        }
+        return s.pointer() + (long) v.offset() * v.dtype().byteSize();
     }
 
     @Override
     public int multiprocessors() { return rt.launcher().multiprocessors(); }
 
-    /** One buffer, grown when asked for more; reuse is safe because every use is ordered on the one stream. */
+    /** Through the backend's copy, which still takes tensors: a temporary one over the view. */
     @Override
-    public synchronized long scratch(long bytes) {
-        if (bytes > scratchBytes) {
-            if (scratch != 0) rt.free(scratch, scratchBytes);
-            scratch = rt.allocate(bytes);
-            scratchBytes = bytes;
-        }
-        return scratch;
+    public Dense contiguous(View v) {
+        Tensor src = new Tensor(v.storage(), v.shape(), v.strides(), v.offset());
+        Tensor dense = backend.dense(src);
+        return new Dense() {
+            @Override public View view() { return dense.raw(); }
+
+            @Override
+            public void close() {
+                dense.close();
+                src.close();
+            }
+        };
     }
-
-    @Override
-    public void copyDeviceToDevice(long dst, long src, long bytes) { rt.copyDtoD(dst, src, bytes); }
-
-    @Override
-    public void copyHostToDevice(double[] src, long dst) {
-        try (Tensor h = new Tensor(backend.fromHost(src, DType.FLOAT64), src.length)) {
-            rt.copyDtoD(dst, backend.address(h), 8L * src.length);
-            rt.synchronize(); // h's memory goes back to the pool when this returns
-        }
-    }
-
-    @Override
-    public Tensor contiguous(Tensor t) { return backend.dense(t); }
-
-    @Override
-    public void upload(double[] values, Tensor out) { copyHostToDevice(values, address(out)); }
 }

@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * One epoch's loss and metric accumulators, all on the device: the loss sum is a 0-d tensor
- * added into per batch, the metrics are jgrad's accumulators (a confusion matrix fed with
- * {@code max(outputs, 1)} predictions; or the binary segmentation statistics). Only scalars are
+ * added into per batch, the metrics are jgrad's accumulators (a confusion matrix fed with the
+ * logits, argmax fused with the counting; or the binary segmentation statistics). Only scalars are
  * copied to the host, when the epoch ends.
  */
 final class EpochMeter implements AutoCloseable {
@@ -38,8 +38,9 @@ final class EpochMeter implements AutoCloseable {
             if (lossSum == null) lossSum = Scope.escape(Tensor.zeros(DType.FLOAT32, loss.device()));
             lossSum.add_(weighted);
             if (confusion != null) {
-                Tensor predicted = outputs.detach().max(1).indices(); // the seed's: _, predicted = torch.max(outputs, 1)
-                confusion.update(predicted, targets);
+                // the logits themselves: the argmax over classes (torch.max(outputs, 1)'s indices,
+                // first maximum, NaN wins) is fused with the counting, no index tensor is made
+                confusion.update(outputs.detach(), targets);
             } else {
                 segmentation.update(outputs.detach(), targets);
             }

@@ -1,10 +1,7 @@
 package org.jgrad.cuda;
 
-import org.jgrad.backend.BinaryScoreSpec;
 import org.jgrad.backend.BinaryStatsSpec;
-import org.jgrad.backend.ConfusionScoreSpec;
 import org.jgrad.backend.CpuBackend;
-import org.jgrad.backend.MetricMath;
 import org.jgrad.cuda.metrics.CudaMetrics;
 import org.jgrad.cuda.metrics.Launch;
 import org.jgrad.cuda.metrics.Launcher;
@@ -13,6 +10,7 @@ import org.jgrad.cuda.metrics.SegStatsPlan;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,11 +30,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * the production launch plans and {@link CudaMetrics}, against the CPU reference: binary counts
  * for every target dtype and grouping, views one element in (scalar path) and aligned ones
  * (16-byte path with head and tail), the argmax histogram with shared sub-histograms and with
- * global bins, the label histogram, and the score kernels against MetricMath bit for bit.
+ * global bins, the label histogram.
  */
 class MetricPtxSimTest {
     private PtxSimulator sim;
-    private final Map<Tensor, Long> addresses = new IdentityHashMap<>();
+    private final Map<View, Long> addresses = new IdentityHashMap<>();
     private final List<String> launched = new ArrayList<>();
     private CudaMetrics metrics;
 
@@ -50,23 +48,13 @@ class MetricPtxSimTest {
         };
         metrics = new CudaMetrics(new MetricDevice() {
             @Override public Launcher launcher() { return launcher; }
-            @Override public long address(Tensor t) {
-                Long a = addresses.get(t);
+            @Override public long address(View v) {
+                Long a = addresses.get(v);
                 if (a == null) throw new AssertionError("tensor not uploaded");
                 return a;
             }
             @Override public int multiprocessors() { return 1; } // 8 blocks: blocks take several units, rows several chunks
-            @Override public long scratch(long bytes) { return sim.alloc(bytes); }
-            @Override public void copyDeviceToDevice(long dst, long src, long bytes) {
-                ByteBuffer s = sim.view(src, (int) bytes), d = sim.view(dst, (int) bytes);
-                d.put(s);
-            }
-            @Override public void copyHostToDevice(double[] src, long dst) {
-                ByteBuffer d = sim.view(dst, 8 * src.length);
-                for (double v : src) d.putDouble(v);
-            }
-            @Override public Tensor contiguous(Tensor t) { throw new AssertionError("plans must not need copies here"); }
-            @Override public void upload(double[] values, Tensor out) { throw new AssertionError("scores must run on the device here"); }
+            @Override public Dense contiguous(View v) { throw new AssertionError("plans must not need copies here"); }
         });
     }
 
@@ -85,20 +73,13 @@ class MetricPtxSimTest {
                 case UINT8 -> b.put(((byte[]) arr)[i]);
             }
         }
-        addresses.put(t, base + (long) t.offset() * size);
+        addresses.put(t.raw(), base + (long) t.offset() * size);
     }
 
     private long[] longsAt(Tensor t, int n) {
         long[] v = new long[n];
-        ByteBuffer b = sim.view(addresses.get(t), 8 * n);
+        ByteBuffer b = sim.view(addresses.get(t.raw()), 8 * n);
         for (int i = 0; i < n; i++) v[i] = b.getLong();
-        return v;
-    }
-
-    private double[] doublesAt(Tensor t, int n) {
-        double[] v = new double[n];
-        ByteBuffer b = sim.view(addresses.get(t), 8 * n);
-        for (int i = 0; i < n; i++) v[i] = b.getDouble();
         return v;
     }
 
@@ -147,12 +128,12 @@ class MetricPtxSimTest {
                          Tensor tt = new Tensor(cpu.fromHost(labels(t, yv), t), shape, st, to);
                          Tensor ref = Tensor.zeros(DType.INT64, Device.cpu(), spec.groups(shape), 4);
                          Tensor dev = Tensor.zeros(DType.INT64, Device.cpu(), spec.groups(shape), 4)) {
-                        cpu.binaryStats(pt, tt, spec, ref);
+                        cpu.binaryStats(pt.raw(), tt.raw(), spec, ref.raw());
                         upload(pt);
                         upload(tt);
                         upload(dev);
-                        metrics.binaryStats(pt, tt, spec, dev);
-                        List<Launch> plan = SegStatsPlan.plan(shape, st, addresses.get(pt), st, addresses.get(tt), t, spec, 0, 2);
+                        metrics.binaryStats(pt.raw(), tt.raw(), spec, dev.raw());
+                        List<Launch> plan = SegStatsPlan.plan(shape, st, addresses.get(pt.raw()), st, addresses.get(tt.raw()), t, spec, 0, 2);
                         if ((Integer) plan.get(0).args().get(18) == 1) vecLaunches++;
                         runs++;
                         assertArrayEquals(ref.toLongArray(), longsAt(dev, spec.groups(shape) * 4),
@@ -190,12 +171,12 @@ class MetricPtxSimTest {
                      Tensor tt = new Tensor(cpu.fromHost(labels(t, lab), t), tShape, rowMajor(tShape), off);
                      Tensor rh = Tensor.zeros(DType.INT64, Device.cpu(), c, c); Tensor rb = Tensor.zeros(DType.INT64, Device.cpu(), 1);
                      Tensor dh = Tensor.zeros(DType.INT64, Device.cpu(), c, c); Tensor db = Tensor.zeros(DType.INT64, Device.cpu(), 1)) {
-                    cpu.confusionFromLogits(lt, tt, ignore, rh, rb);
+                    cpu.confusionFromLogits(lt.raw(), tt.raw(), ignore, rh.raw(), rb.raw());
                     upload(lt);
                     upload(tt);
                     upload(dh);
                     upload(db);
-                    metrics.confusionFromLogits(lt, tt, ignore, dh, db);
+                    metrics.confusionFromLogits(lt.raw(), tt.raw(), ignore, dh.raw(), db.raw());
                     String what = java.util.Arrays.toString(shape) + " " + t + " offset " + off + " ignore " + ignore;
                     assertArrayEquals(rh.toLongArray(), longsAt(dh, c * c), what);
                     assertArrayEquals(rb.toLongArray(), longsAt(db, 1), what);
@@ -205,7 +186,7 @@ class MetricPtxSimTest {
                             upload(am);
                             upload(h2);
                             upload(b2);
-                            metrics.confusionFromLabels(am, tt, ignore, h2, b2);
+                            metrics.confusionFromLabels(am.raw(), tt.raw(), ignore, h2.raw(), b2.raw());
                             assertArrayEquals(rh.toLongArray(), longsAt(h2, c * c), "labels " + what);
                             assertArrayEquals(rb.toLongArray(), longsAt(b2, 1), "labels " + what);
                         }
@@ -230,49 +211,5 @@ class MetricPtxSimTest {
     private static boolean hasNaN(float[] x) {
         for (float v : x) if (Float.isNaN(v)) return true;
         return false;
-    }
-
-    @Test
-    void scoreKernelsEqualMetricMathBitForBit() {
-        SplittableRandom rnd = new SplittableRandom(7);
-        for (int trial = 0; trial < 6; trial++) {
-            int images = 1 + rnd.nextInt(4), classes = 1 + rnd.nextInt(3), rows = images * classes;
-            long[] counts = new long[rows * 4];
-            for (int i = 0; i < counts.length; i++) counts[i] = rnd.nextInt(4) == 0 ? 0 : rnd.nextLong(1L << 33);
-            if (trial == 0) java.util.Arrays.fill(counts, 0); // every score 0/0
-            for (BinaryScoreSpec.Style style : BinaryScoreSpec.Style.values()) {
-                for (BinaryScoreSpec.Reduction red : BinaryScoreSpec.Reduction.values()) {
-                    boolean weighted = red == BinaryScoreSpec.Reduction.WEIGHTED || red == BinaryScoreSpec.Reduction.WEIGHTED_IMAGEWISE;
-                    double[] w = null;
-                    if (weighted) { w = new double[classes]; for (int j = 0; j < classes; j++) w[j] = 0.1 + rnd.nextDouble(); }
-                    BinaryScoreSpec spec = new BinaryScoreSpec(List.of(BinaryScoreSpec.Metric.values()), style, red, images, classes,
-                            style == BinaryScoreSpec.Style.LEGACY ? 1e-7 : 0, 0.5, 0.5 + rnd.nextInt(3), w);
-                    try (Tensor ct = Tensor.fromArray(counts, rows, 4); Tensor out = Tensor.zeros(DType.FLOAT64, Device.cpu(), spec.outputLength())) {
-                        upload(ct);
-                        upload(out);
-                        metrics.binaryScores(ct, spec, out);
-                        assertArrayEquals(MetricMath.binaryScores(counts, spec), doublesAt(out, spec.outputLength()), 0.0, spec.toString());
-                    }
-                }
-            }
-        }
-        for (int c : new int[]{1, 2, 3, 21, 150}) {
-            long[] hist = new long[c * c];
-            for (int i = 0; i < hist.length; i++) hist[i] = rnd.nextInt(3) == 0 ? 0 : rnd.nextLong(1L << 34);
-            if (c > 2) for (int j = 0; j < c; j++) { hist[c + j] = 0; hist[j * c + 1] = 0; } // class 1 absent everywhere
-            for (ConfusionScoreSpec.Average avg : ConfusionScoreSpec.Average.values()) {
-                for (ConfusionScoreSpec.Absent absent : ConfusionScoreSpec.Absent.values()) {
-                    ConfusionScoreSpec spec = new ConfusionScoreSpec(List.of(ConfusionScoreSpec.Metric.ACCURACY, ConfusionScoreSpec.Metric.BALANCED_ACCURACY,
-                            ConfusionScoreSpec.Metric.PRECISION, ConfusionScoreSpec.Metric.RECALL, ConfusionScoreSpec.Metric.FSCORE,
-                            ConfusionScoreSpec.Metric.IOU, ConfusionScoreSpec.Metric.MEAN_IOU), avg, rnd.nextBoolean() ? 0 : 1, absent, 0.5 + rnd.nextInt(2));
-                    try (Tensor ht = Tensor.fromArray(hist, c, c); Tensor out = Tensor.zeros(DType.FLOAT64, Device.cpu(), spec.outputLength(c))) {
-                        upload(ht);
-                        upload(out);
-                        metrics.confusionScores(ht, spec, out);
-                        assertArrayEquals(MetricMath.confusionScores(hist, c, spec), doublesAt(out, spec.outputLength(c)), 0.0, "C=" + c + " " + spec);
-                    }
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.BinaryScoreSpec;
-import org.jgrad.backend.BinaryScoreSpec.Reduction;
+import org.jgrad.metrics.BinaryScoreSpec;
+import org.jgrad.metrics.BinaryScoreSpec.Reduction;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.backend.BinaryStatsSpec.Activation;
 import org.jgrad.backend.BinaryStatsSpec.Grouping;

@@ -1,8 +1,8 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.ConfusionScoreSpec;
-import org.jgrad.backend.ConfusionScoreSpec.Absent;
-import org.jgrad.backend.ConfusionScoreSpec.Average;
+import org.jgrad.metrics.ConfusionScoreSpec;
+import org.jgrad.metrics.ConfusionScoreSpec.Absent;
+import org.jgrad.metrics.ConfusionScoreSpec.Average;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Generator;

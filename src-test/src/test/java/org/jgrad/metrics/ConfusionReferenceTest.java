@@ -1,9 +1,9 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.ConfusionScoreSpec;
-import org.jgrad.backend.ConfusionScoreSpec.Absent;
-import org.jgrad.backend.ConfusionScoreSpec.Average;
-import org.jgrad.backend.ConfusionScoreSpec.Metric;
+import org.jgrad.metrics.ConfusionScoreSpec;
+import org.jgrad.metrics.ConfusionScoreSpec.Absent;
+import org.jgrad.metrics.ConfusionScoreSpec.Average;
+import org.jgrad.metrics.ConfusionScoreSpec.Metric;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;

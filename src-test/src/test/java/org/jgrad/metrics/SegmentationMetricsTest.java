@@ -1,6 +1,6 @@
 package org.jgrad.metrics;
 
-import org.jgrad.backend.BinaryScoreSpec.Reduction;
+import org.jgrad.metrics.BinaryScoreSpec.Reduction;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.backend.BinaryStatsSpec.Grouping;
 import org.jgrad.tensor.DType;

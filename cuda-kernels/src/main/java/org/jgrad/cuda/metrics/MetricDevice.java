@@ -1,6 +1,6 @@
 package org.jgrad.cuda.metrics;
 
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /**
  * What the metric launchers need from the CUDA backend: a few lines there, so this package
@@ -10,22 +10,22 @@ import org.jgrad.tensor.Tensor;
 public interface MetricDevice {
     Launcher launcher();
 
-    /** Byte address of the view's element 0 (storage address + offset * element size). */
-    long address(Tensor t);
+    /**
+     * Byte address of the view's element 0 (storage address + offset * element size), after
+     * ordering the stream behind any pending copy into the view's storage.
+     */
+    long address(View v);
 
     int multiprocessors();
 
-    /** A device buffer of at least {@code bytes}, valid until the next call (stream-ordered reuse). */
-    long scratch(long bytes);
+    /** A dense device copy of {@code v}, freed by closing it. */
+    Dense contiguous(View v);
 
-    void copyDeviceToDevice(long dst, long src, long bytes);
+    /** A temporary dense view on the device. */
+    interface Dense extends AutoCloseable {
+        View view();
 
-    /** Host doubles to device memory at {@code dst} (small: class weights), queued on the stream. */
-    void copyHostToDevice(double[] src, long dst);
-
-    /** A dense copy of {@code t} on the device (the caller closes it). */
-    Tensor contiguous(Tensor t);
-
-    /** Host values into the FLOAT64 device tensor {@code out} (the fallback for scores computed on the host). */
-    void upload(double[] values, Tensor out);
+        @Override
+        void close();
+    }
 }

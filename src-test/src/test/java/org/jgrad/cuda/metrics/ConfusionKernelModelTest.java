@@ -82,7 +82,7 @@ class ConfusionKernelModelTest {
              Tensor tt = new Tensor(cpu.fromHost(y, t), tShape, ts, to);
              Tensor h = Tensor.zeros(DType.INT64, Device.cpu(), c, c);
              Tensor b = Tensor.zeros(DType.INT64, Device.cpu(), 1)) {
-            cpu.confusionFromLogits(lt, tt, ignore, h, b);
+            cpu.confusionFromLogits(lt.raw(), tt.raw(), ignore, h.raw(), b.raw());
             String what = java.util.Arrays.toString(shape) + " " + t + " offsets " + lo + "/" + to + " ignore " + ignore;
             assertArrayEquals(h.toLongArray(), hist, what);
             assertArrayEquals(b.toLongArray(), bad, what);

@@ -177,7 +177,7 @@ class SegStatsKernelModelTest {
         try (Tensor pt = new Tensor(cpu.fromHost(p, DType.FLOAT32), shape, strides, po);
              Tensor tt = new Tensor(cpu.fromHost(y, t), shape, strides, to);
              Tensor counts = Tensor.zeros(DType.INT64, org.jgrad.tensor.Device.cpu(), spec.groups(shape), 4)) {
-            cpu.binaryStats(pt, tt, spec, counts);
+            cpu.binaryStats(pt.raw(), tt.raw(), spec, counts.raw());
             return counts.toLongArray();
         }
     }

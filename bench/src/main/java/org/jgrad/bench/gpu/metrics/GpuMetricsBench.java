@@ -2,6 +2,7 @@ package org.jgrad.bench.gpu.metrics;
 
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryStatsSpec;
+import org.jgrad.backend.MetricCounting;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Generator;
@@ -35,6 +36,8 @@ public class GpuMetricsBench {
     public String shape;
 
     Backend backend;
+    /** The fused counting kernels themselves: what this benchmark measures. */
+    MetricCounting counting;
     Tensor[] preds = new Tensor[SETS], targets = new Tensor[SETS];
     Tensor counts, hist, bad, copySrc, copyDst;
     BinaryStatsSpec spec = BinaryStatsSpec.logits();
@@ -51,6 +54,7 @@ public class GpuMetricsBench {
     public void setup() {
         Device gpu = Device.cuda(0);
         backend = gpu.backend();
+        counting = backend.capability(MetricCounting.class).orElseThrow(() -> new IllegalStateException(backend.name() + " has no fused metric kernels"));
         String[] p = shape.split(":");
         Generator g = new Generator(11);
         SplittableRandom rnd = new SplittableRandom(12);
@@ -94,8 +98,8 @@ public class GpuMetricsBench {
     public void update() {
         for (int i = 0; i < REPS; i++) {
             int s = i % SETS;
-            if (hist == null) backend.binaryStats(preds[s], targets[s], spec, counts);
-            else backend.confusionFromLogits(preds[s], targets[s], -1, hist, bad);
+            if (hist == null) counting.binaryStats(preds[s].raw(), targets[s].raw(), spec, counts.raw());
+            else counting.confusionFromLogits(preds[s].raw(), targets[s].raw(), -1, hist.raw(), bad.raw());
         }
         backend.synchronize();
     }

@@ -1,10 +1,10 @@
-package org.jgrad.backend;
+package org.jgrad.metrics;
 
 import java.util.List;
 
 /**
- * Which scores {@link MetricPrimitives#confusionScores} derives from a C x C confusion matrix
- * (INT64, rows = true class, columns = predicted class). Formulas in {@link MetricMath}.
+ * Which scores {@link Confusion#scores} derives from a C x C confusion matrix
+ * (INT64, rows = true class, columns = predicted class). Formulas in {@link ConfusionScoring}.
  *
  * <p>Output: FLOAT64 of {@link #outputLength(int)} values: metric after metric, each taking one
  * value, or C values for a per-class metric with {@link Average#NONE}.

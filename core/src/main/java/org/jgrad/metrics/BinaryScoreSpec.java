@@ -1,12 +1,12 @@
-package org.jgrad.backend;
+package org.jgrad.metrics;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Which scores {@link MetricPrimitives#binaryScores} derives from a counts tensor
+ * Which scores {@link BinaryStats#scores} derives from a counts tensor
  * {@code [images * classes, 4]} (tp, fp, fn, tn per row, row = image * classes + class), and how.
- * The formulas are in {@link MetricMath}; every backend must give the same doubles.
+ * The formulas are in {@link ScoreFormulas}, the reductions in {@link BinaryScoring}.
  *
  * <p>Output: FLOAT64 {@code [metrics.size()]}, or {@code [metrics.size(), images * classes]}
  * for {@link Reduction#NONE}; metric k's value(s) at row k.
@@ -34,7 +34,7 @@ public record BinaryScoreSpec(List<Metric> metrics, Style style, Reduction reduc
 
     public enum Style { LEGACY, SMP }
 
-    /** smp's reductions; see {@link MetricMath#binaryScores} for each one's formula. */
+    /** smp's reductions; see {@link BinaryScoring} for each one's formula. */
     public enum Reduction { MICRO, MACRO, WEIGHTED, MICRO_IMAGEWISE, MACRO_IMAGEWISE, WEIGHTED_IMAGEWISE, NONE }
 
     public BinaryScoreSpec {

@@ -1,56 +1,17 @@
-package org.jgrad.backend;
+package org.jgrad.metrics;
 
-import org.jgrad.backend.BinaryScoreSpec.Reduction;
-import org.jgrad.backend.BinaryScoreSpec.Style;
-import org.jgrad.backend.ConfusionScoreSpec.Absent;
-import org.jgrad.backend.ConfusionScoreSpec.Average;
+import org.jgrad.metrics.BinaryScoreSpec.Reduction;
+import org.jgrad.metrics.BinaryScoreSpec.Style;
+import org.jgrad.metrics.ConfusionScoreSpec.Absent;
+import org.jgrad.metrics.ConfusionScoreSpec.Average;
 
 /**
- * The score formulas on the host, in double precision: the CPU backend's implementation of
- * {@link MetricPrimitives#binaryScores} and {@link MetricPrimitives#confusionScores}, and the
- * definition a device backend must reproduce (or fall back to, after copying the counters).
- *
- * <h2>Binary scores from tp, fp, fn, tn</h2>
- * {@link Style#LEGACY} follows segmentation_models_pytorch's {@code utils.functional}, where eps
- * is added to numerator and denominator (except accuracy, which has no eps):
- * <ul>
- * <li>IoU = (tp + eps) / (tp + fp + fn + eps)</li>
- * <li>F-beta = ((1+b²)tp + eps) / ((1+b²)tp + b²fn + fp + eps); Dice is F1 = 2|A∩B| / (|A|+|B|)
- *     = 2tp / (2tp + fp + fn). (The seed wrote Dice with Jaccard's formula |A∩B| / |A∪B|, which is
- *     IoU; Dice = 2 IoU / (1 + IoU) >= IoU.)</li>
- * <li>precision = (tp + eps) / (tp + fp + eps); recall = (tp + eps) / (tp + fn + eps);
- *     specificity = (tn + eps) / (tn + fp + eps) (by analogy; smp's legacy set has none)</li>
- * <li>accuracy = (tp + tn) / (tp + fp + fn + tn); balanced accuracy = (recall + specificity) / 2</li>
- * </ul>
- * So an empty prediction on an empty target scores (0+eps)/(0+eps) = 1, and 0/0 with eps = 0 is NaN.
- *
- * <p>{@link Style#SMP} follows smp's {@code metrics.functional}: the plain ratios (IoU = tp/(tp+fp+fn),
- * F-beta = (1+b²)tp / ((1+b²)tp + b²fn + fp), accuracy = (tp+tn)/(tp+fp+fn+tn), precision =
- * tp/(tp+fp), recall = sensitivity = tp/(tp+fn), specificity = tn/(tn+fp), balanced accuracy =
- * (sensitivity + specificity)/2), and a 0/0 score becomes {@code zeroDivision}.
- *
- * <p>Reductions over the rows [images, classes], as smp's {@code _compute_metric}:
- * MICRO sums every row, then scores; MACRO sums over images, scores each class, then averages
- * the classes; WEIGHTED is MACRO with each class score multiplied by w_c / Σw before the mean
- * over classes — so, as in smp, the result is Σ w_c s_c / (C Σw), not the conventional weighted
- * mean; MICRO_IMAGEWISE sums over classes, scores each image, averages the images;
- * MACRO_IMAGEWISE scores every (image, class), averages over images, then over classes (with
- * the weights for WEIGHTED_IMAGEWISE); NONE gives every row's score. One deliberate difference:
- * smp leaves a 0/0 MICRO score NaN; here it becomes zeroDivision like every other reduction.
- *
- * <h2>Confusion-matrix scores (rows = true, columns = predicted)</h2>
- * Per class c: tp = M[c][c], true_c = row sum, pred_c = column sum. precision = tp/pred_c,
- * recall = tp/true_c, IoU = tp/(true_c + pred_c - tp), each zeroDivision when its denominator is 0;
- * F-beta = (1+b²)·P·R / (b²P + R), 0 when that denominator is 0 — exactly scikit-learn 1.2's
- * {@code precision_recall_fscore_support} and {@code jaccard_score}. Averages: MICRO pools tp,
- * true and pred over classes; MACRO is the mean over classes; WEIGHTED weighs by true_c.
- * Accuracy = Σtp / ΣM. Balanced accuracy = mean recall over classes with true_c > 0 (as
- * scikit-learn). Cohen's kappa = 1 - Σ_{i≠j} M / Σ_{i≠j} E with E = outer(true, pred)/ΣM
- * (scikit-learn's form; NaN when agreement by chance is perfect, as there). An empty matrix
- * scores zeroDivision everywhere except kappa (NaN).
+ * The score formulas as plain host loops over long counts, as the library computed them before
+ * scores became tensor ops in {@code org.jgrad.metrics}: the reference the tensor formulas must
+ * equal bit for bit on the CPU (and to 1e-12 on a device whose reductions add in another order).
  */
-public final class MetricMath {
-    private MetricMath() {}
+public final class MetricMathReference {
+    private MetricMathReference() {}
 
     // ------------------------------------------------------------------ binary
 

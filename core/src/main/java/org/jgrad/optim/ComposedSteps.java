@@ -63,7 +63,8 @@ public final class ComposedSteps {
                 double negStepSize = -(h.lr() / bc1);
                 Tensor g = h.maximize() ? grads.get(i).neg() : grads.get(i);
                 if (h.decoupledWeightDecay()) {
-                    p.mul_(scalar(1 - h.lr() * h.weightDecay(), p));
+                    // the fused loop multiplies by 1 when weight_decay is 0; skipping that exact no-op changes no bit
+                    if (h.weightDecay() != 0) p.mul_(scalar(1 - h.lr() * h.weightDecay(), p));
                 } else if (h.weightDecay() != 0) {
                     g = g.add(p.mul(scalar(h.weightDecay(), p)));
                 }

@@ -35,6 +35,7 @@ class ComposedStepsTest {
             new AdamHyper(1e-2, 0.8, 0.99, 1e-6, 0.01, false, true, true),   // Adam, L2, amsgrad, maximize
             new AdamHyper(3e-3, 0.9, 0.999, 1e-8, 0.1, true, false, false),  // AdamW
             new AdamHyper(1e-2, 0.85, 0.95, 1e-7, 0.05, true, true, true),   // AdamW, amsgrad, maximize
+            new AdamHyper(1e-2, 0.9, 0.999, 1e-8, 0, true, false, false),       // AdamW without decay
     };
 
     @Test

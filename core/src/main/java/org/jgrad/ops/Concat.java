@@ -54,7 +54,7 @@ public final class Concat {
                 starts[k + 1] = starts[k] + len;
                 if (len == 0) continue;
                 try (Tensor dst = out.slice(d, starts[k], starts[k + 1])) {
-                    first.backend().copy(t, dst);
+                    first.backend().copy(t.raw(), dst.raw());
                 }
             }
         }

@@ -34,7 +34,7 @@ public final class LinearAlgebra {
         Tensor a3 = Views.broadcastTo(a, concat(batch, m, k)).reshape(nb, m, k);
         Tensor b3 = Views.broadcastTo(b, concat(batch, k, n)).reshape(nb, k, n);
         Tensor out = Tensor.empty(a.dtype(), a.device(), nb, m, n);
-        a.backend().matmul(a3, b3, out);
+        a.backend().matmul(a3.raw(), b3.raw(), out.raw());
         Tensor result = out.view(concat(batch, m, n));
         int[] sa = a.shape(), sb = b.shape();
         return Autograd.record(result, "mm", new Tensor[]{a, b}, g -> new Tensor[]{

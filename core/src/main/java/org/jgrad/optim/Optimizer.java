@@ -5,6 +5,7 @@ import org.jgrad.backend.Backend;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -315,4 +316,12 @@ public abstract class Optimizer implements AutoCloseable {
 
     @Override
     public String toString() { return name + groups; }
+
+    /** The views the optimizer primitives take, one per tensor; null for an absent list. */
+    static List<View> raw(List<Tensor> tensors) {
+        if (tensors == null) return null;
+        List<View> views = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) views.add(t.raw());
+        return views;
+    }
 }

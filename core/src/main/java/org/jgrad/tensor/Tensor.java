@@ -87,7 +87,7 @@ public final class Tensor implements AutoCloseable {
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
         if (value == 0) return zeros(dtype, device, shape);
         Tensor t = empty(dtype, device, shape);
-        t.backend().fill(t, value);
+        t.backend().fill(t.raw(), value);
         return t;
     }
 
@@ -122,7 +122,7 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor uniform(double low, double high, Generator g, DType dtype, Device device, int... shape) {
         Tensor t = empty(dtype, device, shape);
-        t.backend().random(t, org.jgrad.backend.Distribution.UNIFORM, low, high, g.nextSeed());
+        t.backend().random(t.raw(), org.jgrad.backend.Distribution.UNIFORM, low, high, g.nextSeed());
         return t;
     }
 
@@ -131,7 +131,7 @@ public final class Tensor implements AutoCloseable {
 
     public static Tensor randn(Generator g, DType dtype, Device device, int... shape) {
         Tensor t = empty(dtype, device, shape);
-        t.backend().random(t, org.jgrad.backend.Distribution.NORMAL, 0, 1, g.nextSeed());
+        t.backend().random(t.raw(), org.jgrad.backend.Distribution.NORMAL, 0, 1, g.nextSeed());
         return t;
     }
 
@@ -180,6 +180,9 @@ public final class Tensor implements AutoCloseable {
         checkOpen();
         return view;
     }
+
+    /** {@code t.raw()}, or null for a null tensor (an optional argument of a primitive). */
+    public static View rawOrNull(Tensor t) { return t == null ? null : t.raw(); }
 
     public DType dtype() { return storage.dtype(); }
 
@@ -285,7 +288,7 @@ public final class Tensor implements AutoCloseable {
             case INT64 -> new long[numel()];
             case UINT8 -> new byte[numel()];
         };
-        src.backend().toHost(src, arr);
+        src.backend().toHost(src.raw(), arr);
         if (src != this) src.close();
         return arr;
     }
@@ -303,7 +306,7 @@ public final class Tensor implements AutoCloseable {
             case INT64 -> new long[numel()];
             case UINT8 -> new byte[numel()];
         };
-        backend().toHost(this, arr);
+        backend().toHost(this.raw(), arr);
         Tensor out = new Tensor(device.backend().fromHost(arr, dtype()), shape);
         Device src = device();
         return Autograd.record(out, "to", new Tensor[]{this}, g -> new Tensor[]{g.to(src)});
@@ -314,7 +317,7 @@ public final class Tensor implements AutoCloseable {
         checkOpen();
         if (dtype == dtype()) return this;
         Tensor out = empty(dtype, device(), shape);
-        backend().copy(this, out);
+        backend().copy(this.raw(), out.raw());
         DType from = dtype();
         if (dtype.isFloatingPoint() && from.isFloatingPoint()) {
             return Autograd.record(out, "cast", new Tensor[]{this}, g -> new Tensor[]{g.to(from)});
@@ -332,7 +335,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor contiguousCopy() {
         checkOpen();
         Tensor out = empty(dtype(), device(), shape);
-        backend().copy(this, out);
+        backend().copy(this.raw(), out.raw());
         return Autograd.record(out, "clone", new Tensor[]{this}, g -> new Tensor[]{g});
     }
 
@@ -469,13 +472,13 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor mul_(double s) {
         checkInPlace();
-        backend().unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, this, this, s, 0);
+        backend().unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, this.raw(), this.raw(), s, 0);
         return this;
     }
 
     public Tensor fill_(double v) {
         checkInPlace();
-        backend().fill(this, v);
+        backend().fill(this.raw(), v);
         return this;
     }
 
@@ -485,7 +488,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor copy_(Tensor src) {
         checkInPlace();
         if (!src.device().equals(device())) src = src.to(device());
-        backend().copy(Views.broadcastTo(src, shape), this);
+        backend().copy(Views.broadcastTo(src, shape).raw(), this.raw());
         return this;
     }
 

@@ -85,11 +85,11 @@ public final class Losses {
         Tensor t2 = target.to(DType.INT64).contiguous().view(n, s);
         Tensor logProbs = Tensor.empty(input.dtype(), input.device(), n, c, s);
         Tensor terms = Tensor.empty(input.dtype(), input.device(), 3, n, s);
-        input.backend().softmaxCrossEntropyForward(x3, t2, w, ignoreIndex, logProbs, terms);
+        input.backend().softmaxCrossEntropyForward(x3.raw(), t2.raw(), Tensor.rawOrNull(w), ignoreIndex, logProbs.raw(), terms.raw());
         final Tensor wf = w;
         Autograd.record(terms, "cross_entropy", new Tensor[]{input}, g -> {
             Tensor gl = Tensor.empty(input.dtype(), input.device(), n, c, s);
-            input.backend().softmaxCrossEntropyBackward(g.contiguous(), logProbs, t2, wf, ignoreIndex, gl);
+            input.backend().softmaxCrossEntropyBackward(g.contiguous().raw(), logProbs.raw(), t2.raw(), Tensor.rawOrNull(wf), ignoreIndex, gl.raw());
             return new Tensor[]{gl.view(is)};
         });
         Tensor nll = terms.select(0, 0).reshape(ts);

@@ -39,7 +39,7 @@ class CudaMetricsBackendSimTest {
         int n = 1;
         for (int s : shape) n *= s;
         Tensor t = new Tensor(gpu.allocate(dt, n), shape);
-        gpu.fill(t, 0);
+        gpu.fill(t.raw(), 0);
         return t;
     }
 
@@ -72,14 +72,14 @@ class CudaMetricsBackendSimTest {
                 long before = gpu.deviceToHostBytes(), copies = gpu.deviceToHostCopies();
                 gpu.binaryScores(devCounts, ss, out);
                 double[] got = new double[ss.outputLength()];
-                gpu.toHost(out, got);
+                gpu.toHost(out.raw(), got);
                 assertEquals(8L * ss.outputLength(), gpu.deviceToHostBytes() - before, red + ": only the scores cross");
                 assertEquals(1, gpu.deviceToHostCopies() - copies);
                 assertArrayEquals(MetricMath.binaryScores(cpuCounts.toLongArray(), ss), got, 0.0, red.toString());
             }
         }
         long[] back = new long[groups * 4];
-        gpu.toHost(devCounts, back);
+        gpu.toHost(devCounts.raw(), back);
         assertArrayEquals(cpuCounts.toLongArray(), back);
     }
 
@@ -109,13 +109,13 @@ class CudaMetricsBackendSimTest {
             long before = gpu.deviceToHostBytes();
             gpu.confusionScores(devHist, spec, out);
             double[] got = new double[spec.outputLength(c)];
-            gpu.toHost(out, got);
+            gpu.toHost(out.raw(), got);
             assertEquals(8L * spec.outputLength(c), gpu.deviceToHostBytes() - before, "only the scores cross");
             assertArrayEquals(MetricMath.confusionScores(cpuHist.toLongArray(), c, spec), got, 0.0);
         }
         long[] h = new long[c * c], b = new long[1];
-        gpu.toHost(devHist, h);
-        gpu.toHost(devBad, b);
+        gpu.toHost(devHist.raw(), h);
+        gpu.toHost(devBad.raw(), b);
         assertArrayEquals(cpuHist.toLongArray(), h);
         assertArrayEquals(cpuBad.toLongArray(), b);
     }

@@ -172,9 +172,9 @@ final class SimulatedRuntime implements DeviceRuntime {
              var t1 = org.jgrad.tensor.Tensor.fromArray(sim.getFloats(in1, numel(a1)), a1);
              var r = org.jgrad.tensor.Tensor.zeros(o)) {
             switch (pass) {
-                case FORWARD -> cpu.conv2dForward(t0, t1, r, g.stride(), g.pad(), g.dilation(), g.groups());
-                case BACKWARD_DATA -> cpu.conv2dBackwardData(t1, t0, r, g.stride(), g.pad(), g.dilation(), g.groups());
-                default -> cpu.conv2dBackwardFilter(t0, t1, r, g.stride(), g.pad(), g.dilation(), g.groups());
+                case FORWARD -> cpu.conv2dForward(t0.raw(), t1.raw(), r.raw(), g.stride(), g.pad(), g.dilation(), g.groups());
+                case BACKWARD_DATA -> cpu.conv2dBackwardData(t1.raw(), t0.raw(), r.raw(), g.stride(), g.pad(), g.dilation(), g.groups());
+                default -> cpu.conv2dBackwardFilter(t0.raw(), t1.raw(), r.raw(), g.stride(), g.pad(), g.dilation(), g.groups());
             }
             sim.putFloats(out, r.toFloatArray());
         }

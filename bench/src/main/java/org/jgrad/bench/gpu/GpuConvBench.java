@@ -62,9 +62,9 @@ public class GpuConvBench {
     @OperationsPerInvocation(REPS)
     public void forwardBackward() {
         for (int i = 0; i < REPS; i++) {
-            backend.conv2dForward(x, w, y, stride, pad, dil, 1);
-            backend.conv2dBackwardData(dy, w, dx, stride, pad, dil, 1);
-            backend.conv2dBackwardFilter(x, dy, dw, stride, pad, dil, 1);
+            backend.conv2dForward(x.raw(), w.raw(), y.raw(), stride, pad, dil, 1);
+            backend.conv2dBackwardData(dy.raw(), w.raw(), dx.raw(), stride, pad, dil, 1);
+            backend.conv2dBackwardFilter(x.raw(), dy.raw(), dw.raw(), stride, pad, dil, 1);
         }
         backend.synchronize();
     }

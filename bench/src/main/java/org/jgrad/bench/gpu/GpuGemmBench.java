@@ -56,7 +56,7 @@ public class GpuGemmBench {
     @Benchmark
     @OperationsPerInvocation(REPS)
     public void sgemm() {
-        for (int i = 0; i < REPS; i++) backend.matmul(a, b, c);
+        for (int i = 0; i < REPS; i++) backend.matmul(a.raw(), b.raw(), c.raw());
         backend.synchronize();
     }
 }

@@ -71,9 +71,9 @@ public class GpuTensorBench {
     @OperationsPerInvocation(REPS)
     public void run() {
         for (int i = 0; i < REPS; i++) {
-            if (op.startsWith("softmax")) backend.softmax(x, 1, false, out);
-            else if (op.startsWith("argmax")) backend.argReduce(true, x, 1, out, indices);
-            else backend.random(out, Distribution.UNIFORM, 0, 1, 1234 + i);
+            if (op.startsWith("softmax")) backend.softmax(x.raw(), 1, false, out.raw());
+            else if (op.startsWith("argmax")) backend.argReduce(true, x.raw(), 1, out.raw(), indices.raw());
+            else backend.random(out.raw(), Distribution.UNIFORM, 0, 1, 1234 + i);
         }
         backend.synchronize();
     }

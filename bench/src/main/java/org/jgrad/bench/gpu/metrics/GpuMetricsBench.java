@@ -104,7 +104,7 @@ public class GpuMetricsBench {
     @Benchmark
     @OperationsPerInvocation(REPS)
     public void copy() {
-        for (int i = 0; i < REPS; i++) backend.copy(copySrc, copyDst);
+        for (int i = 0; i < REPS; i++) backend.copy(copySrc.raw(), copyDst.raw());
         backend.synchronize();
     }
 }

@@ -1,6 +1,5 @@
 package org.jgrad.data;
 
-import org.jgrad.backend.CpuStorage;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
@@ -55,7 +54,6 @@ public interface Collate<S> {
         outShape[0] = items.size();
         System.arraycopy(shape, 0, outShape, 1, shape.length);
         Tensor out = Tensor.empty(dtype, Device.cpu(), outShape);
-        Object dst = ((CpuStorage) out.storage()).array();
         for (int i = 0; i < items.size(); i++) {
             Tensor t = items.get(i);
             if (!Arrays.equals(t.shape(), shape) || t.dtype() != dtype) {
@@ -64,12 +62,10 @@ public interface Collate<S> {
                         + " and dtype " + t.dtype() + " but " + what + " 0 has shape " + Arrays.toString(shape)
                         + " and dtype " + dtype + "; samples of one batch must match (or pass your own collate)");
             }
-            Tensor cpu = t.device().isCpu() ? t : t.to(Device.cpu());
-            Tensor src = cpu.contiguous();
-            // a contiguous CPU view: one array copy from its offset
-            System.arraycopy(((CpuStorage) src.storage()).array(), src.offset(), dst, i * n, n);
-            if (src != cpu) src.close();
-            if (cpu != t) cpu.close();
+            // row i of out is a contiguous CPU view: a contiguous item is one array copy
+            try (Tensor row = out.select(0, i)) {
+                row.copy_(t);
+            }
         }
         return out;
     }

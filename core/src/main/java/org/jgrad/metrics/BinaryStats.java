@@ -1,5 +1,6 @@
 package org.jgrad.metrics;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.BinaryScoreSpec;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.tensor.DType;
@@ -52,7 +53,7 @@ public final class BinaryStats {
         }
         Tensor c = counts.isContiguous() ? counts : counts.contiguous();
         try (Tensor out = Tensor.empty(DType.FLOAT64, counts.device(), spec.outputLength())) {
-            counts.backend().binaryScores(c, spec, out);
+            Backends.of(counts.device()).binaryScores(c, spec, out);
             return out.toDoubleArray();
         } finally {
             if (c != counts) c.close();
@@ -63,7 +64,7 @@ public final class BinaryStats {
         // integer (already binary) predictions are compared as floats: 0/1 are exact
         Tensor p = preds.dtype() == DType.FLOAT32 ? preds : preds.to(DType.FLOAT32);
         try {
-            preds.backend().binaryStats(p, targets, spec, counts);
+            Backends.of(preds.device()).binaryStats(p, targets, spec, counts);
         } finally {
             if (p != preds) p.close();
         }

@@ -1,5 +1,6 @@
 package org.jgrad.metrics;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.ConfusionScoreSpec;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
@@ -23,7 +24,7 @@ public final class Confusion {
     public static Tensor fromLogits(Tensor logits, Tensor targets, int numClasses, long ignoreIndex) {
         Tensor hist = Tensor.zeros(DType.INT64, checkLogits(logits, targets, numClasses).device(), numClasses, numClasses);
         try (Tensor bad = Tensor.zeros(DType.INT64, logits.device(), 1)) {
-            logits.backend().confusionFromLogits(logits, targets, ignoreIndex, hist, bad);
+            Backends.of(logits.device()).confusionFromLogits(logits, targets, ignoreIndex, hist, bad);
             throwIfBad(bad.toLongArray()[0], targets, numClasses, ignoreIndex);
         } catch (RuntimeException e) {
             hist.close();
@@ -37,7 +38,7 @@ public final class Confusion {
         checkLabels(preds, targets, numClasses);
         Tensor hist = Tensor.zeros(DType.INT64, preds.device(), numClasses, numClasses);
         try (Tensor bad = Tensor.zeros(DType.INT64, preds.device(), 1)) {
-            preds.backend().confusionFromLabels(preds, targets, ignoreIndex, hist, bad);
+            Backends.of(preds.device()).confusionFromLabels(preds, targets, ignoreIndex, hist, bad);
             long b = bad.toLongArray()[0];
             if (b > 0) {
                 throwIfBad(b, targets, numClasses, ignoreIndex);
@@ -59,7 +60,7 @@ public final class Confusion {
         }
         Tensor h = hist.isContiguous() ? hist : hist.contiguous();
         try (Tensor out = Tensor.empty(DType.FLOAT64, hist.device(), spec.outputLength(hist.size(0)))) {
-            hist.backend().confusionScores(h, spec, out);
+            Backends.of(hist.device()).confusionScores(h, spec, out);
             return out.toDoubleArray();
         } finally {
             if (h != hist) h.close();

@@ -1,5 +1,6 @@
 package org.jgrad.metrics;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.ConfusionScoreSpec;
 import org.jgrad.backend.ConfusionScoreSpec.Absent;
 import org.jgrad.backend.ConfusionScoreSpec.Average;
@@ -109,8 +110,8 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
     }
 
     private void kernel(boolean logits, Tensor preds, Tensor targets, Tensor h, Tensor bad) {
-        if (logits) preds.backend().confusionFromLogits(preds, targets, ignoreIndex, h, bad);
-        else preds.backend().confusionFromLabels(preds, targets, ignoreIndex, h, bad);
+        if (logits) Backends.of(preds.device()).confusionFromLogits(preds, targets, ignoreIndex, h, bad);
+        else Backends.of(preds.device()).confusionFromLabels(preds, targets, ignoreIndex, h, bad);
     }
 
     private void ensureState(Device d) {

@@ -1,5 +1,6 @@
 package org.jgrad.optim;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Grad;
 import org.jgrad.backend.Backend;
 import org.jgrad.tensor.Device;
@@ -122,7 +123,7 @@ public abstract class Optimizer implements AutoCloseable {
                     Tensor grad = p.grad();
                     if (grad == null) continue;
                     checkGrad(p, grad);
-                    byDevice.computeIfAbsent(p.device(), d -> new Batch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), d.backend()))
+                    byDevice.computeIfAbsent(p.device(), d -> new Batch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), Backends.of(d)))
                             .add(p, grad);
                 }
                 for (Batch b : byDevice.values()) {

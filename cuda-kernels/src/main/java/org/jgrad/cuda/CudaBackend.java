@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.AsyncUpload;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryScoreSpec;
 import org.jgrad.backend.BinaryStatsSpec;
@@ -29,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #conv2dBackwardFilter}, {@link #conv2dBiasAdd}); the other layer primitives
  * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, AsyncUpload {
     /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */
     static final long STAGING_BYTES = 32L << 20;
 
@@ -93,7 +94,6 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Device device() {
-        // Looked up lazily: Device.cuda(i) is what creates this backend, so it cannot be asked during creation.
         Device d = device;
         if (d == null) device = d = Device.cuda(index);
         return d;
@@ -160,6 +160,9 @@ public final class CudaBackend implements Backend {
     }
 
     private volatile CudaBatchStager stager;
+
+    @Override
+    public Storage[] uploadAsync(View... hostViews) { return batchStager().upload(hostViews); }
 
     /** The DataLoader's staging path for this device (pinned ring, copy stream, events); one per backend. */
     CudaBatchStager batchStager() {

@@ -306,7 +306,7 @@ class BindingsFakeTest {
             return 0;
         });
         cu.on("cuStreamCreate", a -> { FakeLibrary.putPtr(a[0], MemorySegment.ofAddress(0x5F)); return 0; });
-        CudaBatchStager stager = backend.batchStager();
+        org.jgrad.data.BatchStager stager = org.jgrad.data.BatchStager.uploading(backend);
         org.jgrad.data.Batch host = new org.jgrad.data.Batch(0, 0, new int[] {0, 1},
                 Tensor.fromArray(new float[] {1, 2, 3, 4}, 2, 2), Tensor.fromArray(new long[] {0, 1}, 2));
         int launchesBefore = cu.calls("cuLaunchKernel").size();

@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.OptimPrimitives.AdamHyper;
 import org.jgrad.backend.OptimPrimitives.SgdHyper;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("gpu")
 class CudaLossOptimGpuTest {
-    private final Backend cpu = Device.cpu().backend();
+    private final Backend cpu = Backends.of(Device.cpu());
     private final Random rng = new Random(11261);
 
     private float[] random(int n, float scale) {
@@ -64,15 +65,15 @@ class CudaLossOptimGpuTest {
         Tensor cx = Tensor.fromArray(x, n, c, s), ct = Tensor.fromArray(t, n, s), cw = w == null ? null : Tensor.fromArray(w, c);
         Tensor clp = Tensor.empty(DType.FLOAT32, Device.cpu(), n, c, s), cterms = Tensor.empty(DType.FLOAT32, Device.cpu(), 3, n, s);
         Tensor cgl = Tensor.empty(DType.FLOAT32, Device.cpu(), n, c, s);
-        cpu.softmaxCrossEntropyForward(cx.raw(), ct.raw(), cw.raw(), ignoreIndex, clp.raw(), cterms.raw());
-        cpu.softmaxCrossEntropyBackward(Tensor.fromArray(gt, 3, n, s).raw(), clp.raw(), ct.raw(), cw.raw(), ignoreIndex, cgl.raw());
+        cpu.softmaxCrossEntropyForward(cx.raw(), ct.raw(), Tensor.rawOrNull(cw), ignoreIndex, clp.raw(), cterms.raw());
+        cpu.softmaxCrossEntropyBackward(Tensor.fromArray(gt, 3, n, s).raw(), clp.raw(), ct.raw(), Tensor.rawOrNull(cw), ignoreIndex, cgl.raw());
 
         Tensor gx = cx.to(cuda), gtg = ct.to(cuda), gw = cw == null ? null : cw.to(cuda), ggt = Tensor.fromArray(gt, 3, n, s).to(cuda);
         Tensor glp = Tensor.empty(DType.FLOAT32, cuda, n, c, s), gterms = Tensor.empty(DType.FLOAT32, cuda, 3, n, s);
         Tensor ggl = Tensor.empty(DType.FLOAT32, cuda, n, c, s);
         long copies = gpu.deviceToHostCopies();
-        gpu.softmaxCrossEntropyForward(gx.raw(), gtg.raw(), gw.raw(), ignoreIndex, glp.raw(), gterms.raw());
-        gpu.softmaxCrossEntropyBackward(ggt.raw(), glp.raw(), gtg.raw(), gw.raw(), ignoreIndex, ggl.raw());
+        gpu.softmaxCrossEntropyForward(gx.raw(), gtg.raw(), Tensor.rawOrNull(gw), ignoreIndex, glp.raw(), gterms.raw());
+        gpu.softmaxCrossEntropyBackward(ggt.raw(), glp.raw(), gtg.raw(), Tensor.rawOrNull(gw), ignoreIndex, ggl.raw());
         assertEquals(copies, gpu.deviceToHostCopies(), what + ": no device-to-host copy");
         assertClose(clp.toFloatArray(), glp.toFloatArray(), 1e-5, what + " logProbs");
         assertClose(cterms.toFloatArray(), gterms.toFloatArray(), 2e-5, what + " terms");

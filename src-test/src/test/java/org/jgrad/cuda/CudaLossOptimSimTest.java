@@ -72,15 +72,15 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
         Tensor cx = Tensor.fromArray(x, n, c, s), ct = Tensor.fromArray(targets, n, s);
         Tensor cw = w == null ? null : Tensor.fromArray(w, c);
         Tensor clp = Tensor.empty(DType.FLOAT32, Device.cpu(), n, c, s), cterms = Tensor.empty(DType.FLOAT32, Device.cpu(), 3, n, s);
-        cpu.softmaxCrossEntropyForward(cx.raw(), ct.raw(), cw.raw(), ignoreIndex, clp.raw(), cterms.raw());
+        cpu.softmaxCrossEntropyForward(cx.raw(), ct.raw(), Tensor.rawOrNull(cw), ignoreIndex, clp.raw(), cterms.raw());
         Tensor cgl = Tensor.empty(DType.FLOAT32, Device.cpu(), n, c, s);
-        cpu.softmaxCrossEntropyBackward(Tensor.fromArray(gt, 3, n, s).raw(), clp.raw(), ct.raw(), cw.raw(), ignoreIndex, cgl.raw());
+        cpu.softmaxCrossEntropyBackward(Tensor.fromArray(gt, 3, n, s).raw(), clp.raw(), ct.raw(), Tensor.rawOrNull(cw), ignoreIndex, cgl.raw());
 
         Tensor gx = onSim(x, n, c, s), gtg = onSim(targets, n, s), gw = w == null ? null : onSim(w, c);
         Tensor glp = emptySim(n, c, s), gterms = emptySim(3, n, s), ggl = emptySim(n, c, s);
         long copies = gpu.deviceToHostCopies();
-        gpu.softmaxCrossEntropyForward(gx.raw(), gtg.raw(), gw.raw(), ignoreIndex, glp.raw(), gterms.raw());
-        gpu.softmaxCrossEntropyBackward(onSim(gt, 3, n, s).raw(), glp.raw(), gtg.raw(), gw.raw(), ignoreIndex, ggl.raw());
+        gpu.softmaxCrossEntropyForward(gx.raw(), gtg.raw(), Tensor.rawOrNull(gw), ignoreIndex, glp.raw(), gterms.raw());
+        gpu.softmaxCrossEntropyBackward(onSim(gt, 3, n, s).raw(), glp.raw(), gtg.raw(), Tensor.rawOrNull(gw), ignoreIndex, ggl.raw());
         assertEquals(copies, gpu.deviceToHostCopies(), what + ": the loss primitives copy nothing to the host");
 
         // the CPU works in double; the kernel in float32 (the simulator's ex2/lg2 are exact)

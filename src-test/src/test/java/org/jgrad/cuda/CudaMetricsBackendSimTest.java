@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryScoreSpec;
 import org.jgrad.backend.BinaryStatsSpec;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class CudaMetricsBackendSimTest {
     private SimulatedRuntime rt;
     private CudaBackend gpu;
-    private final Backend cpu = Device.cpu().backend();
+    private final Backend cpu = Backends.of(Device.cpu());
 
     @BeforeEach
     void setUp() {

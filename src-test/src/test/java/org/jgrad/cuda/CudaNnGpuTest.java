@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.ops.Concat;
 import org.jgrad.ops.Convolution;
@@ -35,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("gpu")
 class CudaNnGpuTest {
     private final Random rng = new Random(29);
-    private final Backend cpu = Device.cpu().backend();
+    private final Backend cpu = Backends.of(Device.cpu());
 
     private static Tensor emptyGpu(DType dt, int... shape) { return Tensor.empty(dt, GpuSupport.cuda(), shape); }
 
@@ -214,7 +215,7 @@ class CudaNnGpuTest {
         Tensor out = Concat.cat(1, up, act);
         out.backward(go);
         if (copiesBefore >= 0) {
-            assertEquals(copiesBefore, ((CudaBackend) dev.backend()).deviceToHostCopies(), "the block's forward and backward copied to the host");
+            assertEquals(copiesBefore, ((CudaBackend) Backends.of(dev)).deviceToHostCopies(), "the block's forward and backward copied to the host");
         }
         return new Tensor[]{out, xt.grad(), kt.grad(), bt.grad(), gt.grad(), betat.grad(), rm, rv};
     }

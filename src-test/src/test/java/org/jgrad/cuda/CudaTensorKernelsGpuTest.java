@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Distribution;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
@@ -75,7 +76,7 @@ class CudaTensorKernelsGpuTest {
         Tensor vals = Tensor.empty(DType.FLOAT32, GpuSupport.cuda(), 1, 3001), idx = Tensor.empty(DType.INT64, GpuSupport.cuda(), 1, 3001);
         be.argReduce(false, tg.raw(), 0, vals.raw(), idx.raw());
         Tensor vc = Tensor.empty(DType.FLOAT32, Device.cpu(), 1, 3001), ic = Tensor.empty(DType.INT64, Device.cpu(), 1, 3001);
-        Device.cpu().backend().argReduce(false, tc.raw(), 0, vc.raw(), ic.raw());
+        Backends.of(Device.cpu()).argReduce(false, tc.raw(), 0, vc.raw(), ic.raw());
         assertArrayEquals(ic.toLongArray(), idx.toLongArray(), "argmin dim 0");
         assertArrayEquals(vc.toFloatArray(), vals.toFloatArray(), "min dim 0");
     }
@@ -84,7 +85,7 @@ class CudaTensorKernelsGpuTest {
     void gatherAndScatterAddMatchTheCpu() {
         GpuSupport.cuda();
         CudaBackend be = GpuSupport.backend();
-        org.jgrad.backend.Backend cpu = Device.cpu().backend();
+        org.jgrad.backend.Backend cpu = Backends.of(Device.cpu());
         float[] src = random(rng, 64 * 1000);
         long[] ix = new long[64 * 7];
         for (int i = 0; i < ix.length; i++) ix[i] = rng.nextInt(1000);

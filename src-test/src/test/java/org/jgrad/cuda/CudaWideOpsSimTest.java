@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryOp;
 import org.jgrad.backend.ReduceOp;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CudaWideOpsSimTest {
     private final CudaBackend gpu = new CudaBackend(0, null, new SimulatedRuntime(16 << 20), Device.cpu());
-    private final Backend cpu = Device.cpu().backend();
+    private final Backend cpu = Backends.of(Device.cpu());
     private final Random rng = new Random(31);
 
     private Tensor sim(Object array, DType dt, int... shape) { return new Tensor(gpu.fromHost(array, dt), shape); }

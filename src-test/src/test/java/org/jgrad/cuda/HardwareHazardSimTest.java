@@ -55,7 +55,7 @@ class HardwareHazardSimTest {
         SimulatedRuntime rt = new SimulatedRuntime(1 << 20);
         CudaBackend gpu = new CudaBackend(0, null, rt, Device.cpu());
         Batch host = new Batch(0, 0, new int[] {0, 1}, Tensor.fromArray(new float[] {1, 2}, 2), Tensor.fromArray(new long[] {3, 4}, 2));
-        Batch staged = gpu.batchStager().stage(host);
+        Batch staged = org.jgrad.data.BatchStager.uploading(gpu).stage(host);
         rt.logFrees = true;
         staged.close();
         List<String> log;

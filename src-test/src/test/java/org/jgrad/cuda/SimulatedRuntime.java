@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,7 @@ final class SimulatedRuntime implements DeviceRuntime {
     @Override public void conv(ConvGeometry g, Cudnn.Pass pass, long in0, long in1, long out, boolean tf32) {
         convs++;
         int[] xs = g.inputShape(), ws = g.weightShape(), ys = g.outputShape();
-        var cpu = org.jgrad.tensor.Device.cpu().backend();
+        var cpu = Backends.of(org.jgrad.tensor.Device.cpu());
         int[] a0, a1, o;
         switch (pass) {
             case FORWARD -> { a0 = xs; a1 = ws; o = ys; }

@@ -1,5 +1,6 @@
 package org.jgrad.bench.gpu;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Distribution;
 import org.jgrad.cuda.CudaBackend;
 import org.jgrad.tensor.DType;
@@ -39,7 +40,7 @@ public class GpuTensorBench {
     @Setup
     public void setup() {
         Device gpu = Device.cuda(0);
-        backend = (CudaBackend) gpu.backend();
+        backend = (CudaBackend) Backends.of(gpu);
         shape = switch (op) {
             case "softmax_256x10" -> new int[] {256, 10};
             case "softmax_16x1000x33" -> new int[] {16, 1000, 33};

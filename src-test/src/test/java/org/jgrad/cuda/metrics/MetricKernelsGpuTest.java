@@ -1,5 +1,6 @@
 package org.jgrad.cuda.metrics;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryScoreSpec;
 import org.jgrad.backend.BinaryStatsSpec;
@@ -32,7 +33,7 @@ class MetricKernelsGpuTest {
 
     @BeforeAll
     static void device() {
-        Assumptions.assumeTrue(Device.cudaAvailable(), "no usable CUDA device");
+        Assumptions.assumeTrue(Backends.isAvailable(Device.cuda(0)), "no usable CUDA device");
         gpu = Device.cuda(0);
     }
 
@@ -67,7 +68,7 @@ class MetricKernelsGpuTest {
                              Tensor dt = view(new Tensor(cpu.fromHost(y, t), java.lang.reflect.Array.getLength(y)), off, shape);
                              Tensor dc = Tensor.zeros(DType.INT64, gpu, spec.groups(shape), 4)) {
                             cpu.binaryStats(hp, ht, spec, hc);
-                            gpu.backend().binaryStats(dp, dt, spec, dc);
+                            Backends.of(gpu).binaryStats(dp, dt, spec, dc);
                             assertArrayEquals(hc.toLongArray(), dc.toLongArray(), java.util.Arrays.toString(shape) + " " + t + " " + spec + " offset " + off);
                         }
                     }
@@ -87,7 +88,7 @@ class MetricKernelsGpuTest {
                 java.util.Arrays.fill(y, tv);
                 try (Tensor dp = Tensor.fromArray(p, 5, 1, 97, 101).to(gpu); Tensor dt = Tensor.fromArray(y, 5, 1, 97, 101).to(gpu);
                      Tensor dc = Tensor.zeros(DType.INT64, gpu, 1, 4)) {
-                    gpu.backend().binaryStats(dp, dt, BinaryStatsSpec.logits(), dc);
+                    Backends.of(gpu).binaryStats(dp, dt, BinaryStatsSpec.logits(), dc);
                     long pos = v > 0 ? n : 0, tpos = tv == 1 ? n : 0, tp = Math.min(pos, tpos);
                     assertArrayEquals(new long[]{tp, pos - tp, tpos - tp, n - pos - tpos + tp}, dc.toLongArray());
                 }
@@ -112,7 +113,7 @@ class MetricKernelsGpuTest {
         }
         try (Tensor dp = Tensor.fromArray(p, 1, 1, n).to(gpu); Tensor dt = Tensor.fromArray(y, 1, 1, n).to(gpu);
              Tensor dc = Tensor.zeros(DType.INT64, gpu, 1, 4)) {
-            for (int k = 0; k < 64; k++) gpu.backend().binaryStats(dp, dt, BinaryStatsSpec.logits(), dc);
+            for (int k = 0; k < 64; k++) Backends.of(gpu).binaryStats(dp, dt, BinaryStatsSpec.logits(), dc);
             assertArrayEquals(new long[]{64 * tp, 64 * fp, 64 * fn, 64 * tn}, dc.toLongArray());
             assertTrue(64 * tp > (1L << 31), "tp = " + 64 * tp);
         }
@@ -149,7 +150,7 @@ class MetricKernelsGpuTest {
                          Tensor dt = view(new Tensor(cpu.fromHost(y, t), lab.length), off, tShape);
                          Tensor dh = Tensor.zeros(DType.INT64, gpu, c, c); Tensor db = Tensor.zeros(DType.INT64, gpu, 1)) {
                         cpu.confusionFromLogits(hl, ht, 255, hh, hb);
-                        gpu.backend().confusionFromLogits(dl, dt, 255, dh, db);
+                        Backends.of(gpu).confusionFromLogits(dl, dt, 255, dh, db);
                         String what = java.util.Arrays.toString(shape) + " " + t + " offset " + off;
                         assertArrayEquals(hh.toLongArray(), dh.toLongArray(), what);
                         assertArrayEquals(hb.toLongArray(), db.toLongArray(), what);
@@ -157,7 +158,7 @@ class MetricKernelsGpuTest {
                         if (shape.length == 4) {
                             try (Tensor am = hl.argmax(1); Tensor dam = am.to(gpu);
                                  Tensor h2 = Tensor.zeros(DType.INT64, gpu, c, c); Tensor b2 = Tensor.zeros(DType.INT64, gpu, 1)) {
-                                gpu.backend().confusionFromLabels(dam, dt, 255, h2, b2);
+                                Backends.of(gpu).confusionFromLabels(dam, dt, 255, h2, b2);
                                 assertArrayEquals(hh.toLongArray(), h2.toLongArray(), "labels " + what);
                             }
                         }
@@ -169,7 +170,7 @@ class MetricKernelsGpuTest {
 
     @Test
     void scoresMatchMetricMathAndCopyOnlyTheScores() {
-        Backend be = gpu.backend();
+        Backend be = Backends.of(gpu);
         SplittableRandom rnd = new SplittableRandom(5);
         int c = 21;
         float[] x = new float[8 * c * 64 * 64];

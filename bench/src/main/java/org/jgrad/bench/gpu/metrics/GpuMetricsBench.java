@@ -1,5 +1,6 @@
 package org.jgrad.bench.gpu.metrics;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.tensor.DType;
@@ -50,7 +51,7 @@ public class GpuMetricsBench {
     @Setup
     public void setup() {
         Device gpu = Device.cuda(0);
-        backend = gpu.backend();
+        backend = Backends.of(gpu);
         String[] p = shape.split(":");
         Generator g = new Generator(11);
         SplittableRandom rnd = new SplittableRandom(12);

@@ -3,11 +3,13 @@ package org.jgrad.backend;
 import org.jgrad.tensor.Device;
 
 /**
- * Service-provider hook (java.util.ServiceLoader) through which jgrad-cuda plugs a backend
- * into core without core knowing anything of CUDA.
+ * Service-provider hook (java.util.ServiceLoader) through which a backend module (jgrad-cuda,
+ * ...) plugs its device type into core without core knowing anything of it. Found by
+ * {@link Backends}.
  */
 public interface BackendProvider {
-    Device.Type type();
+    /** The device type this provider serves, lower case, as in {@link Device#type()}: "cuda", ... */
+    String type();
 
     /**
      * Creates (or returns the cached) backend for device {@code index}.

@@ -4,7 +4,7 @@ import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Shapes;
 import org.jgrad.tensor.Storage;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.SplittableRandom;
 import java.util.function.DoubleBinaryOperator;
@@ -27,12 +27,16 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     @Override
     public Device device() { return Device.cpu(); }
 
-    static CpuStorage st(Tensor t) {
-        t.checkOpen();
-        return (CpuStorage) t.storage();
-    }
+    static CpuStorage st(View t) { return (CpuStorage) t.storage(); }
 
-    static boolean dense(Tensor t) { return t.isContiguous(); }
+    static boolean dense(View t) { return t.isContiguous(); }
+
+    /** A contiguous copy of {@code t} in a fresh buffer of its own; close it when done. */
+    static Scratch contiguousCopy(View t) {
+        Scratch c = Scratch.owned(View.contiguous(INSTANCE.allocateUninitialized(t.dtype(), t.numel()), t.shape()));
+        INSTANCE.copy(t, c.view());
+        return c;
+    }
 
     // ------------------------------------------------------------------ memory
 
@@ -58,7 +62,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     }
 
     @Override
-    public void toHost(Tensor src, Object dst) {
+    public void toHost(View src, Object dst) {
         CpuStorage s = st(src);
         int n = src.numel();
         if (dense(src)) {
@@ -66,13 +70,13 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
             return;
         }
         CpuStorage d = new CpuStorage(src.dtype(), dst, n);
-        Tensor view = new Tensor(d, src.shape());
-        copy(src, view);
-        view.close(); // the caller owns dst; closing only drops our accounting
+        try (Scratch view = Scratch.owned(View.contiguous(d, src.shape()))) {
+            copy(src, view.view());
+        } // the caller owns dst; closing only drops our accounting
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
+    public void copy(View src, View dst) {
         CpuStorage s = st(src), d = st(dst);
         int n = src.numel();
         if (src.dtype() == dst.dtype() && dense(src) && dense(dst)) {
@@ -106,7 +110,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     }
 
     @Override
-    public void fill(Tensor dst, double value) {
+    public void fill(View dst, double value) {
         CpuStorage d = st(dst);
         if (dense(dst) && dst.dtype() == DType.FLOAT32) {
             java.util.Arrays.fill(d.f32(), dst.offset(), dst.offset() + dst.numel(), (float) value);
@@ -146,7 +150,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     }
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor out, double a, double b) {
+    public void unary(UnaryOp op, View x, View out, double a, double b) {
         CpuStorage s = st(x), d = st(out);
         if (x.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32 && dense(x) && dense(out)
                 && CpuFloatKernels.unary(op, s.f32(), x.offset(), d.f32(), out.offset(), x.numel(), (float) a, (float) b)) {
@@ -182,7 +186,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+    public void binary(BinaryOp op, View x, View y, View out) {
         CpuStorage a = st(x), b = st(y), c = st(out);
         if (x.dtype() == DType.FLOAT32 && y.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32 && dense(out)) {
             if (dense(x) && dense(y)
@@ -233,13 +237,13 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
                 });
     }
 
-    private static boolean isScalarBroadcast(Tensor t) {
+    private static boolean isScalarBroadcast(View t) {
         for (int s : t.strides()) if (s != 0) return false;
         return true;
     }
 
     @Override
-    public void where(Tensor cond, Tensor x, Tensor y, Tensor out) {
+    public void where(View cond, View x, View y, View out) {
         CpuStorage k = st(cond), a = st(x), b = st(y), c = st(out);
         StridedLoop.run(out.shape(), new int[][]{cond.strides(), x.strides(), y.strides(), out.strides()},
                 new int[]{cond.offset(), x.offset(), y.offset(), out.offset()}, (o, len, in) -> {
@@ -253,8 +257,8 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
 
     /** Splits x's dims into kept (outer) and reduced (inner) index spaces. */
     private record Split(int[] outerShape, int[] outerStrides, int[] innerShape, int[] innerStrides) {
-        static Split of(Tensor x, int[] dims) {
-            int r = x.dim();
+        static Split of(View x, int[] dims) {
+            int r = x.rank();
             boolean[] red = new boolean[r];
             for (int d : dims) red[d] = true;
             int[] sh = x.shape(), st = x.strides();
@@ -268,9 +272,9 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     }
 
     @Override
-    public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+    public void reduce(ReduceOp op, View x, int[] dims, View out) {
         if (op == ReduceOp.SUM && x.dtype() == DType.FLOAT32 && out.dtype() == DType.FLOAT32 && dense(x) && x.numel() > 0) {
-            int r = x.dim();
+            int r = x.rank();
             boolean trailing = true, leading = true;
             for (int i = 0; i < dims.length; i++) {
                 if (dims[i] != r - dims.length + i) trailing = false;
@@ -346,10 +350,10 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     }
 
     @Override
-    public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) {
+    public void argReduce(boolean max, View x, int dim, View values, View indices) {
         CpuStorage s = st(x), v = st(values);
         long[] idx = st(indices).i64();
-        if (x.dim() == 0) {
+        if (x.rank() == 0) {
             v.set(values.offset(), s.get(x.offset()));
             idx[indices.offset()] = 0;
             return;
@@ -382,7 +386,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     // ------------------------------------------------------------------ matmul, softmax
 
     @Override
-    public void matmul(Tensor a, Tensor b, Tensor out) {
+    public void matmul(View a, View b, View out) {
         int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
         if (a.dtype() == DType.FLOAT32) {
             CpuGemm.batched(st(a).f32(), a.offset(), a.strides(), st(b).f32(), b.offset(), b.strides(),
@@ -408,8 +412,13 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     }
 
     @Override
-    public void softmax(Tensor x, int dim, boolean log, Tensor out) {
-        Tensor xc = x.isContiguous() ? x : x.contiguous();
+    public void softmax(View x, int dim, boolean log, View out) {
+        try (Scratch xcS = CpuNn.dense(x)) {
+            softmaxDense(xcS.view(), dim, log, out);
+        }
+    }
+
+    private void softmaxDense(View xc, int dim, boolean log, View out) {
         int[] sh = xc.shape();
         int d = sh.length == 0 ? 1 : sh[dim];
         int innerN = 1;
@@ -432,13 +441,12 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
                 }
             }
         });
-        if (xc != x) xc.close();
     }
 
     // ------------------------------------------------------------------ gather / scatter
 
     @Override
-    public void gather(Tensor src, int dim, Tensor index, Tensor out) {
+    public void gather(View src, int dim, View index, View out) {
         CpuStorage s = st(src), o = st(out);
         long[] ix = st(index).i64();
         int[] srcSt = src.strides(), srcSh = src.shape();
@@ -458,7 +466,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     }
 
     @Override
-    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
+    public void scatterAdd(View dst, int dim, View index, View src) {
         CpuStorage s = st(src), d = st(dst);
         long[] ix = st(index).i64();
         int[] dSt = dst.strides(), dSh = dst.shape();
@@ -495,7 +503,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     // ------------------------------------------------------------------ random
 
     @Override
-    public void random(Tensor out, Distribution dist, double a, double b, long seed) {
+    public void random(View out, Distribution dist, double a, double b, long seed) {
         CpuStorage o = st(out);
         SplittableRandom r = new SplittableRandom(seed);
         int n = out.numel(), off = out.offset();

@@ -1,7 +1,7 @@
 package org.jgrad.backend;
 
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /**
  * 2-D convolution on the CPU. Float32 lowers each (image, group) to a matrix product with
@@ -33,25 +33,28 @@ final class CpuConv {
         boolean pointwise() { return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0; }
     }
 
-    static void forward(Tensor x, Tensor w, Tensor out, int[] s, int[] p, int[] d, int groups) {
+    static void forward(View x, View w, View out, int[] s, int[] p, int[] d, int groups) {
         Geom g = Geom.of(x.shape(), w.shape(), out.shape(), s, p, d, groups);
-        try (Tensor xc = CpuNn.dense(x); Tensor wc = CpuNn.dense(w)) {
+        try (Scratch xcS = CpuNn.dense(x); Scratch wcS = CpuNn.dense(w)) {
+            View xc = xcS.view(), wc = wcS.view();
             if (x.dtype() == DType.FLOAT32) forward32(g, xc, wc, out);
             else forward64(g, xc, wc, out);
         }
     }
 
-    static void backwardData(Tensor gradOut, Tensor w, Tensor gradX, int[] s, int[] p, int[] d, int groups) {
+    static void backwardData(View gradOut, View w, View gradX, int[] s, int[] p, int[] d, int groups) {
         Geom g = Geom.of(gradX.shape(), w.shape(), gradOut.shape(), s, p, d, groups);
-        try (Tensor gc = CpuNn.dense(gradOut); Tensor wc = CpuNn.dense(w)) {
+        try (Scratch gcS = CpuNn.dense(gradOut); Scratch wcS = CpuNn.dense(w)) {
+            View gc = gcS.view(), wc = wcS.view();
             if (w.dtype() == DType.FLOAT32) backwardData32(g, gc, wc, gradX);
             else backwardData64(g, gc, wc, gradX);
         }
     }
 
-    static void backwardFilter(Tensor x, Tensor gradOut, Tensor gradW, int[] s, int[] p, int[] d, int groups) {
+    static void backwardFilter(View x, View gradOut, View gradW, int[] s, int[] p, int[] d, int groups) {
         Geom g = Geom.of(x.shape(), gradW.shape(), gradOut.shape(), s, p, d, groups);
-        try (Tensor xc = CpuNn.dense(x); Tensor gc = CpuNn.dense(gradOut)) {
+        try (Scratch xcS = CpuNn.dense(x); Scratch gcS = CpuNn.dense(gradOut)) {
+            View xc = xcS.view(), gc = gcS.view();
             if (x.dtype() == DType.FLOAT32) backwardFilter32(g, xc, gc, gradW);
             else backwardFilter64(g, xc, gc, gradW);
         }
@@ -59,11 +62,12 @@ final class CpuConv {
 
     // ------------------------------------------------------------------ bias
 
-    static void addChannelBias(Tensor out, Tensor bias) {
+    static void addChannelBias(View out, View bias) {
         int[] sh = out.shape();
         int n = sh[0], c = sh[1], plane = out.numel() / Math.max(1, n * c);
         CpuStorage o = CpuBackend.st(out);
-        try (Tensor bc = CpuNn.dense(bias)) {
+        try (Scratch bcS = CpuNn.dense(bias)) {
+            View bc = bcS.view();
             CpuStorage b = CpuBackend.st(bc);
             int oo = out.offset(), bo = bc.offset();
             boolean f32 = out.dtype() == DType.FLOAT32;
@@ -84,8 +88,9 @@ final class CpuConv {
         }
     }
 
-    static void channelBiasGrad(Tensor gradOut, Tensor gradBias) {
-        try (Tensor gc = CpuNn.dense(gradOut)) {
+    static void channelBiasGrad(View gradOut, View gradBias) {
+        try (Scratch gcS = CpuNn.dense(gradOut)) {
+            View gc = gcS.view();
             int[] sh = gc.shape();
             int n = sh[0], c = sh[1], plane = gc.numel() / Math.max(1, n * c);
             CpuStorage g = CpuBackend.st(gc), gb = CpuBackend.st(gradBias);
@@ -124,7 +129,7 @@ final class CpuConv {
 
     // ------------------------------------------------------------------ float32: lowered to GEMM
 
-    private static void forward32(Geom g, Tensor x, Tensor w, Tensor out) {
+    private static void forward32(Geom g, View x, View w, View out) {
         float[] X = CpuBackend.st(x).f32(), W = CpuBackend.st(w).f32(), O = CpuBackend.st(out).f32();
         int xo = x.offset(), wo = w.offset(), oo = out.offset();
         int K = g.k(), P = g.plane(), coutG = g.coutG(), cg = g.cg(), hw = g.h * g.w;
@@ -144,7 +149,7 @@ final class CpuConv {
         });
     }
 
-    private static void backwardData32(Geom g, Tensor gradOut, Tensor w, Tensor gradX) {
+    private static void backwardData32(Geom g, View gradOut, View w, View gradX) {
         float[] G = CpuBackend.st(gradOut).f32(), W = CpuBackend.st(w).f32(), X = CpuBackend.st(gradX).f32();
         int go = gradOut.offset(), wo = w.offset(), xo = gradX.offset();
         int K = g.k(), P = g.plane(), coutG = g.coutG(), cg = g.cg(), hw = g.h * g.w;
@@ -166,7 +171,7 @@ final class CpuConv {
         });
     }
 
-    private static void backwardFilter32(Geom g, Tensor x, Tensor gradOut, Tensor gradW) {
+    private static void backwardFilter32(Geom g, View x, View gradOut, View gradW) {
         float[] X = CpuBackend.st(x).f32(), G = CpuBackend.st(gradOut).f32(), GW = CpuBackend.st(gradW).f32();
         int xo = x.offset(), go = gradOut.offset(), wo = gradW.offset();
         int K = g.k(), P = g.plane(), coutG = g.coutG(), cg = g.cg(), hw = g.h * g.w;
@@ -323,7 +328,7 @@ final class CpuConv {
 
     // ------------------------------------------------------------------ float64: direct loops
 
-    private static void forward64(Geom g, Tensor x, Tensor w, Tensor out) {
+    private static void forward64(Geom g, View x, View w, View out) {
         double[] X = CpuBackend.st(x).f64(), W = CpuBackend.st(w).f64(), O = CpuBackend.st(out).f64();
         int xo = x.offset(), wo = w.offset(), oo = out.offset();
         int cg = g.cg(), coutG = g.coutG();
@@ -353,7 +358,7 @@ final class CpuConv {
         });
     }
 
-    private static void backwardData64(Geom g, Tensor gradOut, Tensor w, Tensor gradX) {
+    private static void backwardData64(Geom g, View gradOut, View w, View gradX) {
         double[] G = CpuBackend.st(gradOut).f64(), W = CpuBackend.st(w).f64(), X = CpuBackend.st(gradX).f64();
         int go = gradOut.offset(), wo = w.offset(), xo = gradX.offset();
         int cg = g.cg(), coutG = g.coutG();
@@ -385,7 +390,7 @@ final class CpuConv {
         });
     }
 
-    private static void backwardFilter64(Geom g, Tensor x, Tensor gradOut, Tensor gradW) {
+    private static void backwardFilter64(Geom g, View x, View gradOut, View gradW) {
         double[] X = CpuBackend.st(x).f64(), G = CpuBackend.st(gradOut).f64(), GW = CpuBackend.st(gradW).f64();
         int xo = x.offset(), go = gradOut.offset(), wo = gradW.offset();
         int cg = g.cg(), coutG = g.coutG();

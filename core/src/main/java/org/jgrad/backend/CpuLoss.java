@@ -1,13 +1,13 @@
 package org.jgrad.backend;
 
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /** The CPU implementations of {@link LossPrimitives}, mixed into {@link CpuBackend}. */
 interface CpuLoss extends LossPrimitives {
 
     @Override
-    default void softmaxCrossEntropyForward(Tensor logits, Tensor target, Tensor weight, long ignoreIndex,
-                                            Tensor logProbs, Tensor terms) {
+    default void softmaxCrossEntropyForward(View logits, View target, View weight, long ignoreIndex,
+                                            View logProbs, View terms) {
         int[] sh = logits.shape();
         int n = sh[0], c = sh[1], s = sh[2];
         CpuStorage xs = CpuBackend.st(logits), lp = CpuBackend.st(logProbs), ts = CpuBackend.st(terms);
@@ -56,8 +56,8 @@ interface CpuLoss extends LossPrimitives {
     }
 
     @Override
-    default void softmaxCrossEntropyBackward(Tensor gradTerms, Tensor logProbs, Tensor target, Tensor weight, long ignoreIndex,
-                                             Tensor gradLogits) {
+    default void softmaxCrossEntropyBackward(View gradTerms, View logProbs, View target, View weight, long ignoreIndex,
+                                             View gradLogits) {
         int[] sh = logProbs.shape();
         int n = sh[0], c = sh[1], s = sh[2];
         CpuStorage gs = CpuBackend.st(gradTerms), lp = CpuBackend.st(logProbs), gl = CpuBackend.st(gradLogits);
@@ -141,7 +141,7 @@ interface CpuLoss extends LossPrimitives {
         });
     }
 
-    private static double[] weights(Tensor weight, int c) {
+    private static double[] weights(View weight, int c) {
         if (weight == null) return null;
         CpuStorage ws = CpuBackend.st(weight);
         double[] w = new double[c];

@@ -1,12 +1,12 @@
 package org.jgrad.backend;
 
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /** The CPU implementations of {@link NnPrimitives}, mixed into {@link CpuBackend}. */
 interface CpuNn extends NnPrimitives {
 
     @Override
-    default boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) {
+    default boolean reluBackwardFused(View gradOut, View out, View gradIn) {
         if (gradOut.dtype() != org.jgrad.tensor.DType.FLOAT32 || out.dtype() != org.jgrad.tensor.DType.FLOAT32
                 || !CpuBackend.dense(gradOut) || !CpuBackend.dense(out) || !CpuBackend.dense(gradIn)) {
             return false;
@@ -18,9 +18,9 @@ interface CpuNn extends NnPrimitives {
 
     // One task per channel: each streams its N*S elements twice (statistics, then output).
     @Override
-    default void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+    default void batchNormForward(View x, View runningMean, View runningVar, View weight, View bias,
                                   boolean training, double momentum, double eps,
-                                  Tensor out, Tensor saveMean, Tensor saveInvStd) {
+                                  View out, View saveMean, View saveInvStd) {
         int[] sh = x.shape();
         int n = sh[0], c = sh[1], s = sh[2];
         CpuStorage xs = CpuBackend.st(x), os = CpuBackend.st(out);
@@ -66,8 +66,8 @@ interface CpuNn extends NnPrimitives {
     }
 
     @Override
-    default void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
-                                   boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+    default void batchNormBackward(View gradOut, View x, View weight, View saveMean, View saveInvStd,
+                                   boolean training, View gradInput, View gradWeight, View gradBias) {
         int[] sh = x.shape();
         int n = sh[0], c = sh[1], s = sh[2];
         CpuStorage gs = CpuBackend.st(gradOut), xs = CpuBackend.st(x);
@@ -104,67 +104,64 @@ interface CpuNn extends NnPrimitives {
         });
     }
 
-    /** t itself when contiguous, else a contiguous copy (no autograd); close the result either way. */
-    static Tensor dense(Tensor t) {
-        t.checkOpen();
-        if (t.isContiguous()) return t.detach();
-        Tensor c = Tensor.empty(t.dtype(), t.device(), t.shape());
-        CpuBackend.INSTANCE.copy(t, c);
-        return c;
+    /** t itself when contiguous, else a contiguous copy; close the result either way. */
+    static Scratch dense(View t) {
+        if (t.isContiguous()) return Scratch.borrowed(t);
+        return CpuBackend.contiguousCopy(t);
     }
 
     @Override
-    default void conv2dForward(Tensor x, Tensor w, Tensor out, int[] stride, int[] padding, int[] dilation, int groups) {
+    default void conv2dForward(View x, View w, View out, int[] stride, int[] padding, int[] dilation, int groups) {
         CpuConv.forward(x, w, out, stride, padding, dilation, groups);
     }
 
     @Override
-    default void conv2dBackwardData(Tensor gradOut, Tensor w, Tensor gradX, int[] stride, int[] padding, int[] dilation, int groups) {
+    default void conv2dBackwardData(View gradOut, View w, View gradX, int[] stride, int[] padding, int[] dilation, int groups) {
         CpuConv.backwardData(gradOut, w, gradX, stride, padding, dilation, groups);
     }
 
     @Override
-    default void conv2dBackwardFilter(Tensor x, Tensor gradOut, Tensor gradW, int[] stride, int[] padding, int[] dilation, int groups) {
+    default void conv2dBackwardFilter(View x, View gradOut, View gradW, int[] stride, int[] padding, int[] dilation, int groups) {
         CpuConv.backwardFilter(x, gradOut, gradW, stride, padding, dilation, groups);
     }
 
     @Override
-    default void conv2dBiasAdd(Tensor out, Tensor bias) {
+    default void conv2dBiasAdd(View out, View bias) {
         CpuConv.addChannelBias(out, bias);
     }
 
     @Override
-    default void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
+    default void conv2dBiasBackward(View gradOut, View gradBias) {
         CpuConv.channelBiasGrad(gradOut, gradBias);
     }
 
     @Override
-    default void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    default void maxPool2dForward(View x, View out, View indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         CpuPool.maxForward(x, out, indices, kernel, stride, padding, dilation);
     }
 
     @Override
-    default void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) {
+    default void maxPool2dBackward(View gradOut, View indices, View gradX) {
         CpuPool.maxBackward(gradOut, indices, gradX);
     }
 
     @Override
-    default void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+    default void avgPool2dForward(View x, View out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         CpuPool.avgForward(x, out, kernel, stride, padding, countIncludePad);
     }
 
     @Override
-    default void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+    default void avgPool2dBackward(View gradOut, View gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         CpuPool.avgBackward(gradOut, gradX, kernel, stride, padding, countIncludePad);
     }
 
     @Override
-    default void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) {
+    default void upsampleNearest2dForward(View x, View out, float scaleH, float scaleW) {
         CpuPool.upsampleForward(x, out, scaleH, scaleW);
     }
 
     @Override
-    default void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
+    default void upsampleNearest2dBackward(View gradOut, View gradX, float scaleH, float scaleW) {
         CpuPool.upsampleBackward(gradOut, gradX, scaleH, scaleW);
     }
 

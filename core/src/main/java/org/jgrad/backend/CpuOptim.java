@@ -1,7 +1,7 @@
 package org.jgrad.backend;
 
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.List;
 
@@ -9,9 +9,9 @@ import java.util.List;
 interface CpuOptim extends OptimPrimitives {
 
     @Override
-    default void sgdStep(List<Tensor> params, List<Tensor> grads, List<Tensor> momentumBuffers, boolean[] firstStep, SgdHyper h) {
+    default void sgdStep(List<View> params, List<View> grads, List<View> momentumBuffers, boolean[] firstStep, SgdHyper h) {
         for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i), g = grads.get(i), b = momentumBuffers == null ? null : momentumBuffers.get(i);
+            View p = params.get(i), g = grads.get(i), b = momentumBuffers == null ? null : momentumBuffers.get(i);
             boolean first = firstStep != null && firstStep[i];
             if (p.dtype() == DType.FLOAT32) {
                 CpuOptimKernels.sgd(f32(p), p.offset(), f32(g), g.offset(), b == null ? null : f32(b), b == null ? 0 : b.offset(),
@@ -24,11 +24,11 @@ interface CpuOptim extends OptimPrimitives {
     }
 
     @Override
-    default void adamStep(List<Tensor> params, List<Tensor> grads, List<Tensor> expAvgs, List<Tensor> expAvgSqs,
-                          List<Tensor> maxExpAvgSqs, long[] steps, AdamHyper h) {
+    default void adamStep(List<View> params, List<View> grads, List<View> expAvgs, List<View> expAvgSqs,
+                          List<View> maxExpAvgSqs, long[] steps, AdamHyper h) {
         for (int i = 0; i < params.size(); i++) {
-            Tensor p = params.get(i), g = grads.get(i), m = expAvgs.get(i), v = expAvgSqs.get(i);
-            Tensor vm = maxExpAvgSqs == null ? null : maxExpAvgSqs.get(i);
+            View p = params.get(i), g = grads.get(i), m = expAvgs.get(i), v = expAvgSqs.get(i);
+            View vm = maxExpAvgSqs == null ? null : maxExpAvgSqs.get(i);
             CpuOptimKernels.AdamScalars s = CpuOptimKernels.AdamScalars.of(h, steps[i]);
             int[] off = {p.offset(), g.offset(), m.offset(), v.offset(), vm == null ? 0 : vm.offset()};
             if (p.dtype() == DType.FLOAT32) {
@@ -39,7 +39,7 @@ interface CpuOptim extends OptimPrimitives {
         }
     }
 
-    private static float[] f32(Tensor t) { return CpuBackend.st(t).f32(); }
+    private static float[] f32(View t) { return CpuBackend.st(t).f32(); }
 
-    private static double[] f64(Tensor t) { return CpuBackend.st(t).f64(); }
+    private static double[] f64(View t) { return CpuBackend.st(t).f64(); }
 }

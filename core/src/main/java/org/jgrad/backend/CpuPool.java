@@ -1,7 +1,7 @@
 package org.jgrad.backend;
 
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /**
  * Max/average pooling and nearest upsampling on the CPU, one (image, channel) plane per task.
@@ -13,8 +13,9 @@ final class CpuPool {
 
     private static int planeGrain(int planeElems) { return Math.max(1, 16384 / Math.max(1, planeElems)); }
 
-    static void maxForward(Tensor x, Tensor out, Tensor indices, int[] k, int[] s, int[] p, int[] d) {
-        try (Tensor xc = CpuNn.dense(x)) {
+    static void maxForward(View x, View out, View indices, int[] k, int[] s, int[] p, int[] d) {
+        try (Scratch xcS = CpuNn.dense(x)) {
+            View xc = xcS.view();
             int[] xs = xc.shape(), os = out.shape();
             int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
             CpuStorage X = CpuBackend.st(xc), O = CpuBackend.st(out);
@@ -126,8 +127,9 @@ final class CpuPool {
         }
     }
 
-    static void maxBackward(Tensor gradOut, Tensor indices, Tensor gradX) {
-        try (Tensor gc = CpuNn.dense(gradOut); Tensor ic = CpuNn.dense(indices)) {
+    static void maxBackward(View gradOut, View indices, View gradX) {
+        try (Scratch gcS = CpuNn.dense(gradOut); Scratch icS = CpuNn.dense(indices)) {
+            View gc = gcS.view(), ic = icS.view();
             int[] xs = gradX.shape(), os = gc.shape();
             int planes = xs[0] * xs[1], hw = xs[2] * xs[3], ohw = os[2] * os[3];
             CpuStorage G = CpuBackend.st(gc), X = CpuBackend.st(gradX);
@@ -165,8 +167,9 @@ final class CpuPool {
         return (he - hs) * (we - ws);
     }
 
-    static void avgForward(Tensor x, Tensor out, int[] k, int[] s, int[] p, boolean countIncludePad) {
-        try (Tensor xc = CpuNn.dense(x)) {
+    static void avgForward(View x, View out, int[] k, int[] s, int[] p, boolean countIncludePad) {
+        try (Scratch xcS = CpuNn.dense(x)) {
+            View xc = xcS.view();
             int[] xs = xc.shape(), os = out.shape();
             int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
             CpuStorage X = CpuBackend.st(xc), O = CpuBackend.st(out);
@@ -190,8 +193,9 @@ final class CpuPool {
         }
     }
 
-    static void avgBackward(Tensor gradOut, Tensor gradX, int[] k, int[] s, int[] p, boolean countIncludePad) {
-        try (Tensor gc = CpuNn.dense(gradOut)) {
+    static void avgBackward(View gradOut, View gradX, int[] k, int[] s, int[] p, boolean countIncludePad) {
+        try (Scratch gcS = CpuNn.dense(gradOut)) {
+            View gc = gcS.view();
             int[] xs = gradX.shape(), os = gc.shape();
             int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
             CpuStorage G = CpuBackend.st(gc), X = CpuBackend.st(gradX);
@@ -225,8 +229,9 @@ final class CpuPool {
         return idx;
     }
 
-    static void upsampleForward(Tensor x, Tensor out, float scaleH, float scaleW) {
-        try (Tensor xc = CpuNn.dense(x)) {
+    static void upsampleForward(View x, View out, float scaleH, float scaleW) {
+        try (Scratch xcS = CpuNn.dense(x)) {
+            View xc = xcS.view();
             int[] xs = xc.shape(), os = out.shape();
             int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
             int[] rows = nearestIndex(h, oh, scaleH), cols = nearestIndex(w, ow, scaleW);
@@ -250,8 +255,9 @@ final class CpuPool {
         }
     }
 
-    static void upsampleBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
-        try (Tensor gc = CpuNn.dense(gradOut)) {
+    static void upsampleBackward(View gradOut, View gradX, float scaleH, float scaleW) {
+        try (Scratch gcS = CpuNn.dense(gradOut)) {
+            View gc = gcS.view();
             int[] xs = gradX.shape(), os = gc.shape();
             int planes = xs[0] * xs[1], h = xs[2], w = xs[3], oh = os[2], ow = os[3];
             int[] rows = nearestIndex(h, oh, scaleH), cols = nearestIndex(w, ow, scaleW);

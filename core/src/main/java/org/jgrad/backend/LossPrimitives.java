@@ -1,6 +1,6 @@
 package org.jgrad.backend;
 
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /**
  * Loss primitives. Each method has a default that throws {@link UnsupportedOperationException}
@@ -22,8 +22,8 @@ public interface LossPrimitives {
      * all 0 where {@code target == ignoreIndex}; {@code weight} [C] or null (all 1). A target
      * outside [0, C) that is not {@code ignoreIndex} is an error naming the value.
      */
-    default void softmaxCrossEntropyForward(Tensor logits, Tensor target, Tensor weight, long ignoreIndex,
-                                            Tensor logProbs, Tensor terms) {
+    default void softmaxCrossEntropyForward(View logits, View target, View weight, long ignoreIndex,
+                                            View logProbs, View terms) {
         throw Backend.unsupported("softmaxCrossEntropyForward", this);
     }
 
@@ -33,8 +33,8 @@ public interface LossPrimitives {
      * none): {@code gradLogits[c] = g0 * w[t] * (p[c] - [c == t]) + g1 * (p[c] * sum(w) - w[c])},
      * 0 where the target is ignored.
      */
-    default void softmaxCrossEntropyBackward(Tensor gradTerms, Tensor logProbs, Tensor target, Tensor weight, long ignoreIndex,
-                                             Tensor gradLogits) {
+    default void softmaxCrossEntropyBackward(View gradTerms, View logProbs, View target, View weight, long ignoreIndex,
+                                             View gradLogits) {
         throw Backend.unsupported("softmaxCrossEntropyBackward", this);
     }
 }

@@ -1,6 +1,6 @@
 package org.jgrad.backend;
 
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /**
  * Nn primitives. Each method has a default that throws {@link UnsupportedOperationException}
@@ -28,9 +28,9 @@ public interface NnPrimitives {
      * @param weight [C] or null (scale 1)   @param bias [C] or null (shift 0)
      * @param out [N, C, S], contiguous      @param saveMean [C]   @param saveInvStd [C]
      */
-    default void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+    default void batchNormForward(View x, View runningMean, View runningVar, View weight, View bias,
                                   boolean training, double momentum, double eps,
-                                  Tensor out, Tensor saveMean, Tensor saveInvStd) {
+                                  View out, View saveMean, View saveInvStd) {
         throw Backend.unsupported("batchNormForward", this);
     }
 
@@ -40,8 +40,8 @@ public interface NnPrimitives {
      * full formula applies; in eval mode they are constants. Any of gradInput [N, C, S],
      * gradWeight [C], gradBias [C] may be null when not needed.
      */
-    default void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
-                                   boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+    default void batchNormBackward(View gradOut, View x, View weight, View saveMean, View saveInvStd,
+                                   boolean training, View gradInput, View gradWeight, View gradBias) {
         throw Backend.unsupported("batchNormBackward", this);
     }
 
@@ -52,7 +52,7 @@ public interface NnPrimitives {
      * backend has no fused form for these operands; the op then composes it from elementwise
      * primitives.
      */
-    default boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) {
+    default boolean reluBackwardFused(View gradOut, View out, View gradIn) {
         return false;
     }
 
@@ -60,22 +60,22 @@ public interface NnPrimitives {
      * out[N,Cout,OH,OW] = cross-correlation of x[N,Cin,H,W] with w[Cout,Cin/groups,kH,kW];
      * arrays are {height, width}.
      */
-    default void conv2dForward(Tensor x, Tensor w, Tensor out, int[] stride, int[] padding, int[] dilation, int groups) {
+    default void conv2dForward(View x, View w, View out, int[] stride, int[] padding, int[] dilation, int groups) {
         throw Backend.unsupported("conv2dForward", this);
     }
 
     /** gradX[N,Cin,H,W] = d(conv2d(x, w))/dx applied to gradOut[N,Cout,OH,OW] (also conv_transpose2d's forward). */
-    default void conv2dBackwardData(Tensor gradOut, Tensor w, Tensor gradX, int[] stride, int[] padding, int[] dilation, int groups) {
+    default void conv2dBackwardData(View gradOut, View w, View gradX, int[] stride, int[] padding, int[] dilation, int groups) {
         throw Backend.unsupported("conv2dBackwardData", this);
     }
 
     /** gradW[Cout,Cin/groups,kH,kW] = d(conv2d(x, w))/dw applied to gradOut[N,Cout,OH,OW]. */
-    default void conv2dBackwardFilter(Tensor x, Tensor gradOut, Tensor gradW, int[] stride, int[] padding, int[] dilation, int groups) {
+    default void conv2dBackwardFilter(View x, View gradOut, View gradW, int[] stride, int[] padding, int[] dilation, int groups) {
         throw Backend.unsupported("conv2dBackwardFilter", this);
     }
 
     /** out[n, c, h, w] += bias[c] in place for a contiguous out [N, C, H, W] (cuDNN: cudnnAddTensor). */
-    default void conv2dBiasAdd(Tensor out, Tensor bias) {
+    default void conv2dBiasAdd(View out, View bias) {
         throw Backend.unsupported("conv2dBiasAdd", this);
     }
 
@@ -83,7 +83,7 @@ public interface NnPrimitives {
      * gradBias[c] = sum of gradOut[n, c, h, w] over n, h, w (cuDNN: cudnnConvolutionBackwardBias).
      * Optional: where a backend lacks it, the ops reduce with the generic sum instead.
      */
-    default void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
+    default void conv2dBiasBackward(View gradOut, View gradBias) {
         throw Backend.unsupported("conv2dBiasBackward", this);
     }
 
@@ -91,12 +91,12 @@ public interface NnPrimitives {
      * Max over each window of x[N,C,H,W] (padding counts as -inf) into out[N,C,OH,OW], with the
      * flat index (h * W + w) of the first maximum of each window in indices (INT64, out's shape).
      */
-    default void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    default void maxPool2dForward(View x, View out, View indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         throw Backend.unsupported("maxPool2dForward", this);
     }
 
     /** gradX[N,C,H,W] (overwritten) = gradOut scattered to the positions in indices, summing repeats. */
-    default void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) {
+    default void maxPool2dBackward(View gradOut, View indices, View gradX) {
         throw Backend.unsupported("maxPool2dBackward", this);
     }
 
@@ -104,12 +104,12 @@ public interface NnPrimitives {
      * Mean over each window of x into out. The divisor is PyTorch's: the window clipped to the
      * padded input when {@code countIncludePad}, else clipped to the input itself.
      */
-    default void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+    default void avgPool2dForward(View x, View out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         throw Backend.unsupported("avgPool2dForward", this);
     }
 
     /** gradX (overwritten) for {@link #avgPool2dForward} with the same arguments. */
-    default void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+    default void avgPool2dBackward(View gradOut, View gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         throw Backend.unsupported("avgPool2dBackward", this);
     }
 
@@ -117,12 +117,12 @@ public interface NnPrimitives {
      * Nearest-neighbour resize of x[N,C,H,W] into out[N,C,OH,OW]: source row
      * min(floor(oh * scaleH), H - 1) computed in float32 as PyTorch does, likewise for columns.
      */
-    default void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) {
+    default void upsampleNearest2dForward(View x, View out, float scaleH, float scaleW) {
         throw Backend.unsupported("upsampleNearest2dForward", this);
     }
 
     /** gradX (overwritten) = gradOut summed back onto the source pixels of {@link #upsampleNearest2dForward}. */
-    default void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
+    default void upsampleNearest2dBackward(View gradOut, View gradX, float scaleH, float scaleW) {
         throw Backend.unsupported("upsampleNearest2dBackward", this);
     }
 }

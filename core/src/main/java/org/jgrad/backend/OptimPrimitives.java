@@ -1,6 +1,6 @@
 package org.jgrad.backend;
 
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.List;
 
@@ -40,7 +40,7 @@ public interface OptimPrimitives {
      * @param momentumBuffers one buffer per parameter, or {@code null} when momentum is 0
      * @param firstStep       per parameter: true when its buffer is to be initialised from this gradient
      */
-    default void sgdStep(List<Tensor> params, List<Tensor> grads, List<Tensor> momentumBuffers, boolean[] firstStep, SgdHyper h) {
+    default void sgdStep(List<View> params, List<View> grads, List<View> momentumBuffers, boolean[] firstStep, SgdHyper h) {
         throw Backend.unsupported("sgdStep", this);
     }
 
@@ -57,8 +57,8 @@ public interface OptimPrimitives {
      * @param maxExpAvgSqs one buffer per parameter when amsgrad, else {@code null}
      * @param steps        per parameter: its step count t, already including this step (1 on the first)
      */
-    default void adamStep(List<Tensor> params, List<Tensor> grads, List<Tensor> expAvgs, List<Tensor> expAvgSqs,
-                          List<Tensor> maxExpAvgSqs, long[] steps, AdamHyper h) {
+    default void adamStep(List<View> params, List<View> grads, List<View> expAvgs, List<View> expAvgSqs,
+                          List<View> maxExpAvgSqs, long[] steps, AdamHyper h) {
         throw Backend.unsupported("adamStep", this);
     }
 }

@@ -3,7 +3,7 @@ package org.jgrad.backend;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Storage;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 /**
  * The small primitive set every backend implements (tinygrad's lesson: everything else is
@@ -27,44 +27,44 @@ public interface TensorPrimitives {
     Storage fromHost(Object array, DType dtype);
 
     /** Copies {@code src} (any strides) into the dense row-major host array {@code dst} of src's dtype. */
-    void toHost(Tensor src, Object dst);
+    void toHost(View src, Object dst);
 
     /** dst[i] = (dst.dtype) src[i]; both have the same shape; any strides; dst may be a view. */
-    void copy(Tensor src, Tensor dst);
+    void copy(View src, View dst);
 
     /** Every element of {@code dst} (any strides) set to {@code value}. */
-    void fill(Tensor dst, double value);
+    void fill(View dst, double value);
 
     /** out = op(x; a, b), out has x's shape. */
-    void unary(UnaryOp op, Tensor x, Tensor out, double a, double b);
+    void unary(UnaryOp op, View x, View out, double a, double b);
 
     /** out = x op y; x and y are (possibly stride-0 broadcast) views with out's shape. */
-    void binary(BinaryOp op, Tensor x, Tensor y, Tensor out);
+    void binary(BinaryOp op, View x, View y, View out);
 
     /** out = cond != 0 ? x : y; all three are broadcast views with out's shape. */
-    void where(Tensor cond, Tensor x, Tensor y, Tensor out);
+    void where(View cond, View x, View y, View out);
 
     /** Reduces {@code x} over {@code dims} (sorted, distinct) into {@code out}, which has the keepdim shape. */
-    void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out);
+    void reduce(ReduceOp op, View x, int[] dims, View out);
 
     /**
      * Max (or min) along {@code dim} with the index of the first extreme element; values and
      * indices (INT64) have the keepdim shape. NaN counts as the extreme, as in PyTorch.
      */
-    void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices);
+    void argReduce(boolean max, View x, int dim, View values, View indices);
 
     /** out[b] = a[b] @ b[b] for a [B,M,K], b [B,K,N] (any strides, stride-0 batch allowed), out [B,M,N]. */
-    void matmul(Tensor a, Tensor b, Tensor out);
+    void matmul(View a, View b, View out);
 
     /** (log-)softmax of x along {@code dim}, numerically stable. */
-    void softmax(Tensor x, int dim, boolean log, Tensor out);
+    void softmax(View x, int dim, boolean log, View out);
 
     /** Fills {@code out} with draws from {@code dist} seeded by {@code seed}. */
-    void random(Tensor out, Distribution dist, double a, double b, long seed);
+    void random(View out, Distribution dist, double a, double b, long seed);
 
     /** out[..i..] = src[..index[..i..]..] along {@code dim} (torch.gather); index is INT64 with out's shape. */
-    void gather(Tensor src, int dim, Tensor index, Tensor out);
+    void gather(View src, int dim, View index, View out);
 
     /** dst[..index[..i..]..] += src[..i..] along {@code dim} (torch.scatter_add_); index INT64 with src's shape. */
-    void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src);
+    void scatterAdd(View dst, int dim, View index, View src);
 }

@@ -1,9 +1,11 @@
 package org.jgrad.data;
 
-import org.jgrad.backend.CpuStorage;
+import org.jgrad.backend.Backends;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
+import org.jgrad.tensor.Shapes;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,7 +57,7 @@ public interface Collate<S> {
         outShape[0] = items.size();
         System.arraycopy(shape, 0, outShape, 1, shape.length);
         Tensor out = Tensor.empty(dtype, Device.cpu(), outShape);
-        Object dst = ((CpuStorage) out.storage()).array();
+        int[] rowStrides = Shapes.contiguousStrides(shape);
         for (int i = 0; i < items.size(); i++) {
             Tensor t = items.get(i);
             if (!Arrays.equals(t.shape(), shape) || t.dtype() != dtype) {
@@ -64,11 +66,10 @@ public interface Collate<S> {
                         + " and dtype " + t.dtype() + " but " + what + " 0 has shape " + Arrays.toString(shape)
                         + " and dtype " + dtype + "; samples of one batch must match (or pass your own collate)");
             }
+            // row i of out, as the backend sees it: a contiguous item is one array copy
             Tensor cpu = t.device().isCpu() ? t : t.to(Device.cpu());
-            Tensor src = cpu.contiguous();
-            // a contiguous CPU view: one array copy from its offset
-            System.arraycopy(((CpuStorage) src.storage()).array(), src.offset(), dst, i * n, n);
-            if (src != cpu) src.close();
+            View row = new View(out.storage(), shape, rowStrides, i * n);
+            Backends.of(Device.cpu()).copy(cpu.raw(), row);
             if (cpu != t) cpu.close();
         }
         return out;

@@ -1,6 +1,7 @@
 package org.jgrad.data;
 
-import org.jgrad.backend.CpuStorage;
+import org.jgrad.backend.Backends;
+import org.jgrad.ops.Concat;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
 
@@ -128,21 +129,23 @@ public final class Transforms {
         int planes = t.numel() / (h * w);
         shape[shape.length - 2] = oh;
         shape[shape.length - 1] = ow;
-        Tensor out = Tensor.zeros(t.dtype(), Device.cpu(), shape);
-        CpuStorage src = (CpuStorage) c.storage();
-        CpuStorage dst = (CpuStorage) out.storage();
-        int off = c.offset();
         int outPlane = oh * ow;
-        for (int p = 0; p < planes; p++) {
-            int sb = off + p * h * w;
-            int db = p * outPlane;
-            for (int q = 0; q < outPlane; q++) {
-                int m = map[q];
-                if (m >= 0) dst.set(db + q, src.get(sb + m));
-            }
+        // one gather along the pixels of each plane; a column of zeros after the last pixel
+        // stands for the positions that map from outside the image
+        long[] index = new long[outPlane];
+        for (int q = 0; q < outPlane; q++) index[q] = map[q] >= 0 ? map[q] : h * w;
+        Tensor out = Tensor.empty(t.dtype(), Device.cpu(), planes, outPlane);
+        try (Tensor planesView = c.reshape(planes, h * w);
+             Tensor zero = Tensor.zeros(t.dtype(), Device.cpu(), planes, 1);
+             Tensor padded = Concat.cat(1, planesView, zero);
+             Tensor idx = Tensor.fromArray(index, 1, outPlane);
+             Tensor idxAll = idx.expand(planes, outPlane)) {
+            Backends.of(Device.cpu()).gather(padded.raw(), 1, idxAll.raw(), out.raw());
         }
         if (c != cpu) c.close();
         if (cpu != t) cpu.close();
-        return out;
+        try (out) {
+            return out.reshape(shape);
+        }
     }
 }

@@ -96,7 +96,7 @@ final class ComposedCounting {
         Tensor ok = outside.eq(0).mul(counted);
         Tensor code = Tensor.where(ok, t.mul(c).add(p), Tensor.scalar(c * c, DType.INT64, hist.device()));
         Tensor slots = Tensor.zeros(DType.INT64, hist.device(), c * c + 1);
-        Counting.backendOf(slots).scatterAdd(slots, 0, code, Tensor.ones(DType.INT64, hist.device(), code.size(0)));
+        Counting.backendOf(slots).scatterAdd(slots.raw(), 0, code.raw(), Tensor.ones(DType.INT64, hist.device(), code.size(0)).raw());
         hist.add_(slots.narrow(0, 0, c * c).view(c, c));
     }
 }

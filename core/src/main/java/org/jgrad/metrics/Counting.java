@@ -1,6 +1,7 @@
 package org.jgrad.metrics;
 
 import org.jgrad.backend.Backend;
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.backend.MetricCounting;
 import org.jgrad.tensor.Tensor;
@@ -17,7 +18,7 @@ final class Counting {
     private Counting() {}
 
     /** The backend of a tensor's device: the one place the metrics look a backend up. */
-    static Backend backendOf(Tensor t) { return t.backend(); }
+    static Backend backendOf(Tensor t) { return Backends.of(t.device()); }
 
     private static Optional<MetricCounting> fused(Tensor t) { return backendOf(t).capability(MetricCounting.class); }
 

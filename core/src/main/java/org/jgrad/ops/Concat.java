@@ -1,5 +1,6 @@
 package org.jgrad.ops;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.autograd.Grad;
 import org.jgrad.tensor.Shapes;
@@ -54,7 +55,7 @@ public final class Concat {
                 starts[k + 1] = starts[k] + len;
                 if (len == 0) continue;
                 try (Tensor dst = out.slice(d, starts[k], starts[k + 1])) {
-                    first.backend().copy(t, dst);
+                    Backends.of(first.device()).copy(t.raw(), dst.raw());
                 }
             }
         }

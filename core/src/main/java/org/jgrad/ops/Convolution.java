@@ -1,5 +1,6 @@
 package org.jgrad.ops;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.Tensor;
 
@@ -39,17 +40,17 @@ public final class Convolution {
         int oh = ConvArgs.outSize(xs[2], k[0], s[0], p[0], d[0], false);
         int ow = ConvArgs.outSize(xs[3], k[1], s[1], p[1], d[1], false);
         Tensor out = Tensor.empty(x.dtype(), x.device(), xs[0], ws[0], oh, ow);
-        x.backend().conv2dForward(x, w, out, s, p, d, groups);
+        Backends.of(x.device()).conv2dForward(x.raw(), w.raw(), out.raw(), s, p, d, groups);
         addBias(out, bias);
         return Autograd.record(out, op, new Tensor[]{x, w, bias}, g -> {
             Tensor gx = null, gw = null;
             if (x.requiresGrad()) {
                 gx = Tensor.empty(x.dtype(), x.device(), xs);
-                x.backend().conv2dBackwardData(g, w, gx, s, p, d, groups);
+                Backends.of(x.device()).conv2dBackwardData(g.raw(), w.raw(), gx.raw(), s, p, d, groups);
             }
             if (w.requiresGrad()) {
                 gw = Tensor.empty(w.dtype(), w.device(), ws);
-                x.backend().conv2dBackwardFilter(x, g, gw, s, p, d, groups);
+                Backends.of(x.device()).conv2dBackwardFilter(x.raw(), g.raw(), gw.raw(), s, p, d, groups);
             }
             return new Tensor[]{gx, gw, biasGrad(bias, g)};
         });
@@ -100,18 +101,18 @@ public final class Convolution {
             outHW[i] = (int) o;
         }
         Tensor out = Tensor.empty(x.dtype(), x.device(), xs[0], cout, outHW[0], outHW[1]);
-        x.backend().conv2dBackwardData(x, w, out, s, p, d, groups);
+        Backends.of(x.device()).conv2dBackwardData(x.raw(), w.raw(), out.raw(), s, p, d, groups);
         addBias(out, bias);
         return Autograd.record(out, op, new Tensor[]{x, w, bias}, g -> {
             Tensor gx = null, gw = null;
             if (x.requiresGrad()) {
                 gx = Tensor.empty(x.dtype(), x.device(), xs);
-                x.backend().conv2dForward(g, w, gx, s, p, d, groups);
+                Backends.of(x.device()).conv2dForward(g.raw(), w.raw(), gx.raw(), s, p, d, groups);
             }
             if (w.requiresGrad()) {
                 gw = Tensor.empty(w.dtype(), w.device(), ws);
                 // in convolution terms the transposed output is the input and x is the output gradient
-                x.backend().conv2dBackwardFilter(g, x, gw, s, p, d, groups);
+                Backends.of(x.device()).conv2dBackwardFilter(g.raw(), x.raw(), gw.raw(), s, p, d, groups);
             }
             return new Tensor[]{gx, gw, biasGrad(bias, g)};
         });
@@ -142,7 +143,7 @@ public final class Convolution {
 
     /** out += bias[c] over N, H, W, in place on the fresh output (no recording: the node covers it). */
     private static void addBias(Tensor out, Tensor bias) {
-        if (bias != null) out.backend().conv2dBiasAdd(out, bias);
+        if (bias != null) Backends.of(out.device()).conv2dBiasAdd(out.raw(), bias.raw());
     }
 
     /** The bias gradient: g summed over N, H and W. */
@@ -150,7 +151,7 @@ public final class Convolution {
         if (bias == null || !bias.requiresGrad()) return null;
         Tensor gb = Tensor.empty(bias.dtype(), bias.device(), bias.size(0));
         try {
-            g.backend().conv2dBiasBackward(g, gb);
+            Backends.of(g.device()).conv2dBiasBackward(g.raw(), gb.raw());
             return gb;
         } catch (UnsupportedOperationException e) {
             // the fused reduction is optional for a backend; the generic one gives the same sums

@@ -1,5 +1,6 @@
 package org.jgrad.ops;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.autograd.Grad;
 import org.jgrad.backend.BinaryOp;
@@ -30,7 +31,7 @@ public final class Elementwise {
         Tensor x = Views.broadcastTo(cast(a, dt), shape);
         Tensor y = Views.broadcastTo(cast(b, dt), shape);
         Tensor out = Tensor.empty(op.isComparison() ? DType.UINT8 : dt, a.device(), shape);
-        a.backend().binary(op, x, y, out);
+        Backends.of(a.device()).binary(op, x.raw(), y.raw(), out.raw());
         return out;
     }
 
@@ -44,7 +45,7 @@ public final class Elementwise {
     static Tensor unaryRaw(UnaryOp op, Tensor x, double a, double b) {
         x.checkOpen();
         Tensor out = Tensor.empty(x.dtype(), x.device(), x.shape());
-        x.backend().unary(op, x, out, a, b);
+        Backends.of(x.device()).unary(op, x.raw(), out.raw(), a, b);
         return out;
     }
 
@@ -118,7 +119,7 @@ public final class Elementwise {
     public static Tensor compareScalar(UnaryOp op, Tensor a, double s) {
         a.checkOpen();
         Tensor out = Tensor.empty(DType.UINT8, a.device(), a.shape());
-        a.backend().unary(op, a, out, s, 0);
+        Backends.of(a.device()).unary(op, a.raw(), out.raw(), s, 0);
         return out;
     }
 
@@ -189,7 +190,7 @@ public final class Elementwise {
     private static Tensor reluGrad(Tensor g, Tensor out) {
         if (g.dtype() == out.dtype() && Arrays.equals(g.shape(), out.shape())) {
             Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
-            if (g.backend().reluBackwardFused(g, out, gx)) return gx;
+            if (Backends.of(g.device()).reluBackwardFused(g.raw(), out.raw(), gx.raw())) return gx;
             gx.close();
         }
         return g.mul(compareScalar(UnaryOp.GT_SCALAR, out, 0).to(g.dtype()));
@@ -213,7 +214,7 @@ public final class Elementwise {
         int[] shape = Shapes.broadcast(Shapes.broadcast(cond.shape(), a.shape()), b.shape());
         DType dt = DType.promote(a.dtype(), b.dtype());
         Tensor out = Tensor.empty(dt, a.device(), shape);
-        a.backend().where(Views.broadcastTo(cond, shape), Views.broadcastTo(cast(a, dt), shape), Views.broadcastTo(cast(b, dt), shape), out);
+        Backends.of(a.device()).where(Views.broadcastTo(cond, shape).raw(), Views.broadcastTo(cast(a, dt), shape).raw(), Views.broadcastTo(cast(b, dt), shape).raw(), out.raw());
         int[] sa = a.shape(), sb = b.shape();
         return Autograd.record(out, "where", new Tensor[]{a, b}, g -> {
             Tensor z = Tensor.zerosLike(g);
@@ -231,7 +232,7 @@ public final class Elementwise {
                     + " does not broadcast to " + Arrays.toString(self.shape()));
         }
         Tensor y = Views.broadcastTo(cast(o, self.dtype()), self.shape());
-        self.backend().binary(op, self, y, self);
+        Backends.of(self.device()).binary(op, self.raw(), y.raw(), self.raw());
         return self;
     }
 }

@@ -1,5 +1,6 @@
 package org.jgrad.ops;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Shapes;
@@ -34,7 +35,7 @@ public final class LinearAlgebra {
         Tensor a3 = Views.broadcastTo(a, concat(batch, m, k)).reshape(nb, m, k);
         Tensor b3 = Views.broadcastTo(b, concat(batch, k, n)).reshape(nb, k, n);
         Tensor out = Tensor.empty(a.dtype(), a.device(), nb, m, n);
-        a.backend().matmul(a3, b3, out);
+        Backends.of(a.device()).matmul(a3.raw(), b3.raw(), out.raw());
         Tensor result = out.view(concat(batch, m, n));
         int[] sa = a.shape(), sb = b.shape();
         return Autograd.record(result, "mm", new Tensor[]{a, b}, g -> new Tensor[]{

@@ -1,5 +1,6 @@
 package org.jgrad.ops;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.Tensor;
 
@@ -51,14 +52,14 @@ public final class Normalization {
         Tensor saveMean = Tensor.empty(x.dtype(), x.device(), c);
         Tensor saveInvStd = Tensor.empty(x.dtype(), x.device(), c);
         Tensor w = weight == null ? null : sameType(weight, x), b = bias == null ? null : sameType(bias, x);
-        x.backend().batchNormForward(x3, runningMean, runningVar, w, b, training, momentum, eps, out, saveMean, saveInvStd);
+        Backends.of(x.device()).batchNormForward(x3.raw(), Tensor.rawOrNull(runningMean), Tensor.rawOrNull(runningVar), Tensor.rawOrNull(w), Tensor.rawOrNull(b), training, momentum, eps, out.raw(), saveMean.raw(), saveInvStd.raw());
         Tensor result = out.view(xs);
         return Autograd.record(result, "batch_norm", new Tensor[]{x, weight, bias}, g -> {
             Tensor g3 = g.contiguous().view(n, c, s);
             Tensor gx = x.requiresGrad() ? Tensor.empty(x.dtype(), x.device(), n, c, s) : null;
             Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(x.dtype(), x.device(), c) : null;
             Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(x.dtype(), x.device(), c) : null;
-            x.backend().batchNormBackward(g3, x3, w, saveMean, saveInvStd, training, gx, gw, gb);
+            Backends.of(x.device()).batchNormBackward(g3.raw(), x3.raw(), Tensor.rawOrNull(w), saveMean.raw(), saveInvStd.raw(), training, Tensor.rawOrNull(gx), Tensor.rawOrNull(gw), Tensor.rawOrNull(gb));
             return new Tensor[]{gx == null ? null : gx.view(xs),
                     gw == null ? null : gw.to(weight.dtype()), gb == null ? null : gb.to(bias.dtype())};
         });

@@ -1,5 +1,6 @@
 package org.jgrad.ops;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
@@ -28,10 +29,10 @@ public final class Pooling {
         int[] o = outSize(op, xs, k, s, p, d, ceilMode);
         Tensor out = Tensor.empty(x.dtype(), x.device(), xs[0], xs[1], o[0], o[1]);
         Tensor idx = Tensor.empty(DType.INT64, x.device(), xs[0], xs[1], o[0], o[1]);
-        x.backend().maxPool2dForward(x, out, idx, k, s, p, d);
+        Backends.of(x.device()).maxPool2dForward(x.raw(), out.raw(), idx.raw(), k, s, p, d);
         return Autograd.record(out, op, new Tensor[]{x}, g -> {
             Tensor gx = Tensor.empty(x.dtype(), x.device(), xs);
-            x.backend().maxPool2dBackward(g, idx, gx);
+            Backends.of(x.device()).maxPool2dBackward(g.raw(), idx.raw(), gx.raw());
             return new Tensor[]{gx};
         });
     }
@@ -56,10 +57,10 @@ public final class Pooling {
         int[] xs = x.shape();
         int[] o = outSize(op, xs, k, s, p, new int[]{1, 1}, ceilMode);
         Tensor out = Tensor.empty(x.dtype(), x.device(), xs[0], xs[1], o[0], o[1]);
-        x.backend().avgPool2dForward(x, out, k, s, p, countIncludePad);
+        Backends.of(x.device()).avgPool2dForward(x.raw(), out.raw(), k, s, p, countIncludePad);
         return Autograd.record(out, op, new Tensor[]{x}, g -> {
             Tensor gx = Tensor.empty(x.dtype(), x.device(), xs);
-            x.backend().avgPool2dBackward(g, gx, k, s, p, countIncludePad);
+            Backends.of(x.device()).avgPool2dBackward(g.raw(), gx.raw(), k, s, p, countIncludePad);
             return new Tensor[]{gx};
         });
     }

@@ -1,5 +1,6 @@
 package org.jgrad.ops;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.backend.ReduceOp;
 import org.jgrad.tensor.DType;
@@ -16,7 +17,7 @@ public final class Reductions {
         int[] d = Shapes.normalizeDims(dims, x.dim());
         int[] keepShape = Shapes.reduced(x.shape(), d, true);
         Tensor out = Tensor.empty(outType, x.device(), keepShape);
-        x.backend().reduce(op, x, d, out);
+        Backends.of(x.device()).reduce(op, x.raw(), d, out.raw());
         if (!keepdim) {
             Tensor squeezed = out.view(Shapes.reduced(x.shape(), d, false));
             return squeezed;
@@ -76,7 +77,7 @@ public final class Reductions {
         int[] keepShape = x.dim() == 0 ? new int[0] : Shapes.reduced(xs, new int[]{d}, true);
         Tensor values = Tensor.empty(x.dtype(), x.device(), keepShape);
         Tensor indices = Tensor.empty(DType.INT64, x.device(), keepShape);
-        x.backend().argReduce(max, x, d, values, indices);
+        Backends.of(x.device()).argReduce(max, x.raw(), d, values.raw(), indices.raw());
         if (!keepdim && x.dim() > 0) {
             int[] sq = Shapes.reduced(xs, new int[]{d}, false);
             values = values.view(sq);
@@ -85,7 +86,7 @@ public final class Reductions {
         Tensor idxKeep = indices.reshape(keepShape);
         Tensor v = Autograd.record(values, max ? "max" : "min", new Tensor[]{x}, g -> {
             Tensor grad = Tensor.zeros(g.dtype(), g.device(), xs);
-            x.backend().scatterAdd(grad, d, idxKeep, g.reshape(keepShape).contiguous());
+            Backends.of(x.device()).scatterAdd(grad.raw(), d, idxKeep.raw(), g.reshape(keepShape).contiguous().raw());
             return new Tensor[]{grad};
         });
         return new ValuesIndices(v, indices);
@@ -111,7 +112,7 @@ public final class Reductions {
         if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("softmax needs a floating-point tensor, got " + x.dtype());
         int d = Shapes.dim(dim, x.dim());
         Tensor out = Tensor.empty(x.dtype(), x.device(), x.shape());
-        x.backend().softmax(x, d, log, out);
+        Backends.of(x.device()).softmax(x.raw(), d, log, out.raw());
         return Autograd.record(out, log ? "log_softmax" : "softmax", new Tensor[]{x}, g -> {
             if (log) { // g - softmax * sum(g)
                 return new Tensor[]{g.sub(out.exp().mul(g.sum(d, true)))};

@@ -1,5 +1,6 @@
 package org.jgrad.ops;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.Tensor;
 
@@ -39,10 +40,10 @@ public final class Upsample {
     private static Tensor run(Tensor x, int oh, int ow, float scaleH, float scaleW) {
         int[] xs = x.shape();
         Tensor out = Tensor.empty(x.dtype(), x.device(), xs[0], xs[1], oh, ow);
-        x.backend().upsampleNearest2dForward(x, out, scaleH, scaleW);
+        Backends.of(x.device()).upsampleNearest2dForward(x.raw(), out.raw(), scaleH, scaleW);
         return Autograd.record(out, "upsample_nearest2d", new Tensor[]{x}, g -> {
             Tensor gx = Tensor.empty(x.dtype(), x.device(), xs);
-            x.backend().upsampleNearest2dBackward(g, gx, scaleH, scaleW);
+            Backends.of(x.device()).upsampleNearest2dBackward(g.raw(), gx.raw(), scaleH, scaleW);
             return new Tensor[]{gx};
         });
     }

@@ -80,7 +80,7 @@ abstract sealed class AdamBase extends Optimizer permits Adam, AdamW {
             v.add(s.expAvgSq);
             if (amsgrad) vmax.add(s.maxExpAvgSq);
         }
-        batch.backend().adamStep(batch.data(), batch.grads(), m, v, vmax, steps, h);
+        batch.backend().adamStep(raw(batch.data()), raw(batch.grads()), raw(m), raw(v), raw(vmax), steps, h);
     }
 
     private static Tensor zerosLike(Tensor p) { return Scope.escape(Tensor.zeros(p.dtype(), p.device(), p.shape())); }

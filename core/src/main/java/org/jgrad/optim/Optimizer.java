@@ -1,10 +1,12 @@
 package org.jgrad.optim;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Grad;
 import org.jgrad.backend.Backend;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,7 +123,7 @@ public abstract class Optimizer implements AutoCloseable {
                     Tensor grad = p.grad();
                     if (grad == null) continue;
                     checkGrad(p, grad);
-                    byDevice.computeIfAbsent(p.device(), d -> new Batch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), d.backend()))
+                    byDevice.computeIfAbsent(p.device(), d -> new Batch(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), Backends.of(d)))
                             .add(p, grad);
                 }
                 for (Batch b : byDevice.values()) {
@@ -315,4 +317,12 @@ public abstract class Optimizer implements AutoCloseable {
 
     @Override
     public String toString() { return name + groups; }
+
+    /** The views the optimizer primitives take, one per tensor; null for an absent list. */
+    static List<View> raw(List<Tensor> tensors) {
+        if (tensors == null) return null;
+        List<View> views = new ArrayList<>(tensors.size());
+        for (Tensor t : tensors) views.add(t.raw());
+        return views;
+    }
 }

@@ -103,7 +103,7 @@ public final class SGD extends Optimizer {
         } else {
             for (Tensor p : batch.params()) if (state(p) == null) putState(p, new State());
         }
-        batch.backend().sgdStep(batch.data(), batch.grads(), buffers, first, h);
+        batch.backend().sgdStep(raw(batch.data()), raw(batch.grads()), raw(buffers), first, h);
     }
 
     /** The momentum buffer of {@code p} (null before its first step with momentum): a read-only look for tests and tools. */

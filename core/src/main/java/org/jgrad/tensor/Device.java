@@ -1,121 +1,78 @@
 package org.jgrad.tensor;
 
-import org.jgrad.backend.Backend;
-import org.jgrad.backend.BackendProvider;
-import org.jgrad.backend.CpuBackend;
-
+import java.util.Locale;
 import java.util.Objects;
-import java.util.ServiceLoader;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Where a tensor lives. {@code Device.cpu()} always works; {@code Device.cuda(i)} needs the
- * jgrad-cuda module on the class path and a usable GPU, and otherwise throws an error that
- * says what is missing and where it looked. {@code Device.auto()} picks CUDA when it works.
+ * Where a tensor lives: a device type name (lower case, such as {@code "cpu"} or
+ * {@code "cuda"}) and an index. A plain value: making one never loads or checks a backend;
+ * {@code org.jgrad.backend.Backends} finds the backend for a device by its type name, so a new
+ * device type needs no change here.
  */
 public final class Device {
-    public enum Type { CPU, CUDA }
+    public static final String CPU_TYPE = "cpu";
+    public static final String CUDA_TYPE = "cuda";
 
-    private static final Device CPU = new Device(Type.CPU, 0);
-    private static final ConcurrentHashMap<Integer, Backend> CUDA_BACKENDS = new ConcurrentHashMap<>();
-    private static final AtomicBoolean AUTO_FALLBACK_REPORTED = new AtomicBoolean();
+    private static final Device CPU = new Device(CPU_TYPE, 0);
 
-    private final Type type;
+    private final String type;
     private final int index;
 
-    private Device(Type type, int index) {
+    private Device(String type, int index) {
         this.type = type;
         this.index = index;
     }
 
     public static Device cpu() { return CPU; }
 
-    /** The CUDA device {@code index}; throws {@link IllegalStateException} naming what is missing. */
-    public static Device cuda(int index) {
-        if (index < 0) throw new IllegalArgumentException("cuda device index must be >= 0, got " + index);
-        Device d = new Device(Type.CUDA, index);
-        d.backend(); // fail now, with the provider's explanation, rather than at first use
-        return d;
-    }
+    /** The CUDA device {@code index}; whether it is usable is for {@code Backends.of} to say. */
+    public static Device cuda(int index) { return of(CUDA_TYPE, index); }
 
-    /** CUDA device 0 when usable, else the CPU (and says so once on stderr). */
-    public static Device auto() {
-        try {
-            return cuda(0);
-        } catch (IllegalStateException e) {
-            if (AUTO_FALLBACK_REPORTED.compareAndSet(false, true)) {
-                System.err.println("jgrad: no usable CUDA device, running on the CPU (" + firstLine(e.getMessage()) + ")");
-            }
+    /** Device {@code index} of type {@code type} (any case; kept lower case). */
+    public static Device of(String type, int index) {
+        Objects.requireNonNull(type, "device type");
+        String t = type.trim().toLowerCase(Locale.ROOT);
+        if (t.isEmpty() || !t.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_')) {
+            throw new IllegalArgumentException("device: bad type name '" + type + "' (letters, digits and _ only)");
+        }
+        if (index < 0) throw new IllegalArgumentException(t + " device index must be >= 0, got " + index);
+        if (t.equals(CPU_TYPE)) {
+            if (index != 0) throw new IllegalArgumentException("device: there is one cpu device (index 0), got cpu:" + index);
             return CPU;
         }
+        return new Device(t, index);
     }
 
-    /** Parses "cpu", "cuda", "cuda:1" or "auto". */
+    /** Parses "cpu", "cuda", "cuda:1" or "TYPE:N" (a bare type means index 0). */
     public static Device parse(String name) {
         Objects.requireNonNull(name, "device");
-        String n = name.trim().toLowerCase();
-        if (n.equals("cpu")) return cpu();
-        if (n.equals("auto")) return auto();
-        if (n.equals("cuda")) return cuda(0);
-        if (n.startsWith("cuda:")) {
-            try {
-                return cuda(Integer.parseInt(n.substring(5)));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("device: bad CUDA index in '" + name + "'");
-            }
-        }
-        throw new IllegalArgumentException("device: expected cpu, cuda, cuda:N or auto, got '" + name + "'");
-    }
-
-    /** True when a CUDA backend is on the class path and reports a usable device. */
-    public static boolean cudaAvailable() {
+        String n = name.trim();
+        int colon = n.indexOf(':');
+        if (colon < 0) return of(n, 0);
         try {
-            cuda(0);
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
+            return of(n.substring(0, colon), Integer.parseInt(n.substring(colon + 1).trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("device: bad index in '" + name + "' (expected TYPE or TYPE:N, e.g. cuda:1)");
         }
     }
 
-    public Type type() { return type; }
+    /** The device type name, lower case: "cpu", "cuda", ... */
+    public String type() { return type; }
 
     public int index() { return index; }
 
-    public boolean isCpu() { return type == Type.CPU; }
+    public boolean isCpu() { return type.equals(CPU_TYPE); }
 
-    public boolean isCuda() { return type == Type.CUDA; }
-
-    /** The backend that executes primitives for tensors on this device. */
-    public Backend backend() {
-        if (type == Type.CPU) return CpuBackend.INSTANCE;
-        return CUDA_BACKENDS.computeIfAbsent(index, Device::loadCuda);
-    }
-
-    private static Backend loadCuda(int index) {
-        StringBuilder why = new StringBuilder();
-        for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
-            if (!p.type().equals(Type.CUDA)) continue;
-            return p.create(index); // throws IllegalStateException with its own explanation
-        }
-        why.append("the jgrad-cuda module (org.jgrad:jgrad-cuda) is not on the class path");
-        throw new IllegalStateException("Device.cuda(" + index + ") is unavailable: " + why);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "unknown reason";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
+    public boolean isCuda() { return type.equals(CUDA_TYPE); }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Device d && d.type == type && d.index == index;
+        return o instanceof Device d && d.type.equals(type) && d.index == index;
     }
 
     @Override
     public int hashCode() { return type.hashCode() * 31 + index; }
 
     @Override
-    public String toString() { return type == Type.CPU ? "cpu" : "cuda:" + index; }
+    public String toString() { return isCpu() ? CPU_TYPE : type + ":" + index; }
 }

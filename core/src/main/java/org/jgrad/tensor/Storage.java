@@ -32,11 +32,16 @@ public abstract class Storage {
 
     public final boolean isFreed() { return freed; }
 
-    final void retain() {
+    /**
+     * Takes one reference. Each {@code Tensor} holds one; a backend that keeps a scratch buffer
+     * outside any tensor takes its own and gives it back with {@link #release()}.
+     */
+    public final void retain() {
         refs.incrementAndGet();
     }
 
-    final void release() {
+    /** Gives back one reference; the last one returns the memory to its backend. */
+    public final void release() {
         if (refs.decrementAndGet() == 0 && !freed) {
             synchronized (this) {
                 if (freed) return;

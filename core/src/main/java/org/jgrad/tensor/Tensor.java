@@ -2,10 +2,13 @@ package org.jgrad.tensor;
 
 import org.jgrad.autograd.Autograd;
 import org.jgrad.autograd.Node;
-import org.jgrad.backend.Backend;
 import org.jgrad.ops.Elementwise;
 import org.jgrad.ops.LinearAlgebra;
 import org.jgrad.ops.Reductions;
+import org.jgrad.ops.Comparisons;
+import org.jgrad.ops.Creation;
+import org.jgrad.ops.InPlace;
+import org.jgrad.ops.Transfer;
 import org.jgrad.ops.Views;
 
 import java.lang.ref.Cleaner;
@@ -69,15 +72,13 @@ public final class Tensor implements AutoCloseable {
      * whatever the memory held.) Use {@link #zeros} for zeros.
      */
     public static Tensor empty(DType dtype, Device device, int... shape) {
-        Shapes.check(shape);
-        return new Tensor(device.backend().allocateUninitialized(dtype, Shapes.numel(shape)), shape);
+        return Creation.empty(dtype, device, shape);
     }
 
     public static Tensor zeros(int... shape) { return zeros(DType.FLOAT32, Device.cpu(), shape); }
 
     public static Tensor zeros(DType dtype, Device device, int... shape) {
-        Shapes.check(shape);
-        return new Tensor(device.backend().allocate(dtype, Shapes.numel(shape)), shape);
+        return Creation.zeros(dtype, device, shape);
     }
 
     public static Tensor ones(int... shape) { return full(1.0, DType.FLOAT32, Device.cpu(), shape); }
@@ -85,10 +86,7 @@ public final class Tensor implements AutoCloseable {
     public static Tensor ones(DType dtype, Device device, int... shape) { return full(1.0, dtype, device, shape); }
 
     public static Tensor full(double value, DType dtype, Device device, int... shape) {
-        if (value == 0) return zeros(dtype, device, shape);
-        Tensor t = empty(dtype, device, shape);
-        t.backend().fill(t, value);
-        return t;
+        return Creation.full(value, dtype, device, shape);
     }
 
     /** A 0-dimensional FLOAT32 tensor on the CPU. */
@@ -121,39 +119,26 @@ public final class Tensor implements AutoCloseable {
     }
 
     public static Tensor uniform(double low, double high, Generator g, DType dtype, Device device, int... shape) {
-        Tensor t = empty(dtype, device, shape);
-        t.backend().random(t, org.jgrad.backend.Distribution.UNIFORM, low, high, g.nextSeed());
-        return t;
+        return Creation.uniform(low, high, g.nextSeed(), dtype, device, shape);
     }
 
     /** Standard normal draws. */
     public static Tensor randn(Generator g, int... shape) { return randn(g, DType.FLOAT32, Device.cpu(), shape); }
 
     public static Tensor randn(Generator g, DType dtype, Device device, int... shape) {
-        Tensor t = empty(dtype, device, shape);
-        t.backend().random(t, org.jgrad.backend.Distribution.NORMAL, 0, 1, g.nextSeed());
-        return t;
+        return Creation.normal(g.nextSeed(), dtype, device, shape);
     }
 
-    public static Tensor fromArray(float[] data, int... shape) { return fromHost(data, data.length, DType.FLOAT32, shape); }
+    public static Tensor fromArray(float[] data, int... shape) { return Creation.fromHost(data, data.length, DType.FLOAT32, shape); }
 
-    public static Tensor fromArray(double[] data, int... shape) { return fromHost(data, data.length, DType.FLOAT64, shape); }
+    public static Tensor fromArray(double[] data, int... shape) { return Creation.fromHost(data, data.length, DType.FLOAT64, shape); }
 
-    public static Tensor fromArray(int[] data, int... shape) { return fromHost(data, data.length, DType.INT32, shape); }
+    public static Tensor fromArray(int[] data, int... shape) { return Creation.fromHost(data, data.length, DType.INT32, shape); }
 
-    public static Tensor fromArray(long[] data, int... shape) { return fromHost(data, data.length, DType.INT64, shape); }
+    public static Tensor fromArray(long[] data, int... shape) { return Creation.fromHost(data, data.length, DType.INT64, shape); }
 
     /** Unsigned bytes (0..255). */
-    public static Tensor fromArray(byte[] data, int... shape) { return fromHost(data, data.length, DType.UINT8, shape); }
-
-    private static Tensor fromHost(Object data, int length, DType dtype, int[] shape) {
-        Shapes.check(shape);
-        if (Shapes.numel(shape) != length) {
-            throw new IllegalArgumentException("fromArray: " + length + " values do not fill shape " + Arrays.toString(shape)
-                    + " (" + Shapes.numel(shape) + " elements)");
-        }
-        return new Tensor(Device.cpu().backend().fromHost(data, dtype), shape);
-    }
+    public static Tensor fromArray(byte[] data, int... shape) { return Creation.fromHost(data, data.length, DType.UINT8, shape); }
 
     // ---------------------------------------------------------------- metadata
 
@@ -181,11 +166,12 @@ public final class Tensor implements AutoCloseable {
         return view;
     }
 
+    /** {@code t.raw()}, or null for a null tensor (an optional argument of a primitive). */
+    public static View rawOrNull(Tensor t) { return t == null ? null : t.raw(); }
+
     public DType dtype() { return storage.dtype(); }
 
     public Device device() { return storage.device(); }
-
-    public Backend backend() { return storage.device().backend(); }
 
     public boolean isContiguous() { return Shapes.isContiguous(shape, strides); }
 
@@ -275,52 +261,15 @@ public final class Tensor implements AutoCloseable {
 
     public byte[] toByteArray() { return (byte[]) host(DType.UINT8); }
 
-    private Object host(DType as) {
-        checkOpen();
-        Tensor src = dtype() == as ? this : this.to(as);
-        Object arr = switch (as) {
-            case FLOAT32 -> new float[numel()];
-            case FLOAT64 -> new double[numel()];
-            case INT32 -> new int[numel()];
-            case INT64 -> new long[numel()];
-            case UINT8 -> new byte[numel()];
-        };
-        src.backend().toHost(src, arr);
-        if (src != this) src.close();
-        return arr;
-    }
+    private Object host(DType as) { return Transfer.toHost(this, as); }
 
     // ---------------------------------------------------------------- conversion
 
     /** Same values on {@code device}; returns this when already there. Differentiable. */
-    public Tensor to(Device device) {
-        checkOpen();
-        if (device.equals(device())) return this;
-        Object arr = switch (dtype()) {
-            case FLOAT32 -> new float[numel()];
-            case FLOAT64 -> new double[numel()];
-            case INT32 -> new int[numel()];
-            case INT64 -> new long[numel()];
-            case UINT8 -> new byte[numel()];
-        };
-        backend().toHost(this, arr);
-        Tensor out = new Tensor(device.backend().fromHost(arr, dtype()), shape);
-        Device src = device();
-        return Autograd.record(out, "to", new Tensor[]{this}, g -> new Tensor[]{g.to(src)});
-    }
+    public Tensor to(Device device) { return Transfer.to(this, device); }
 
     /** Cast; returns this when already of {@code dtype}. Differentiable between floating types. */
-    public Tensor to(DType dtype) {
-        checkOpen();
-        if (dtype == dtype()) return this;
-        Tensor out = empty(dtype, device(), shape);
-        backend().copy(this, out);
-        DType from = dtype();
-        if (dtype.isFloatingPoint() && from.isFloatingPoint()) {
-            return Autograd.record(out, "cast", new Tensor[]{this}, g -> new Tensor[]{g.to(from)});
-        }
-        return out;
-    }
+    public Tensor to(DType dtype) { return Transfer.to(this, dtype); }
 
     /** This tensor with contiguous row-major strides (itself when already so). Differentiable. */
     public Tensor contiguous() {
@@ -329,12 +278,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     /** Always a fresh contiguous copy (torch's {@code clone()}). Differentiable. */
-    public Tensor contiguousCopy() {
-        checkOpen();
-        Tensor out = empty(dtype(), device(), shape);
-        backend().copy(this, out);
-        return Autograd.record(out, "clone", new Tensor[]{this}, g -> new Tensor[]{g});
-    }
+    public Tensor contiguousCopy() { return Transfer.contiguousCopy(this); }
 
     public Tensor clone() { return contiguousCopy(); }
 
@@ -423,29 +367,29 @@ public final class Tensor implements AutoCloseable {
     public Tensor minimum(Tensor o) { return Elementwise.minimum(this, o); }
 
     /** Comparisons give UINT8 masks (1/0) and are not differentiable. */
-    public Tensor eq(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.EQ, this, o); }
+    public Tensor eq(Tensor o) { return Comparisons.eq(this, o); }
 
-    public Tensor ne(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.NE, this, o); }
+    public Tensor ne(Tensor o) { return Comparisons.ne(this, o); }
 
-    public Tensor lt(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.LT, this, o); }
+    public Tensor lt(Tensor o) { return Comparisons.lt(this, o); }
 
-    public Tensor le(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.LE, this, o); }
+    public Tensor le(Tensor o) { return Comparisons.le(this, o); }
 
-    public Tensor gt(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.GT, this, o); }
+    public Tensor gt(Tensor o) { return Comparisons.gt(this, o); }
 
-    public Tensor ge(Tensor o) { return Elementwise.compare(org.jgrad.backend.BinaryOp.GE, this, o); }
+    public Tensor ge(Tensor o) { return Comparisons.ge(this, o); }
 
-    public Tensor eq(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.EQ_SCALAR, this, s); }
+    public Tensor eq(double s) { return Comparisons.eq(this, s); }
 
-    public Tensor ne(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.NE_SCALAR, this, s); }
+    public Tensor ne(double s) { return Comparisons.ne(this, s); }
 
-    public Tensor lt(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.LT_SCALAR, this, s); }
+    public Tensor lt(double s) { return Comparisons.lt(this, s); }
 
-    public Tensor le(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.LE_SCALAR, this, s); }
+    public Tensor le(double s) { return Comparisons.le(this, s); }
 
-    public Tensor gt(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.GT_SCALAR, this, s); }
+    public Tensor gt(double s) { return Comparisons.gt(this, s); }
 
-    public Tensor ge(double s) { return Elementwise.compareScalar(org.jgrad.backend.UnaryOp.GE_SCALAR, this, s); }
+    public Tensor ge(double s) { return Comparisons.ge(this, s); }
 
     /** cond != 0 ? a : b, broadcasting all three; differentiable in a and b. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) { return Elementwise.where(cond, a, b); }
@@ -453,7 +397,7 @@ public final class Tensor implements AutoCloseable {
     // ---------------------------------------------------------------- in place (no autograd; for optimizers and metrics)
 
     /** this += o (o broadcast to this shape). */
-    public Tensor add_(Tensor o) { return Elementwise.inPlace(org.jgrad.backend.BinaryOp.ADD, this, o); }
+    public Tensor add_(Tensor o) { return InPlace.add(this, o); }
 
     /** this += alpha * o. */
     public Tensor add_(Tensor o, double alpha) {
@@ -463,31 +407,18 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    public Tensor sub_(Tensor o) { return Elementwise.inPlace(org.jgrad.backend.BinaryOp.SUB, this, o); }
+    public Tensor sub_(Tensor o) { return InPlace.sub(this, o); }
 
-    public Tensor mul_(Tensor o) { return Elementwise.inPlace(org.jgrad.backend.BinaryOp.MUL, this, o); }
+    public Tensor mul_(Tensor o) { return InPlace.mul(this, o); }
 
-    public Tensor mul_(double s) {
-        checkInPlace();
-        backend().unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, this, this, s, 0);
-        return this;
-    }
+    public Tensor mul_(double s) { return InPlace.mul(this, s); }
 
-    public Tensor fill_(double v) {
-        checkInPlace();
-        backend().fill(this, v);
-        return this;
-    }
+    public Tensor fill_(double v) { return InPlace.fill(this, v); }
 
     public Tensor zero_() { return fill_(0); }
 
     /** Copies {@code src} (broadcast, cast) into this tensor's elements. */
-    public Tensor copy_(Tensor src) {
-        checkInPlace();
-        if (!src.device().equals(device())) src = src.to(device());
-        backend().copy(Views.broadcastTo(src, shape), this);
-        return this;
-    }
+    public Tensor copy_(Tensor src) { return InPlace.copy(this, src); }
 
     /**
      * Throws when this tensor cannot be written in place: closed, a leaf that requires grad

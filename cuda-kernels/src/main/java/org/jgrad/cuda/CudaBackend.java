@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.AsyncUpload;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.backend.MetricCounting;
@@ -11,7 +12,6 @@ import org.jgrad.backend.UnaryOp;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Storage;
-import org.jgrad.tensor.Tensor;
 import org.jgrad.tensor.View;
 
 import java.lang.foreign.MemorySegment;
@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #conv2dBackwardFilter}, {@link #conv2dBiasAdd}); the other layer primitives
  * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
  */
-public final class CudaBackend implements Backend, MetricCounting {
+public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
     /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */
     static final long STAGING_BYTES = 32L << 20;
 
@@ -92,7 +92,6 @@ public final class CudaBackend implements Backend, MetricCounting {
 
     @Override
     public Device device() {
-        // Looked up lazily: Device.cuda(i) is what creates this backend, so it cannot be asked during creation.
         Device d = device;
         if (d == null) device = d = Device.cuda(index);
         return d;
@@ -160,6 +159,9 @@ public final class CudaBackend implements Backend, MetricCounting {
 
     private volatile CudaBatchStager stager;
 
+    @Override
+    public Storage[] uploadAsync(View... hostViews) { return batchStager().upload(hostViews); }
+
     /** The DataLoader's staging path for this device (pinned ring, copy stream, events); one per backend. */
     CudaBatchStager batchStager() {
         CudaBatchStager s = stager;
@@ -182,13 +184,13 @@ public final class CudaBackend implements Backend, MetricCounting {
     }
 
     @Override
-    public void toHost(Tensor src, Object dst) {
+    public void toHost(View src, Object dst) {
         storage("src", src);
         int n = src.numel();
         int len = HostArrays.length(dst, src.dtype());
         if (len != n) throw new IllegalArgumentException("dst has " + len + " elements, src " + Arrays.toString(src.shape()) + " has " + n);
         if (n == 0) return;
-        Tensor dense = dense(src);
+        View dense = dense(src);
         try {
             DType dt = src.dtype();
             long base = address(dense);
@@ -207,7 +209,7 @@ public final class CudaBackend implements Backend, MetricCounting {
             d2hCopies.incrementAndGet();
             errors.check(); // the stream has synchronised: a kernel's report is complete
         } finally {
-            if (dense != src) dense.close();
+            if (dense != src) DeviceViews.release(dense);
         }
     }
 
@@ -216,7 +218,7 @@ public final class CudaBackend implements Backend, MetricCounting {
     }
 
     @Override
-    public void copy(Tensor src, Tensor dst) {
+    public void copy(View src, View dst) {
         storage("src", src);
         storage("dst", dst);
         sameShape("copy", src, dst);
@@ -230,7 +232,7 @@ public final class CudaBackend implements Backend, MetricCounting {
     }
 
     @Override
-    public void fill(Tensor dst, double value) {
+    public void fill(View dst, double value) {
         storage("dst", dst);
         if (dst.numel() == 0) return;
         DType dt = dst.dtype();
@@ -253,7 +255,7 @@ public final class CudaBackend implements Backend, MetricCounting {
     // ------------------------------------------------------------------ elementwise
 
     @Override
-    public void unary(UnaryOp op, Tensor x, Tensor out, double a, double b) {
+    public void unary(UnaryOp op, View x, View out, double a, double b) {
         storage("x", x);
         storage("out", out);
         sameShape("unary " + op, x, out);
@@ -267,7 +269,7 @@ public final class CudaBackend implements Backend, MetricCounting {
     }
 
     @Override
-    public void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+    public void binary(BinaryOp op, View x, View y, View out) {
         storage("x", x);
         storage("y", y);
         storage("out", out);
@@ -284,7 +286,7 @@ public final class CudaBackend implements Backend, MetricCounting {
     }
 
     /** out = grad where x > 0 else 0: ReLU's backward in one pass (x is the forward input). */
-    public void reluBackward(Tensor x, Tensor grad, Tensor out) {
+    public void reluBackward(View x, View grad, View out) {
         storage("x", x);
         storage("grad", grad);
         storage("out", out);
@@ -298,7 +300,7 @@ public final class CudaBackend implements Backend, MetricCounting {
     }
 
     @Override
-    public void where(Tensor cond, Tensor x, Tensor y, Tensor out) {
+    public void where(View cond, View x, View y, View out) {
         storage("cond", cond);
         storage("x", x);
         storage("y", y);
@@ -315,23 +317,23 @@ public final class CudaBackend implements Backend, MetricCounting {
             default -> throw Backend.unsupported("where with a " + cond.dtype() + " condition", this);
         };
         // the kernel writes a dense output; any other layout goes through a temporary
-        Tensor target = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
+        View target = out.isContiguous() ? out : DeviceViews.hold(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
         try {
             StridedMeta meta = StridedMeta.of(out.shape(), cond.strides(), x.strides(), y.strides());
             kernels.where(meta, address(target), address(cond), condKind, address(x), address(y));
             if (target != out) copy(target, out);
         } finally {
-            if (target != out) target.close();
+            if (target != out) DeviceViews.release(target);
         }
     }
 
     // ------------------------------------------------------------------ reductions
 
     @Override
-    public void reduce(ReduceOp op, Tensor x, int[] dims, Tensor out) {
+    public void reduce(ReduceOp op, View x, int[] dims, View out) {
         storage("x", x);
         storage("out", out);
-        int rank = x.dim();
+        int rank = x.rank();
         boolean[] reduced = new boolean[rank];
         for (int d : dims) {
             if (d < 0 || d >= rank) throw new IllegalArgumentException("reduce dims " + Arrays.toString(dims) + " out of range for rank " + rank);
@@ -348,21 +350,16 @@ public final class CudaBackend implements Backend, MetricCounting {
         if (rows == 0) return;
         if (k == 0) { fill(out, identity(op)); return; }
         if (x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32) {
-            Tensor permuted = new Tensor(x.storage(), pShape, pStrides, x.offset());
-            try {
-                wide.reduce(op, permuted, (int) rows, (int) k, out);
-            } finally {
-                permuted.close();
-            }
+            wide.reduce(op, new View(x.storage(), pShape, pStrides, x.offset()), (int) rows, (int) k, out);
             return;
         }
-        Tensor target = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, rows), out.shape());
+        View target = out.isContiguous() ? out : DeviceViews.hold(allocateRaw(DType.FLOAT32, rows), out.shape());
         try {
             byte[] meta = StridedMeta.of(pShape, pStrides).pack(1);
             kernels.reduceRows(PtxOps.reduce(op), (int) rows, (int) k, address(target), address(x), meta);
             if (target != out) copy(target, out);
         } finally {
-            if (target != out) target.close();
+            if (target != out) DeviceViews.release(target);
         }
     }
 
@@ -373,14 +370,14 @@ public final class CudaBackend implements Backend, MetricCounting {
     // ------------------------------------------------------------------ matmul
 
     @Override
-    public void matmul(Tensor a, Tensor b, Tensor out) {
+    public void matmul(View a, View b, View out) {
         storage("a", a);
         storage("b", b);
         storage("out", out);
         requireF32("matmul", a);
         requireF32("matmul", b);
         requireF32("matmul", out);
-        if (a.dim() != 3 || b.dim() != 3 || out.dim() != 3) {
+        if (a.rank() != 3 || b.rank() != 3 || out.rank() != 3) {
             throw new IllegalArgumentException("matmul: expected a [B,M,K], b [B,K,N], out [B,M,N], got " + Arrays.toString(a.shape())
                     + ", " + Arrays.toString(b.shape()) + ", " + Arrays.toString(out.shape()));
         }
@@ -391,11 +388,11 @@ public final class CudaBackend implements Backend, MetricCounting {
         }
         if (out.numel() == 0) return;
         if (k == 0) { fill(out, 0); return; }
-        Tensor a2 = GemmMapping.mappable(m, k, a.strides()[1], a.strides()[2]) && a.strides()[0] >= 0 ? a : dense(a);
-        Tensor b2 = GemmMapping.mappable(k, n, b.strides()[1], b.strides()[2]) && b.strides()[0] >= 0 ? b : dense(b);
+        View a2 = GemmMapping.mappable(m, k, a.strides()[1], a.strides()[2]) && a.strides()[0] >= 0 ? a : dense(a);
+        View b2 = GemmMapping.mappable(k, n, b.strides()[1], b.strides()[2]) && b.strides()[0] >= 0 ? b : dense(b);
         boolean outOk = GemmMapping.outputMappable(m, n, out.strides()[1], out.strides()[2])
                 && (batch == 1 || out.strides()[0] >= (long) (m - 1) * Math.max(out.strides()[1], n) + n);
-        Tensor c = outOk ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
+        View c = outOk ? out : DeviceViews.hold(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
         try {
             int[] sa = a2.strides(), sb = b2.strides(), sc = c.strides();
             GemmMapping.Call call = GemmMapping.map(batch, m, n, k, batch == 1 ? 0 : sa[0], sa[1], sa[2],
@@ -404,9 +401,9 @@ public final class CudaBackend implements Backend, MetricCounting {
             rt.gemm(call, address(b2), address(a2), address(c), allowTf32);
             if (c != out) copy(c, out);
         } finally {
-            if (a2 != a) a2.close();
-            if (b2 != b) b2.close();
-            if (c != out) c.close();
+            if (a2 != a) DeviceViews.release(a2);
+            if (b2 != b) DeviceViews.release(b2);
+            if (c != out) DeviceViews.release(c);
         }
     }
 
@@ -414,7 +411,7 @@ public final class CudaBackend implements Backend, MetricCounting {
 
     /** out = conv2d(x, w) (cross-correlation, as in PyTorch); x [N,C,H,W], w [K,C/groups,R,S], out [N,K,P,Q]. */
     @Override
-    public void conv2dForward(Tensor x, Tensor w, Tensor out, int[] stride, int[] pad, int[] dilation, int groups) {
+    public void conv2dForward(View x, View w, View out, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dForward", x, w, stride, pad, dilation, groups);
         expectShape("conv2dForward", "out", out, g.outputShape());
         runConv(g, Cudnn.Pass.FORWARD, x, w, out);
@@ -422,7 +419,7 @@ public final class CudaBackend implements Backend, MetricCounting {
 
     /** dx = gradient of conv2d with respect to its input, from dy [N,K,P,Q] and w. */
     @Override
-    public void conv2dBackwardData(Tensor dy, Tensor w, Tensor dx, int[] stride, int[] pad, int[] dilation, int groups) {
+    public void conv2dBackwardData(View dy, View w, View dx, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dBackwardData", dx, w, stride, pad, dilation, groups);
         expectShape("conv2dBackwardData", "dy", dy, g.outputShape());
         runConv(g, Cudnn.Pass.BACKWARD_DATA, w, dy, dx);
@@ -430,7 +427,7 @@ public final class CudaBackend implements Backend, MetricCounting {
 
     /** dw = gradient of conv2d with respect to its weight, from x and dy. */
     @Override
-    public void conv2dBackwardFilter(Tensor x, Tensor dy, Tensor dw, int[] stride, int[] pad, int[] dilation, int groups) {
+    public void conv2dBackwardFilter(View x, View dy, View dw, int[] stride, int[] pad, int[] dilation, int groups) {
         ConvGeometry g = convArgs("conv2dBackwardFilter", x, dw, stride, pad, dilation, groups);
         expectShape("conv2dBackwardFilter", "dy", dy, g.outputShape());
         runConv(g, Cudnn.Pass.BACKWARD_FILTER, x, dy, dw);
@@ -441,25 +438,25 @@ public final class CudaBackend implements Backend, MetricCounting {
      * view of the bias (one pass, as cudnnAddTensor would make, and no cuDNN call to order).
      */
     @Override
-    public void conv2dBiasAdd(Tensor out, Tensor bias) {
+    public void conv2dBiasAdd(View out, View bias) {
         storage("out", out);
         storage("bias", bias);
         requireF32("conv2dBiasAdd", out);
         requireF32("conv2dBiasAdd", bias);
-        if (out.dim() != 4 || bias.numel() != out.size(1)) {
+        if (out.rank() != 4 || bias.numel() != out.size(1)) {
             throw new IllegalArgumentException("conv2dBiasAdd: bias of " + bias.numel() + " elements does not match out " + Arrays.toString(out.shape()));
         }
         if (!out.isContiguous()) throw new IllegalArgumentException("conv2dBiasAdd: out must be contiguous");
-        Tensor b = dense(bias);
+        View b = dense(bias);
         try {
             StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), out.strides(), new int[] {0, 1, 0, 0});
             kernels.binary(PtxOps.binary(BinaryOp.ADD), meta, address(out), 0, address(out), address(b));
         } finally {
-            if (b != bias) b.close();
+            if (b != bias) DeviceViews.release(b);
         }
     }
 
-    private ConvGeometry convArgs(String what, Tensor x, Tensor w, int[] stride, int[] pad, int[] dilation, int groups) {
+    private ConvGeometry convArgs(String what, View x, View w, int[] stride, int[] pad, int[] dilation, int groups) {
         storage("x", x);
         storage("w", w);
         requireF32(what, x);
@@ -468,28 +465,28 @@ public final class CudaBackend implements Backend, MetricCounting {
         return g;
     }
 
-    private static void expectShape(String what, String name, Tensor t, int[] shape) {
+    private static void expectShape(String what, String name, View t, int[] shape) {
         if (!Arrays.equals(t.shape(), shape)) {
             throw new IllegalArgumentException(what + ": " + name + " must have shape " + Arrays.toString(shape) + ", got " + Arrays.toString(t.shape()));
         }
     }
 
     /** Runs one pass with dense operands (copies made for strided views). */
-    private void runConv(ConvGeometry g, Cudnn.Pass pass, Tensor in0, Tensor in1, Tensor out) {
+    private void runConv(ConvGeometry g, Cudnn.Pass pass, View in0, View in1, View out) {
         storage("out", out);
         requireF32("conv2d", in0);
         requireF32("conv2d", in1);
         requireF32("conv2d", out);
         if (g.n() == 0) return;
-        Tensor a = dense(in0), b = dense(in1);
-        Tensor o = out.isContiguous() ? out : new Tensor(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
+        View a = dense(in0), b = dense(in1);
+        View o = out.isContiguous() ? out : DeviceViews.hold(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
         try {
             rt.conv(g, pass, address(a), address(b), address(o), allowTf32);
             if (o != out) copy(o, out);
         } finally {
-            if (a != in0) a.close();
-            if (b != in1) b.close();
-            if (o != out) o.close();
+            if (a != in0) DeviceViews.release(a);
+            if (b != in1) DeviceViews.release(b);
+            if (o != out) DeviceViews.release(o);
         }
     }
 
@@ -497,10 +494,10 @@ public final class CudaBackend implements Backend, MetricCounting {
     // (PTX in argreduce.ptx, softmax.ptx, gather.ptx, philox.ptx; logic in CudaTensorKernels)
 
     @Override
-    public void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) { tensorKernels.argReduce(max, x, dim, values, indices); }
+    public void argReduce(boolean max, View x, int dim, View values, View indices) { tensorKernels.argReduce(max, x, dim, values, indices); }
 
     @Override
-    public void softmax(Tensor x, int dim, boolean log, Tensor out) { tensorKernels.softmax(x, dim, log, out); }
+    public void softmax(View x, int dim, boolean log, View out) { tensorKernels.softmax(x, dim, log, out); }
 
     /**
      * Drawn on the device with Philox4x32-10 (no host copy): the same seed gives the same
@@ -508,13 +505,13 @@ public final class CudaBackend implements Backend, MetricCounting {
      * initialised on the CPU, so a model moved with {@code .to(cuda)} starts identical.
      */
     @Override
-    public void random(Tensor out, Distribution dist, double a, double b, long seed) { tensorKernels.random(out, dist, a, b, seed); }
+    public void random(View out, Distribution dist, double a, double b, long seed) { tensorKernels.random(out, dist, a, b, seed); }
 
     @Override
-    public void gather(Tensor src, int dim, Tensor index, Tensor out) { tensorKernels.gather(src, dim, index, out); }
+    public void gather(View src, int dim, View index, View out) { tensorKernels.gather(src, dim, index, out); }
 
     @Override
-    public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) { tensorKernels.scatterAdd(dst, dim, index, src); }
+    public void scatterAdd(View dst, int dim, View index, View src) { tensorKernels.scatterAdd(dst, dim, index, src); }
 
     /** {@code n} elements of a host array to device address {@code base}, through the staging buffer. */
     private void upload(long base, DType dtype, int n, Object array) {
@@ -559,24 +556,24 @@ public final class CudaBackend implements Backend, MetricCounting {
     }
 
     @Override
-    public void softmaxCrossEntropyForward(Tensor logits, Tensor target, Tensor weight, long ignoreIndex, Tensor logProbs, Tensor terms) {
+    public void softmaxCrossEntropyForward(View logits, View target, View weight, long ignoreIndex, View logProbs, View terms) {
         loss.forward(logits, target, weight, ignoreIndex, logProbs, terms);
     }
 
     @Override
-    public void softmaxCrossEntropyBackward(Tensor gradTerms, Tensor logProbs, Tensor target, Tensor weight, long ignoreIndex, Tensor gradLogits) {
+    public void softmaxCrossEntropyBackward(View gradTerms, View logProbs, View target, View weight, long ignoreIndex, View gradLogits) {
         loss.backward(gradTerms, logProbs, target, weight, ignoreIndex, gradLogits);
     }
 
     @Override
-    public void sgdStep(java.util.List<Tensor> params, java.util.List<Tensor> grads, java.util.List<Tensor> momentumBuffers,
+    public void sgdStep(java.util.List<View> params, java.util.List<View> grads, java.util.List<View> momentumBuffers,
                         boolean[] firstStep, org.jgrad.backend.OptimPrimitives.SgdHyper h) {
         optim().sgd(params, grads, momentumBuffers, firstStep, h);
     }
 
     @Override
-    public void adamStep(java.util.List<Tensor> params, java.util.List<Tensor> grads, java.util.List<Tensor> expAvgs,
-                         java.util.List<Tensor> expAvgSqs, java.util.List<Tensor> maxExpAvgSqs, long[] steps,
+    public void adamStep(java.util.List<View> params, java.util.List<View> grads, java.util.List<View> expAvgs,
+                         java.util.List<View> expAvgSqs, java.util.List<View> maxExpAvgSqs, long[] steps,
                          org.jgrad.backend.OptimPrimitives.AdamHyper h) {
         optim().adam(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, h);
     }
@@ -584,55 +581,54 @@ public final class CudaBackend implements Backend, MetricCounting {
     // ------------------------------------------------------------------ nn layers (PTX in nn.ptx; CudaNn)
 
     @Override
-    public boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) { return nn.reluBackwardFused(gradOut, out, gradIn); }
+    public boolean reluBackwardFused(View gradOut, View out, View gradIn) { return nn.reluBackwardFused(gradOut, out, gradIn); }
 
     @Override
-    public void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) { nn.conv2dBiasBackward(gradOut, gradBias); }
+    public void conv2dBiasBackward(View gradOut, View gradBias) { nn.conv2dBiasBackward(gradOut, gradBias); }
 
     @Override
-    public void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
-                                 boolean training, double momentum, double eps, Tensor out, Tensor saveMean, Tensor saveInvStd) {
+    public void batchNormForward(View x, View runningMean, View runningVar, View weight, View bias,
+                                 boolean training, double momentum, double eps, View out, View saveMean, View saveInvStd) {
         nn.batchNormForward(x, runningMean, runningVar, weight, bias, training, momentum, eps, out, saveMean, saveInvStd);
     }
 
     @Override
-    public void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
-                                  boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+    public void batchNormBackward(View gradOut, View x, View weight, View saveMean, View saveInvStd,
+                                  boolean training, View gradInput, View gradWeight, View gradBias) {
         nn.batchNormBackward(gradOut, x, weight, saveMean, saveInvStd, training, gradInput, gradWeight, gradBias);
     }
 
     @Override
-    public void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    public void maxPool2dForward(View x, View out, View indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         nn.maxPool2dForward(x, out, indices, kernel, stride, padding, dilation);
     }
 
     @Override
-    public void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) { nn.maxPool2dBackward(gradOut, indices, gradX); }
+    public void maxPool2dBackward(View gradOut, View indices, View gradX) { nn.maxPool2dBackward(gradOut, indices, gradX); }
 
     @Override
-    public void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+    public void avgPool2dForward(View x, View out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         nn.avgPool2dForward(x, out, kernel, stride, padding, countIncludePad);
     }
 
     @Override
-    public void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+    public void avgPool2dBackward(View gradOut, View gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         nn.avgPool2dBackward(gradOut, gradX, kernel, stride, padding, countIncludePad);
     }
 
     @Override
-    public void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) { nn.upsampleNearest2dForward(x, out, scaleH, scaleW); }
+    public void upsampleNearest2dForward(View x, View out, float scaleH, float scaleW) { nn.upsampleNearest2dForward(x, out, scaleH, scaleW); }
 
     @Override
-    public void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
+    public void upsampleNearest2dBackward(View gradOut, View gradX, float scaleH, float scaleW) {
         nn.upsampleNearest2dBackward(gradOut, gradX, scaleH, scaleW);
     }
 
     // ------------------------------------------------------------------ helpers
 
     /** The tensor's storage, checked to be this backend's. */
-    CudaStorage storage(String name, Tensor t) {
+    CudaStorage storage(String name, View t) {
         if (t == null) throw new IllegalArgumentException(name + " must not be null");
-        t.checkOpen();
         if (!(t.storage() instanceof CudaStorage s) || s.backend() != this) {
             throw new IllegalArgumentException(name + " is on " + t.device() + ", expected " + name());
         }
@@ -645,30 +641,30 @@ public final class CudaBackend implements Backend, MetricCounting {
     }
 
     /** Device address of a view's first element. */
-    long address(Tensor t) {
+    long address(View t) {
         CudaStorage s = (CudaStorage) t.storage();
         return s.pointer() + (long) t.offset() * t.dtype().byteSize();
     }
 
     /** The tensor itself when contiguous, else a fresh contiguous device copy (caller closes it). */
-    Tensor dense(Tensor t) {
+    View dense(View t) {
         if (t.isContiguous()) return t;
-        Tensor d = new Tensor(allocateRaw(t.dtype(), t.numel()), t.shape());
+        View d = DeviceViews.hold(allocateRaw(t.dtype(), t.numel()), t.shape());
         copy(t, d);
         return d;
     }
 
-    private void requireF32(String what, Tensor t) {
+    private void requireF32(String what, View t) {
         if (t.dtype() != DType.FLOAT32) throw Backend.unsupported(what + " on " + t.dtype() + " (CUDA arithmetic is float32 for now)", this);
     }
 
-    private int outKind(String what, Tensor out, boolean comparison) {
+    private int outKind(String what, View out, boolean comparison) {
         if (out.dtype() == DType.FLOAT32) return 0;
         if (comparison && out.dtype() == DType.UINT8) return 1;
         throw Backend.unsupported(what + " writing " + out.dtype(), this);
     }
 
-    private static void sameShape(String what, Tensor a, Tensor b) {
+    private static void sameShape(String what, View a, View b) {
         if (!Arrays.equals(a.shape(), b.shape())) {
             throw new IllegalArgumentException(what + ": shapes " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()) + " differ");
         }

@@ -18,7 +18,7 @@ public final class CudaBackendProvider implements BackendProvider {
 
     /**
      * Puts a backend in place for {@code index} before anyone asks for that device: the CPU
-     * tests install one over a simulated runtime, so {@code Device.cuda(index)} and everything
+     * tests install one over a simulated runtime, so {@code Backends.of(Device.cuda(index))} and everything
      * above it (tensors, modules, optimizers, the DataLoader) run on the simulated GPU. Refused
      * once the index has a backend.
      */
@@ -32,7 +32,7 @@ public final class CudaBackendProvider implements BackendProvider {
     }
 
     @Override
-    public Device.Type type() { return Device.Type.CUDA; }
+    public String type() { return Device.CUDA_TYPE; }
 
     @Override
     public Backend create(int index) {

@@ -2,7 +2,7 @@ package org.jgrad.cuda;
 
 import org.jgrad.backend.Backend;
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.Arrays;
 import java.util.List;
@@ -26,14 +26,14 @@ final class CudaLoss {
         this.rt = rt;
     }
 
-    void forward(Tensor logits, Tensor target, Tensor weight, long ignoreIndex, Tensor logProbs, Tensor terms) {
+    void forward(View logits, View target, View weight, long ignoreIndex, View logProbs, View terms) {
         String what = "softmaxCrossEntropyForward";
         int[] sh = logitsShape(what, "logits", logits);
         int n = sh[0], c = sh[1], s = sh[2];
         checkTarget(what, target, n, s);
         dense(what, "logProbs", logProbs, DType.FLOAT32, n, c, s);
         dense(what, "terms", terms, DType.FLOAT32, 3, n, s);
-        Tensor w = weight(what, weight, c);
+        View w = weight(what, weight, c);
         try {
             int cols = n * s;
             if (cols == 0) return;
@@ -42,18 +42,18 @@ final class CudaLoss {
                     backend.address(logits), backend.address(target), w == null ? 0L : backend.address(w),
                     backend.address(logProbs), backend.address(terms), ignoreIndex, cols, c, s, lshift, backend.errors().address()));
         } finally {
-            if (w != null && w != weight) w.close();
+            if (w != null && w != weight) DeviceViews.release(w);
         }
     }
 
-    void backward(Tensor gradTerms, Tensor logProbs, Tensor target, Tensor weight, long ignoreIndex, Tensor gradLogits) {
+    void backward(View gradTerms, View logProbs, View target, View weight, long ignoreIndex, View gradLogits) {
         String what = "softmaxCrossEntropyBackward";
         int[] sh = logitsShape(what, "logProbs", logProbs);
         int n = sh[0], c = sh[1], s = sh[2];
         checkTarget(what, target, n, s);
         dense(what, "gradTerms", gradTerms, DType.FLOAT32, 3, n, s);
         dense(what, "gradLogits", gradLogits, DType.FLOAT32, n, c, s);
-        Tensor w = weight(what, weight, c);
+        View w = weight(what, weight, c);
         try {
             int cols = n * s;
             if (cols == 0 || c == 0) return;
@@ -62,7 +62,7 @@ final class CudaLoss {
                     backend.address(gradTerms), backend.address(logProbs), backend.address(target), w == null ? 0L : backend.address(w),
                     backend.address(gradLogits), ignoreIndex, cols, c, s, lshift, backend.errors().address()));
         } finally {
-            if (w != null && w != weight) w.close();
+            if (w != null && w != weight) DeviceViews.release(w);
         }
     }
 
@@ -86,17 +86,17 @@ final class CudaLoss {
         return (int) Math.max(1, Math.min(blocks, (long) rt.launcher().multiprocessors() * 8));
     }
 
-    private int[] logitsShape(String what, String name, Tensor t) {
+    private int[] logitsShape(String what, String name, View t) {
         backend.storage(name, t);
         if (t.dtype() != DType.FLOAT32) {
             throw Backend.unsupported(what + " on " + name + " of " + t.dtype() + " (CUDA cross-entropy is float32)", backend);
         }
-        if (t.dim() != 3) throw new IllegalArgumentException(what + ": " + name + " must be [N, C, S], got " + Arrays.toString(t.shape()));
+        if (t.rank() != 3) throw new IllegalArgumentException(what + ": " + name + " must be [N, C, S], got " + Arrays.toString(t.shape()));
         if (!t.isContiguous()) throw new IllegalArgumentException(what + ": " + name + " must be contiguous, got strides " + Arrays.toString(t.strides()));
         return t.shape();
     }
 
-    private void checkTarget(String what, Tensor target, int n, int s) {
+    private void checkTarget(String what, View target, int n, int s) {
         backend.storage("target", target);
         if (target.dtype() != DType.INT64) throw new IllegalArgumentException(what + ": target must be INT64, got " + target.dtype());
         if (!Arrays.equals(target.shape(), new int[]{n, s})) {
@@ -105,7 +105,7 @@ final class CudaLoss {
         if (!target.isContiguous()) throw new IllegalArgumentException(what + ": target must be contiguous, got strides " + Arrays.toString(target.strides()));
     }
 
-    private void dense(String what, String name, Tensor t, DType dtype, int... shape) {
+    private void dense(String what, String name, View t, DType dtype, int... shape) {
         backend.storage(name, t);
         if (t.dtype() != dtype) throw Backend.unsupported(what + " with " + name + " of " + t.dtype() + " (CUDA cross-entropy is float32)", backend);
         if (!Arrays.equals(t.shape(), shape)) {
@@ -115,11 +115,11 @@ final class CudaLoss {
     }
 
     /** The weight as a dense float32 [C] vector on this device (a copy when strided), or null. */
-    private Tensor weight(String what, Tensor weight, int c) {
+    private View weight(String what, View weight, int c) {
         if (weight == null) return null;
         backend.storage("weight", weight);
         if (weight.dtype() != DType.FLOAT32) throw Backend.unsupported(what + " with weight of " + weight.dtype() + " (CUDA cross-entropy is float32)", backend);
-        if (weight.dim() != 1 || weight.size(0) != c) {
+        if (weight.rank() != 1 || weight.size(0) != c) {
             throw new IllegalArgumentException(what + ": weight must have shape [" + c + "], got " + Arrays.toString(weight.shape()));
         }
         return backend.dense(weight);

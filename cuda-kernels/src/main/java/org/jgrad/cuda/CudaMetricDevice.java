@@ -3,7 +3,6 @@ package org.jgrad.cuda;
 import org.jgrad.cuda.metrics.CudaMetrics;
 import org.jgrad.cuda.metrics.Launcher;
 import org.jgrad.cuda.metrics.MetricDevice;
-import org.jgrad.tensor.Tensor;
 import org.jgrad.tensor.View;
 
 import java.util.List;
@@ -28,34 +27,27 @@ final class CudaMetricDevice implements MetricDevice {
         return (module, kernel, grid, block, sharedBytes, args) -> rt.launcher().launch(module, kernel, grid, block, sharedBytes, List.of(args));
     }
 
+    /** The view's device address; a staged batch's copy is ordered before the kernel (backend.storage does it). */
     @Override
     public long address(View v) {
-        if (!(v.storage() instanceof CudaStorage s) || s.backend() != backend) {
-            throw new IllegalArgumentException("metric input is on " + v.device() + ", expected " + backend.name());
-        }
-        long ready = s.readyEvent;
-        if (ready != 0) { // a staged batch: its copy runs on the copy stream; order, don't wait
-            rt.streamWaitEvent(rt.computeStream(), ready);
-            s.readyEvent = 0;
-        }
-        return s.pointer() + (long) v.offset() * v.dtype().byteSize();
+        backend.storage("metric input", v);
+        return backend.address(v);
     }
 
     @Override
     public int multiprocessors() { return rt.launcher().multiprocessors(); }
 
-    /** Through the backend's copy, which still takes tensors: a temporary one over the view. */
+    /** The view itself when contiguous, else a dense device copy released on close. */
     @Override
     public Dense contiguous(View v) {
-        Tensor src = new Tensor(v.storage(), v.shape(), v.strides(), v.offset());
-        Tensor dense = backend.dense(src);
+        backend.storage("metric input", v);
+        View dense = backend.dense(v);
         return new Dense() {
-            @Override public View view() { return dense.raw(); }
+            @Override public View view() { return dense; }
 
             @Override
             public void close() {
-                dense.close();
-                src.close();
+                if (dense != v) DeviceViews.release(dense);
             }
         };
     }

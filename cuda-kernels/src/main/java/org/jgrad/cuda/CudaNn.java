@@ -2,7 +2,7 @@ package org.jgrad.cuda;
 
 import org.jgrad.backend.Backend;
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.Arrays;
 
@@ -25,7 +25,7 @@ final class CudaNn {
 
     // ------------------------------------------------------------------ ReLU
 
-    boolean reluBackwardFused(Tensor gradOut, Tensor out, Tensor gradIn) {
+    boolean reluBackwardFused(View gradOut, View out, View gradIn) {
         be.storage("gradOut", gradOut);
         be.storage("out", out);
         be.storage("gradIn", gradIn);
@@ -43,7 +43,7 @@ final class CudaNn {
 
     // ------------------------------------------------------------------ pooling
 
-    void maxPool2dForward(Tensor x, Tensor out, Tensor indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+    void maxPool2dForward(View x, View out, View indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
         String op = "maxPool2dForward";
         image(op, "x", x);
         image(op, "out", out);
@@ -55,7 +55,7 @@ final class CudaNn {
         samePlanes(op, x, "out", out);
         int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0), d = pair(op, "dilation", dilation, 1);
         if (out.numel() == 0) return;
-        Tensor xd = be.dense(x), o = target(out), idx = target(indices);
+        View xd = be.dense(x), o = target(out), idx = target(indices);
         try {
             k.maxPoolForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), kk, s, p, d, be.address(o), be.address(idx), be.address(xd));
             finish(o, out);
@@ -65,7 +65,7 @@ final class CudaNn {
         }
     }
 
-    void maxPool2dBackward(Tensor gradOut, Tensor indices, Tensor gradX) {
+    void maxPool2dBackward(View gradOut, View indices, View gradX) {
         String op = "maxPool2dBackward";
         image(op, "gradOut", gradOut);
         image(op, "gradX", gradX);
@@ -76,10 +76,10 @@ final class CudaNn {
         }
         samePlanes(op, gradX, "gradOut", gradOut);
         if (gradX.numel() == 0) return;
-        Tensor gx = target(gradX);
+        View gx = target(gradX);
         be.fill(gx, 0);
         if (gradOut.numel() > 0) {
-            Tensor g = be.dense(gradOut), idx = be.dense(indices);
+            View g = be.dense(gradOut), idx = be.dense(indices);
             try {
                 k.maxPoolBackward(gradOut.numel(), gradOut.size(2) * gradOut.size(3), gradX.size(2) * gradX.size(3),
                         be.address(gx), be.address(g), be.address(idx));
@@ -91,14 +91,14 @@ final class CudaNn {
         finish(gx, gradX);
     }
 
-    void avgPool2dForward(Tensor x, Tensor out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+    void avgPool2dForward(View x, View out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         String op = "avgPool2dForward";
         image(op, "x", x);
         image(op, "out", out);
         samePlanes(op, x, "out", out);
         int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0);
         if (out.numel() == 0) return;
-        Tensor xd = be.dense(x), o = target(out);
+        View xd = be.dense(x), o = target(out);
         try {
             k.avgPoolForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), kk, s, p, countIncludePad, be.address(o), be.address(xd));
             finish(o, out);
@@ -107,7 +107,7 @@ final class CudaNn {
         }
     }
 
-    void avgPool2dBackward(Tensor gradOut, Tensor gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+    void avgPool2dBackward(View gradOut, View gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
         String op = "avgPool2dBackward";
         image(op, "gradOut", gradOut);
         image(op, "gradX", gradX);
@@ -115,7 +115,7 @@ final class CudaNn {
         int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0);
         if (gradX.numel() == 0) return;
         if (gradOut.numel() == 0) { be.fill(gradX, 0); return; }
-        Tensor g = be.dense(gradOut), gx = target(gradX);
+        View g = be.dense(gradOut), gx = target(gradX);
         try {
             k.avgPoolBackward(gradX.numel(), gradX.size(2), gradX.size(3), gradOut.size(2), gradOut.size(3), kk, s, p, countIncludePad,
                     be.address(gx), be.address(g));
@@ -127,14 +127,14 @@ final class CudaNn {
 
     // ------------------------------------------------------------------ nearest upsampling
 
-    void upsampleNearest2dForward(Tensor x, Tensor out, float scaleH, float scaleW) {
+    void upsampleNearest2dForward(View x, View out, float scaleH, float scaleW) {
         String op = "upsampleNearest2dForward";
         image(op, "x", x);
         image(op, "out", out);
         samePlanes(op, x, "out", out);
         if (out.numel() == 0) return;
         if (x.numel() == 0) throw new IllegalArgumentException(op + ": x " + Arrays.toString(x.shape()) + " has no pixels for out " + Arrays.toString(out.shape()));
-        Tensor xd = be.dense(x), o = target(out);
+        View xd = be.dense(x), o = target(out);
         try {
             k.upsampleForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), scaleH, scaleW, be.address(o), be.address(xd));
             finish(o, out);
@@ -143,14 +143,14 @@ final class CudaNn {
         }
     }
 
-    void upsampleNearest2dBackward(Tensor gradOut, Tensor gradX, float scaleH, float scaleW) {
+    void upsampleNearest2dBackward(View gradOut, View gradX, float scaleH, float scaleW) {
         String op = "upsampleNearest2dBackward";
         image(op, "gradOut", gradOut);
         image(op, "gradX", gradX);
         samePlanes(op, gradX, "gradOut", gradOut);
         if (gradX.numel() == 0) return;
         if (gradOut.numel() == 0) { be.fill(gradX, 0); return; }
-        Tensor g = be.dense(gradOut), gx = target(gradX);
+        View g = be.dense(gradOut), gx = target(gradX);
         try {
             k.upsampleBackward(gradX.numel(), gradX.size(2), gradX.size(3), gradOut.size(2), gradOut.size(3), scaleH, scaleW,
                     be.address(gx), be.address(g));
@@ -162,11 +162,11 @@ final class CudaNn {
 
     // ------------------------------------------------------------------ batch norm
 
-    void batchNormForward(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
-                          boolean training, double momentum, double eps, Tensor out, Tensor saveMean, Tensor saveInvStd) {
+    void batchNormForward(View x, View runningMean, View runningVar, View weight, View bias,
+                          boolean training, double momentum, double eps, View out, View saveMean, View saveInvStd) {
         String op = "batchNormForward";
         float32(op, "x", x);
-        if (x.dim() != 3) throw new IllegalArgumentException(op + ": x must be [N, C, S], got " + Arrays.toString(x.shape()));
+        if (x.rank() != 3) throw new IllegalArgumentException(op + ": x must be [N, C, S], got " + Arrays.toString(x.shape()));
         int n = x.size(0), c = x.size(1), s = x.size(2);
         float32(op, "out", out);
         if (!Arrays.equals(out.shape(), x.shape())) {
@@ -185,8 +185,8 @@ final class CudaNn {
         if (c == 0) return;
         int m = n * s;
         int parts = NnKernels.parts(c, m, k.multiprocessors());
-        Tensor xd = be.dense(x), o = target(out), sm = target(saveMean), si = target(saveInvStd);
-        Tensor ws = training ? scratch(DType.FLOAT64, 2L * c * parts) : null, coef = scratch(DType.FLOAT32, 2L * c);
+        View xd = be.dense(x), o = target(out), sm = target(saveMean), si = target(saveInvStd);
+        View ws = training ? scratch(DType.FLOAT64, 2L * c * parts) : null, coef = scratch(DType.FLOAT32, 2L * c);
         try {
             if (training) {
                 if (m > 0) k.channelPartials(NnKernels.PARTIALS_STATS, c, s, m, parts, be.address(ws), be.address(xd), 0L, 0L, 0);
@@ -202,16 +202,16 @@ final class CudaNn {
             finish(si, saveInvStd);
         } finally {
             release(xd, x);
-            if (ws != null) ws.close();
-            coef.close();
+            if (ws != null) DeviceViews.release(ws);
+            DeviceViews.release(coef);
         }
     }
 
-    void batchNormBackward(Tensor gradOut, Tensor x, Tensor weight, Tensor saveMean, Tensor saveInvStd,
-                           boolean training, Tensor gradInput, Tensor gradWeight, Tensor gradBias) {
+    void batchNormBackward(View gradOut, View x, View weight, View saveMean, View saveInvStd,
+                           boolean training, View gradInput, View gradWeight, View gradBias) {
         String op = "batchNormBackward";
         float32(op, "x", x);
-        if (x.dim() != 3) throw new IllegalArgumentException(op + ": x must be [N, C, S], got " + Arrays.toString(x.shape()));
+        if (x.rank() != 3) throw new IllegalArgumentException(op + ": x must be [N, C, S], got " + Arrays.toString(x.shape()));
         int n = x.size(0), c = x.size(1), s = x.size(2);
         float32(op, "gradOut", gradOut);
         if (!Arrays.equals(gradOut.shape(), x.shape())) {
@@ -232,10 +232,10 @@ final class CudaNn {
         int m = n * s;
         boolean haveSums = gradWeight != null || gradBias != null || (training && gradInput != null);
         int parts = NnKernels.parts(c, m, k.multiprocessors());
-        Tensor g = be.dense(gradOut), xd = be.dense(x);
-        Tensor gw = gradWeight == null ? null : target(gradWeight), gb = gradBias == null ? null : target(gradBias);
-        Tensor gi = gradInput == null ? null : target(gradInput);
-        Tensor ws = haveSums ? scratch(DType.FLOAT64, 2L * c * parts) : null, coef = scratch(DType.FLOAT32, 4L * c);
+        View g = be.dense(gradOut), xd = be.dense(x);
+        View gw = gradWeight == null ? null : target(gradWeight), gb = gradBias == null ? null : target(gradBias);
+        View gi = gradInput == null ? null : target(gradInput);
+        View ws = haveSums ? scratch(DType.FLOAT64, 2L * c * parts) : null, coef = scratch(DType.FLOAT32, 4L * c);
         try {
             if (haveSums) {
                 if (m > 0) {
@@ -257,59 +257,59 @@ final class CudaNn {
         } finally {
             release(g, gradOut);
             release(xd, x);
-            if (ws != null) ws.close();
-            coef.close();
+            if (ws != null) DeviceViews.release(ws);
+            DeviceViews.release(coef);
         }
     }
 
     // ------------------------------------------------------------------ conv bias gradient
 
-    void conv2dBiasBackward(Tensor gradOut, Tensor gradBias) {
+    void conv2dBiasBackward(View gradOut, View gradBias) {
         String op = "conv2dBiasBackward";
         float32(op, "gradOut", gradOut);
-        if (gradOut.dim() < 2) throw new IllegalArgumentException(op + ": gradOut must be [N, C, ...], got " + Arrays.toString(gradOut.shape()));
+        if (gradOut.rank() < 2) throw new IllegalArgumentException(op + ": gradOut must be [N, C, ...], got " + Arrays.toString(gradOut.shape()));
         int n = gradOut.size(0), c = gradOut.size(1);
         channelVector(op, "gradBias", gradBias, c, false);
         if (c == 0) return;
         int s = gradOut.numel() / Math.max(1, n * c), m = n * s;
         if (m == 0) { be.fill(gradBias, 0); return; }
         int parts = NnKernels.parts(c, m, k.multiprocessors());
-        Tensor g = be.dense(gradOut), ws = scratch(DType.FLOAT64, 2L * c * parts);
+        View g = be.dense(gradOut), ws = scratch(DType.FLOAT64, 2L * c * parts);
         try {
             k.channelPartials(NnKernels.PARTIALS_SUM, c, s, m, parts, be.address(ws), be.address(g), 0L, 0L, 0);
             k.channelSumFinalize(c, parts, be.address(ws), be.address(gradBias), gradBias.strides()[0]);
         } finally {
             release(g, gradOut);
-            ws.close();
+            DeviceViews.release(ws);
         }
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private void float32(String op, String name, Tensor t) {
+    private void float32(String op, String name, View t) {
         be.storage(name, t);
         if (t.dtype() != DType.FLOAT32) throw Backend.unsupported(op + " with " + name + " of " + t.dtype() + " (CUDA arithmetic is float32)", be);
     }
 
-    private void image(String op, String name, Tensor t) {
+    private void image(String op, String name, View t) {
         float32(op, name, t);
-        if (t.dim() != 4) throw new IllegalArgumentException(op + ": " + name + " must be [N, C, H, W], got " + Arrays.toString(t.shape()));
+        if (t.rank() != 4) throw new IllegalArgumentException(op + ": " + name + " must be [N, C, H, W], got " + Arrays.toString(t.shape()));
     }
 
-    private static void samePlanes(String op, Tensor a, String name, Tensor b) {
+    private static void samePlanes(String op, View a, String name, View b) {
         if (a.size(0) != b.size(0) || a.size(1) != b.size(1)) {
             throw new IllegalArgumentException(op + ": " + name + " " + Arrays.toString(b.shape()) + " must have the same N and C as "
                     + Arrays.toString(a.shape()));
         }
     }
 
-    private void channelVector(String op, String name, Tensor t, int c, boolean optional) {
+    private void channelVector(String op, String name, View t, int c, boolean optional) {
         if (t == null) {
             if (optional) return;
             throw new IllegalArgumentException(op + ": " + name + " must not be null");
         }
         float32(op, name, t);
-        if (t.dim() != 1 || t.size(0) != c) {
+        if (t.rank() != 1 || t.size(0) != c) {
             throw new IllegalArgumentException(op + ": " + name + " must have shape [" + c + "], got " + Arrays.toString(t.shape()));
         }
     }
@@ -320,31 +320,31 @@ final class CudaNn {
         return v;
     }
 
-    private long addressOrZero(Tensor t) { return t == null ? 0L : be.address(t); }
+    private long addressOrZero(View t) { return t == null ? 0L : be.address(t); }
 
-    private static int strideOf(Tensor t) { return t == null ? 0 : t.strides()[0]; }
+    private static int strideOf(View t) { return t == null ? 0 : t.strides()[0]; }
 
     /** An uninitialised device array for partial sums or coefficients (the caller closes it). */
-    private Tensor scratch(DType dtype, long numel) {
-        return new Tensor(be.allocateRaw(dtype, numel), (int) numel);
+    private View scratch(DType dtype, long numel) {
+        return DeviceViews.hold(be.allocateRaw(dtype, numel), (int) numel);
     }
 
     /** Where a kernel writes {@code out}: itself when contiguous, else a dense temporary that {@link #finish} copies back. */
-    private Tensor target(Tensor out) {
-        return out.isContiguous() ? out : new Tensor(be.allocateRaw(out.dtype(), out.numel()), out.shape());
+    private View target(View out) {
+        return out.isContiguous() ? out : DeviceViews.hold(be.allocateRaw(out.dtype(), out.numel()), out.shape());
     }
 
-    private void finish(Tensor target, Tensor out) {
+    private void finish(View target, View out) {
         if (target == out) return;
         try {
             be.copy(target, out);
         } finally {
-            target.close();
+            DeviceViews.release(target);
         }
     }
 
     /** Closes a dense copy made by {@link CudaBackend#dense}, never the caller's tensor. */
-    private static void release(Tensor dense, Tensor original) {
-        if (dense != original) dense.close();
+    private static void release(View dense, View original) {
+        if (dense != original) DeviceViews.release(dense);
     }
 }

@@ -4,7 +4,7 @@ import org.jgrad.backend.Backend;
 import org.jgrad.backend.OptimPrimitives.AdamHyper;
 import org.jgrad.backend.OptimPrimitives.SgdHyper;
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -37,7 +37,7 @@ final class CudaOptim {
 
     OptimTable table() { return table; }
 
-    synchronized void sgd(List<Tensor> params, List<Tensor> grads, List<Tensor> momentumBuffers, boolean[] firstStep, SgdHyper h) {
+    synchronized void sgd(List<View> params, List<View> grads, List<View> momentumBuffers, boolean[] firstStep, SgdHyper h) {
         String what = "sgdStep";
         if (h == null) throw new IllegalArgumentException(what + ": hyper-parameters must not be null");
         int n = checkParams(what, params);
@@ -55,7 +55,7 @@ final class CudaOptim {
         OptimTable.Staged s = table.next(n);
         long chunk0 = 0;
         for (int i = 0; i < n; i++) {
-            Tensor b = momentum ? momentumBuffers.get(i) : null;
+            View b = momentum ? momentumBuffers.get(i) : null;
             chunk0 = entry(s.host(), i, params.get(i), grads.get(i), b, null, null, chunk0);
             s.host().set(ValueLayout.JAVA_INT_UNALIGNED, (long) i * OptimTable.ENTRY_BYTES + 48, firstStep != null && firstStep[i] ? 1 : 0);
         }
@@ -67,8 +67,8 @@ final class CudaOptim {
                 table.doneAddress(), s.seq()));
     }
 
-    synchronized void adam(List<Tensor> params, List<Tensor> grads, List<Tensor> expAvgs, List<Tensor> expAvgSqs,
-                           List<Tensor> maxExpAvgSqs, long[] steps, AdamHyper h) {
+    synchronized void adam(List<View> params, List<View> grads, List<View> expAvgs, List<View> expAvgSqs,
+                           List<View> maxExpAvgSqs, long[] steps, AdamHyper h) {
         String what = "adamStep";
         if (h == null) throw new IllegalArgumentException(what + ": hyper-parameters must not be null");
         int n = checkParams(what, params);
@@ -111,7 +111,7 @@ final class CudaOptim {
     }
 
     /** Writes entry i (addresses, numel, first chunk); returns the next parameter's first chunk. */
-    private long entry(MemorySegment host, int i, Tensor p, Tensor g, Tensor a, Tensor b, Tensor c, long chunk0) {
+    private long entry(MemorySegment host, int i, View p, View g, View a, View b, View c, long chunk0) {
         long at = (long) i * OptimTable.ENTRY_BYTES;
         host.set(ValueLayout.JAVA_LONG_UNALIGNED, at, backend.address(p));
         host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 8, backend.address(g));
@@ -125,9 +125,9 @@ final class CudaOptim {
 
     private static long chunks(int numel) { return ((long) numel + (1 << LOG2_CHUNK) - 1) >> LOG2_CHUNK; }
 
-    private static long totalChunks(List<Tensor> params) {
+    private static long totalChunks(List<View> params) {
         long total = 0;
-        for (Tensor p : params) total += chunks(p.numel());
+        for (View p : params) total += chunks(p.numel());
         if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("optimizer step over " + total + " chunks: too many elements for one launch");
         return total;
     }
@@ -137,13 +137,13 @@ final class CudaOptim {
         return (int) Math.max(1, Math.min(chunks, (long) rt.launcher().multiprocessors() * 8));
     }
 
-    private int checkParams(String what, List<Tensor> params) {
+    private int checkParams(String what, List<View> params) {
         if (params == null) throw new IllegalArgumentException(what + ": params must not be null");
         for (int i = 0; i < params.size(); i++) check(what, "params", i, params.get(i), null);
         return params.size();
     }
 
-    private void checkList(String what, String name, List<Tensor> list, List<Tensor> params) {
+    private void checkList(String what, String name, List<View> list, List<View> params) {
         if (list == null) throw new IllegalArgumentException(what + ": " + name + " must not be null");
         if (list.size() != params.size()) {
             throw new IllegalArgumentException(what + ": " + name + " has " + list.size() + " tensors for " + params.size() + " parameters");
@@ -152,7 +152,7 @@ final class CudaOptim {
     }
 
     /** A float32, contiguous tensor of this device, of the parameter's shape when {@code like} is given. */
-    private void check(String what, String name, int i, Tensor t, Tensor like) {
+    private void check(String what, String name, int i, View t, View like) {
         String label = name + "[" + i + "]";
         backend.storage(label, t);
         if (t.dtype() != DType.FLOAT32) {

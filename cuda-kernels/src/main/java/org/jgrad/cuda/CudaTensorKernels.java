@@ -3,7 +3,7 @@ package org.jgrad.cuda;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.Distribution;
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.Arrays;
 import java.util.List;
@@ -36,7 +36,7 @@ final class CudaTensorKernels {
 
     // ------------------------------------------------------------------ argReduce
 
-    void argReduce(boolean max, Tensor x, int dim, Tensor values, Tensor indices) {
+    void argReduce(boolean max, View x, int dim, View values, View indices) {
         String what = max ? "argReduce(max)" : "argReduce(min)";
         backend.storage("x", x);
         backend.storage("values", values);
@@ -57,7 +57,7 @@ final class CudaTensorKernels {
 
     // ------------------------------------------------------------------ softmax
 
-    void softmax(Tensor x, int dim, boolean log, Tensor out) {
+    void softmax(View x, int dim, boolean log, View out) {
         String what = log ? "logSoftmax" : "softmax";
         backend.storage("x", x);
         backend.storage("out", out);
@@ -93,8 +93,8 @@ final class CudaTensorKernels {
      * order) and {@code k} elements along {@code dim}. A 0-d tensor is one row of one element.
      */
     private record Rows(int dim, int[] outerShape, int[] keepShape, int rows, int k) {
-        static Rows of(String what, Tensor x, int dim) {
-            int rank = x.dim();
+        static Rows of(String what, View x, int dim) {
+            int rank = x.rank();
             if (rank == 0) {
                 if (dim != 0 && dim != -1) throw new IllegalArgumentException(what + ": dim " + dim + " out of range for a 0-d tensor");
                 return new Rows(-1, new int[0], new int[0], 1, 1);
@@ -110,9 +110,9 @@ final class CudaTensorKernels {
             return new Rows(dim, without(shape, dim), keep, (int) rows, shape[dim]);
         }
 
-        int[] outer(Tensor t) { return dim < 0 ? new int[0] : without(t.strides(), dim); }
+        int[] outer(View t) { return dim < 0 ? new int[0] : without(t.strides(), dim); }
 
-        int along(Tensor t) { return dim < 0 ? 0 : t.strides()[dim]; }
+        int along(View t) { return dim < 0 ? 0 : t.strides()[dim]; }
 
         private static int[] without(int[] a, int dim) {
             int[] o = new int[a.length - 1];
@@ -123,7 +123,7 @@ final class CudaTensorKernels {
 
     // ------------------------------------------------------------------ gather / scatterAdd
 
-    void gather(Tensor src, int dim, Tensor index, Tensor out) {
+    void gather(View src, int dim, View index, View out) {
         backend.storage("src", src);
         backend.storage("index", index);
         backend.storage("out", out);
@@ -141,18 +141,18 @@ final class CudaTensorKernels {
                 backend.address(out), backend.address(index), backend.address(src), meta.pack()));
     }
 
-    void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
+    void scatterAdd(View dst, int dim, View index, View src) {
         backend.storage("dst", dst);
         backend.storage("index", index);
         backend.storage("src", src);
         requireF32("scatterAdd", "dst", dst);
         requireF32("scatterAdd", "src", src);
         checkIndex("scatterAdd", dst, "dst", dim, index);
-        if (src.dim() != index.dim()) {
+        if (src.rank() != index.rank()) {
             throw new IllegalArgumentException("scatterAdd: index " + Arrays.toString(index.shape()) + " and src " + Arrays.toString(src.shape())
                     + " must have the same number of dimensions");
         }
-        for (int d = 0; d < index.dim(); d++) {
+        for (int d = 0; d < index.rank(); d++) {
             if (index.size(d) > src.size(d)) {
                 throw new IllegalArgumentException("scatterAdd: index " + Arrays.toString(index.shape()) + " is larger than src "
                         + Arrays.toString(src.shape()) + " in dimension " + d);
@@ -169,16 +169,16 @@ final class CudaTensorKernels {
     }
 
     /** torch's rules: same rank, dim in range, index no larger than the indexed tensor off {@code dim}. */
-    private static void checkIndex(String what, Tensor indexed, String name, int dim, Tensor index) {
+    private static void checkIndex(String what, View indexed, String name, int dim, View index) {
         if (index.dtype() != DType.INT64) throw new IllegalArgumentException(what + ": index must be INT64, got " + index.dtype());
-        if (index.dim() != indexed.dim()) {
+        if (index.rank() != indexed.rank()) {
             throw new IllegalArgumentException(what + ": index " + Arrays.toString(index.shape()) + " and " + name + " "
                     + Arrays.toString(indexed.shape()) + " must have the same number of dimensions");
         }
-        if (dim < 0 || dim >= indexed.dim()) {
+        if (dim < 0 || dim >= indexed.rank()) {
             throw new IllegalArgumentException(what + ": dim " + dim + " out of range for " + name + " of shape " + Arrays.toString(indexed.shape()));
         }
-        for (int d = 0; d < index.dim(); d++) {
+        for (int d = 0; d < index.rank(); d++) {
             if (d != dim && index.size(d) > indexed.size(d)) {
                 throw new IllegalArgumentException(what + ": index " + Arrays.toString(index.shape()) + " is larger than " + name + " "
                         + Arrays.toString(indexed.shape()) + " in dimension " + d);
@@ -194,7 +194,7 @@ final class CudaTensorKernels {
      * temporary that the copy kernel casts and scatters into {@code out} (so every dtype works,
      * with float32 resolution).
      */
-    void random(Tensor out, Distribution dist, double a, double b, long seed) {
+    void random(View out, Distribution dist, double a, double b, long seed) {
         backend.storage("out", out);
         if (dist == null) throw new IllegalArgumentException("random: dist must not be null");
         int n = out.numel();
@@ -213,26 +213,26 @@ final class CudaTensorKernels {
             default -> throw new IllegalArgumentException("random: unknown distribution " + dist);
         }
         boolean direct = out.dtype() == DType.FLOAT32 && out.isContiguous();
-        Tensor target = direct ? out : new Tensor(backend.allocateRaw(DType.FLOAT32, n), out.shape());
+        View target = direct ? out : DeviceViews.hold(backend.allocateRaw(DType.FLOAT32, n), out.shape());
         try {
             int counters = (int) ((n + 3L) / 4);
             launcher.launch("philox", "random_f32", kernels.gridFor(counters), Kernels.BLOCK, List.of(
                     code, n, backend.address(target), (int) seed, (int) (seed >>> 32), fa, scale, bound));
             if (!direct) backend.copy(target, out);
         } finally {
-            if (target != out) target.close();
+            if (target != out) DeviceViews.release(target);
         }
     }
 
     // ------------------------------------------------------------------ helpers
 
-    private void requireF32(String what, String name, Tensor t) {
+    private void requireF32(String what, String name, View t) {
         if (t.dtype() != DType.FLOAT32) {
             throw Backend.unsupported(what + " with " + name + " of " + t.dtype() + " (CUDA arithmetic is float32 for now)", backend);
         }
     }
 
-    private static void expectShape(String what, String name, Tensor t, int[] shape) {
+    private static void expectShape(String what, String name, View t, int[] shape) {
         if (!Arrays.equals(t.shape(), shape)) {
             throw new IllegalArgumentException(what + ": " + name + " must have shape " + Arrays.toString(shape) + ", got " + Arrays.toString(t.shape()));
         }

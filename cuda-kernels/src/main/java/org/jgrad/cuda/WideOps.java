@@ -5,7 +5,7 @@ import org.jgrad.backend.BinaryOp;
 import org.jgrad.backend.ReduceOp;
 import org.jgrad.backend.UnaryOp;
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 
 import java.util.List;
 
@@ -29,27 +29,27 @@ final class WideOps {
         this.launcher = launcher;
     }
 
-    void binary(BinaryOp op, Tensor x, Tensor y, Tensor out) {
+    void binary(BinaryOp op, View x, View y, View out) {
         if (op == BinaryOp.POW) throw Backend.unsupported("binary POW on " + x.dtype() + "/" + y.dtype() + " (float32 only)", backend);
         boolean exact = x.dtype() == DType.INT64 && y.dtype() == DType.INT64 && out.dtype() == DType.INT64
                 && (op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL);
         DType work = exact ? DType.INT64 : DType.FLOAT64;
         int n = out.numel();
         if (n == 0) return;
-        Tensor xd = dense(x, work), yd = dense(y, work);
-        Tensor r = new Tensor(backend.allocateRaw(work, n), out.shape());
+        View xd = dense(x, work), yd = dense(y, work);
+        View r = DeviceViews.hold(backend.allocateRaw(work, n), out.shape());
         try {
             launcher.launch("wide", exact ? "ew_binary_s64" : "ew_binary_f64", kernels.gridFor(n), Kernels.BLOCK,
                     List.of(PtxOps.binary(op), n, backend.address(r), backend.address(xd), backend.address(yd)));
             backend.copy(r, out);
         } finally {
-            xd.close();
-            yd.close();
-            r.close();
+            DeviceViews.release(xd);
+            DeviceViews.release(yd);
+            DeviceViews.release(r);
         }
     }
 
-    void unary(UnaryOp op, Tensor x, Tensor out, double a, double b) {
+    void unary(UnaryOp op, View x, View out, double a, double b) {
         switch (op) {
             case NEG, ABS, SIGN, CLAMP, ADD_SCALAR, MUL_SCALAR, RDIV_SCALAR,
                  GT_SCALAR, LT_SCALAR, GE_SCALAR, LE_SCALAR, EQ_SCALAR, NE_SCALAR -> { }
@@ -57,22 +57,22 @@ final class WideOps {
         }
         int n = out.numel();
         if (n == 0) return;
-        Tensor xd = dense(x, DType.FLOAT64);
-        Tensor r = new Tensor(backend.allocateRaw(DType.FLOAT64, n), out.shape());
+        View xd = dense(x, DType.FLOAT64);
+        View r = DeviceViews.hold(backend.allocateRaw(DType.FLOAT64, n), out.shape());
         try {
             launcher.launch("wide", "ew_unary_f64", kernels.gridFor(n), Kernels.BLOCK,
                     List.of(PtxOps.unary(op), n, backend.address(r), backend.address(xd), a, b));
             backend.copy(r, out);
         } finally {
-            xd.close();
-            r.close();
+            DeviceViews.release(xd);
+            DeviceViews.release(r);
         }
     }
 
     /** {@code permuted}: x viewed with the kept dims first and the reduced ones last; {@code rows * k} elements. */
-    void reduce(ReduceOp op, Tensor permuted, int rows, int k, Tensor out) {
-        Tensor xd = new Tensor(backend.allocateRaw(DType.FLOAT64, (long) rows * k), permuted.shape());
-        Tensor r = new Tensor(backend.allocateRaw(DType.FLOAT64, rows), out.shape());
+    void reduce(ReduceOp op, View permuted, int rows, int k, View out) {
+        View xd = DeviceViews.hold(backend.allocateRaw(DType.FLOAT64, (long) rows * k), permuted.shape());
+        View r = DeviceViews.hold(backend.allocateRaw(DType.FLOAT64, rows), out.shape());
         try {
             backend.copy(permuted, xd);
             int grid = (int) Math.min(rows, (long) launcher.multiprocessors() * 32);
@@ -80,14 +80,14 @@ final class WideOps {
                     List.of(PtxOps.reduce(op), rows, k, backend.address(r), backend.address(xd)));
             backend.copy(r, out);
         } finally {
-            xd.close();
-            r.close();
+            DeviceViews.release(xd);
+            DeviceViews.release(r);
         }
     }
 
     /** A dense copy of a (possibly broadcast) view in {@code dtype}. */
-    private Tensor dense(Tensor t, DType dtype) {
-        Tensor d = new Tensor(backend.allocateRaw(dtype, t.numel()), t.shape());
+    private View dense(View t, DType dtype) {
+        View d = DeviceViews.hold(backend.allocateRaw(dtype, t.numel()), t.shape());
         backend.copy(t, d);
         return d;
     }

@@ -1,5 +1,6 @@
 package org.jgrad.examples;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Grad;
 import org.jgrad.data.Batch;
 import org.jgrad.data.DataLoader;
@@ -42,13 +43,15 @@ final class Trainer {
         this.folder = new RunFolder(o.out);
     }
 
+    /**
+     * The device named on the command line ("auto" picks CUDA 0 when usable). Its backend is
+     * looked up here, at start-up, so an unusable device fails before any data is read, with
+     * the backend's explanation of what is missing.
+     */
     static Device device(String name) {
-        return switch (name) {
-            case "auto" -> Device.auto();
-            case "cpu" -> Device.cpu();
-            case "cuda" -> Device.cuda(0);
-            default -> Device.parse(name);
-        };
+        Device d = name.equals("auto") ? Backends.auto() : Device.parse(name);
+        Backends.of(d);
+        return d;
     }
 
     /** The training loss of a task: cross-entropy on class logits; BCE plus soft Dice on mask logits. */

@@ -159,27 +159,27 @@ class BindingsFakeTest {
     @Test
     void matmulPassesTheMappedArgumentsToCublas() {
         Tensor a = fresh(1, 3, 5), b = fresh(1, 5, 4), c = fresh(1, 3, 4);
-        backend.matmul(a, b, c);
+        backend.matmul(a.raw(), b.raw(), c.raw());
         Object[] s = blas.last("cublasSgemm_v2").args();
         assertEquals(0xB1A5L, FakeLibrary.addr(s[0]));
         assertEquals(List.of(0, 0, 4, 3, 5), List.of(s[1], s[2], s[3], s[4], s[5]), "transa, transb, m=N, n=M, k");
         assertEquals(1f, seen.get("alpha"));
-        assertEquals(backend.address(b), (Long) s[7], "cuBLAS's A is our B");
+        assertEquals(backend.address(b.raw()), (Long) s[7], "cuBLAS's A is our B");
         assertEquals(4, (Integer) s[8]);
-        assertEquals(backend.address(a), (Long) s[9]);
+        assertEquals(backend.address(a.raw()), (Long) s[9]);
         assertEquals(5, (Integer) s[10]);
         assertEquals(0f, seen.get("beta"));
-        assertEquals(backend.address(c), (Long) s[12]);
+        assertEquals(backend.address(c.raw()), (Long) s[12]);
         assertEquals(4, (Integer) s[13]);
 
         Tensor a2 = fresh(2, 3, 5), b2 = fresh(2, 4, 5).transpose(1, 2), c2 = fresh(2, 3, 4);
-        backend.matmul(a2, b2, c2);
+        backend.matmul(a2.raw(), b2.raw(), c2.raw());
         Object[] bt = blas.last("cublasSgemmStridedBatched").args();
         assertEquals(List.of(1, 0, 4, 3, 5), List.of(bt[1], bt[2], bt[3], bt[4], bt[5]), "B^T view: OP_T, no copy");
         assertEquals(List.of(5, 20L, 5, 15L, 4, 12L, 2), List.of(bt[8], bt[9], bt[11], bt[12], bt[15], bt[16], bt[17]));
 
         backend.setAllowTf32(true);
-        backend.matmul(a, b, c);
+        backend.matmul(a.raw(), b.raw(), c.raw());
         Object[] ex = blas.last("cublasGemmEx").args();
         assertEquals(Cublas.COMPUTE_32F_FAST_TF32, (Integer) ex[17]);
         assertEquals(Cublas.GEMM_DEFAULT, (Integer) ex[18]);
@@ -189,7 +189,7 @@ class BindingsFakeTest {
     @Test
     void cublasErrorsCarryTheLibrarysNameAndText() {
         blas.on("cublasSgemm_v2", a -> 7);
-        CudaException e = assertThrows(CudaException.class, () -> backend.matmul(fresh(1, 2, 2), fresh(1, 2, 2), fresh(1, 2, 2)));
+        CudaException e = assertThrows(CudaException.class, () -> backend.matmul(fresh(1, 2, 2).raw(), fresh(1, 2, 2).raw(), fresh(1, 2, 2).raw()));
         assertTrue(e.getMessage().startsWith("cublasSgemm_v2(transa=N, transb=N, m=2, n=2, k=2"), e.getMessage());
         assertTrue(e.getMessage().contains("(libcublas.so.13) failed with status 7: CUBLAS_STATUS_INVALID_VALUE: an invalid value"), e.getMessage());
         assertEquals(7, e.status());
@@ -199,8 +199,8 @@ class BindingsFakeTest {
     void convolutionsChooseAnAlgorithmOncePerShapeAndShareTheWorkspace() {
         int[] one = {1, 1}, pad = {1, 1};
         Tensor x = fresh(2, 3, 8, 8), w = fresh(4, 3, 3, 3), y = fresh(2, 4, 8, 8);
-        backend.conv2dForward(x, w, y, one, pad, one, 1);
-        backend.conv2dForward(x, w, y, one, pad, one, 1);
+        backend.conv2dForward(x.raw(), w.raw(), y.raw(), one, pad, one, 1);
+        backend.conv2dForward(x.raw(), w.raw(), y.raw(), one, pad, one, 1);
         assertEquals(1, dnn.calls("cudnnGetConvolutionForwardAlgorithm_v7").size(), "one heuristic query for two calls");
         assertEquals(1, backend.convPlanCount());
         List<FakeLibrary.Call> runs = dnn.calls("cudnnConvolutionForward");
@@ -208,9 +208,9 @@ class BindingsFakeTest {
         Object[] r = runs.get(1).args();
         assertEquals(2, (Integer) r[7], "the first supported algorithm within the workspace cap");
         assertEquals(4096L, (Long) r[9]);
-        assertEquals(backend.address(x), (Long) r[3]);
-        assertEquals(backend.address(w), (Long) r[5]);
-        assertEquals(backend.address(y), (Long) r[12]);
+        assertEquals(backend.address(x.raw()), (Long) r[3]);
+        assertEquals(backend.address(w.raw()), (Long) r[5]);
+        assertEquals(backend.address(y.raw()), (Long) r[12]);
         // FP32 stays FP32: the tensor-op math the heuristic reported is overridden
         assertEquals(Cudnn.FMA_MATH, (Integer) dnn.last("cudnnSetConvolutionMathType").args()[1]);
         // filter descriptor: 4-D KCRS (its dims were read during the call)
@@ -220,20 +220,20 @@ class BindingsFakeTest {
         assertEquals(1, wsAllocs, "one workspace allocation");
 
         Tensor dx = fresh(2, 3, 8, 8), dw = fresh(4, 3, 3, 3);
-        backend.conv2dBackwardData(y, w, dx, one, pad, one, 1);
-        backend.conv2dBackwardFilter(x, y, dw, one, pad, one, 1);
+        backend.conv2dBackwardData(y.raw(), w.raw(), dx.raw(), one, pad, one, 1);
+        backend.conv2dBackwardFilter(x.raw(), y.raw(), dw.raw(), one, pad, one, 1);
         Object[] bd = dnn.last("cudnnConvolutionBackwardData").args();
-        assertEquals(backend.address(w), (Long) bd[3]);
-        assertEquals(backend.address(y), (Long) bd[5]);
-        assertEquals(backend.address(dx), (Long) bd[12]);
+        assertEquals(backend.address(w.raw()), (Long) bd[3]);
+        assertEquals(backend.address(y.raw()), (Long) bd[5]);
+        assertEquals(backend.address(dx.raw()), (Long) bd[12]);
         Object[] bf = dnn.last("cudnnConvolutionBackwardFilter").args();
-        assertEquals(backend.address(x), (Long) bf[3]);
-        assertEquals(backend.address(y), (Long) bf[5]);
-        assertEquals(backend.address(dw), (Long) bf[12]);
+        assertEquals(backend.address(x.raw()), (Long) bf[3]);
+        assertEquals(backend.address(y.raw()), (Long) bf[5]);
+        assertEquals(backend.address(dw.raw()), (Long) bf[12]);
         assertEquals(3, backend.convPlanCount());
 
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> backend.conv2dForward(x, w, fresh(2, 4, 7, 7), one, pad, one, 1));
+                () -> backend.conv2dForward(x.raw(), w.raw(), fresh(2, 4, 7, 7).raw(), one, pad, one, 1));
         assertTrue(bad.getMessage().contains("out must have shape [2, 4, 8, 8], got [2, 4, 7, 7]"), bad.getMessage());
     }
 
@@ -242,7 +242,7 @@ class BindingsFakeTest {
         dnn.on("cudnnConvolutionForward", a -> 3);
         int[] one = {1, 1};
         CudaException e = assertThrows(CudaException.class,
-                () -> backend.conv2dForward(fresh(1, 1, 4, 4), fresh(1, 1, 3, 3), fresh(1, 1, 2, 2), one, new int[] {0, 0}, one, 1));
+                () -> backend.conv2dForward(fresh(1, 1, 4, 4).raw(), fresh(1, 1, 3, 3).raw(), fresh(1, 1, 2, 2).raw(), one, new int[] {0, 0}, one, 1));
         assertTrue(e.getMessage().contains("cudnnConvolutionForward(algo 2) failed with status 3: CUDNN_STATUS_BAD_PARAM"), e.getMessage());
     }
 
@@ -260,8 +260,8 @@ class BindingsFakeTest {
     @Test
     void kernelLaunchesJitOnceAndPassTheParameterBlock() {
         Tensor t = fresh(4, 6);
-        backend.fill(t.slice(1, 0, 6, 2), 2.5);
-        backend.fill(t.slice(1, 1, 6, 2), 1.0);
+        backend.fill(t.slice(1, 0, 6, 2).raw(), 2.5);
+        backend.fill(t.slice(1, 1, 6, 2).raw(), 1.0);
         assertEquals(1, cu.calls("cuModuleLoadDataEx").size(), "copy.ptx JIT-ed once");
         assertEquals(1, cu.calls("cuModuleGetFunction").size());
         Object[] l = cu.last("cuLaunchKernel").args();
@@ -270,7 +270,7 @@ class BindingsFakeTest {
         MemorySegment params = ((MemorySegment) l[9]);
         assertTrue(params.address() != 0);
         // contiguous fills go to cuMemsetD32Async with the float's bits
-        backend.fill(t, 2.5);
+        backend.fill(t.raw(), 2.5);
         Object[] ms = cu.last("cuMemsetD32Async").args();
         assertEquals(Float.floatToRawIntBits(2.5f), (Integer) ms[1]);
         assertEquals(24L, (Long) ms[2]);
@@ -284,9 +284,9 @@ class BindingsFakeTest {
         });
         Tensor t = new Tensor(backend.fromHost(new float[] {1, 2, 3}, DType.FLOAT32), 3);
         Object[] h2d = cu.last("cuMemcpyHtoDAsync_v2").args();
-        assertEquals(backend.address(t), (Long) h2d[0]);
+        assertEquals(backend.address(t.raw()), (Long) h2d[0]);
         assertEquals(12L, (Long) h2d[2]);
-        backend.toHost(t, new float[3]);
+        backend.toHost(t.raw(), new float[3]);
         assertEquals(12L, (Long) cu.last("cuMemcpyDtoHAsync_v2").args()[2]);
         assertEquals(12, backend.deviceToHostBytes());
         assertEquals(1, backend.deviceToHostCopies());
@@ -306,14 +306,14 @@ class BindingsFakeTest {
             return 0;
         });
         cu.on("cuStreamCreate", a -> { FakeLibrary.putPtr(a[0], MemorySegment.ofAddress(0x5F)); return 0; });
-        CudaBatchStager stager = backend.batchStager();
+        org.jgrad.data.BatchStager stager = org.jgrad.data.BatchStager.uploading(backend);
         org.jgrad.data.Batch host = new org.jgrad.data.Batch(0, 0, new int[] {0, 1},
                 Tensor.fromArray(new float[] {1, 2, 3, 4}, 2, 2), Tensor.fromArray(new long[] {0, 1}, 2));
         int launchesBefore = cu.calls("cuLaunchKernel").size();
         org.jgrad.data.Batch staged = stager.stage(host);
         List<FakeLibrary.Call> copies = cu.calls("cuMemcpyHtoDAsync_v2");
         FakeLibrary.Call in = copies.get(copies.size() - 2), target = copies.get(copies.size() - 1);
-        assertEquals(backend.address(staged.inputs()), (Long) in.args()[0]);
+        assertEquals(backend.address(staged.inputs().raw()), (Long) in.args()[0]);
         assertEquals(16L, (Long) in.args()[2]);
         assertEquals(16L, (Long) target.args()[2]);
         assertEquals(0x5FL, FakeLibrary.addr(in.args()[3]), "inputs copied on the copy stream");
@@ -329,7 +329,7 @@ class BindingsFakeTest {
         assertEquals(0, cu.calls("cuStreamSynchronize").size(), "staging never waits on the host");
 
         Tensor doubled = fresh(4).reshape(2, 2);
-        backend.unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, staged.inputs(), doubled, 2, 0);
+        backend.unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, staged.inputs().raw(), doubled.raw(), 2, 0);
         FakeLibrary.Call wait = cu.last("cuStreamWaitEvent");
         assertEquals(0x5EL, FakeLibrary.addr(wait.args()[0]), "the compute stream waits");
         assertEquals(FakeLibrary.addr(record.args()[0]), FakeLibrary.addr(wait.args()[1]), "for the copy's event");
@@ -338,7 +338,7 @@ class BindingsFakeTest {
         List<String> order = cu.calls.stream().map(FakeLibrary.Call::name).filter(n -> n.equals("cuStreamWaitEvent") || n.equals("cuLaunchKernel")).toList();
         assertEquals("cuStreamWaitEvent", order.get(order.size() - 2), "the wait is queued before the kernel");
         // used again: no second wait
-        backend.unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, staged.inputs(), doubled, 2, 0);
+        backend.unary(org.jgrad.backend.UnaryOp.MUL_SCALAR, staged.inputs().raw(), doubled.raw(), 2, 0);
         assertEquals(1, cu.calls("cuStreamWaitEvent").size());
     }
 
@@ -367,7 +367,7 @@ class BindingsFakeTest {
     @Test
     void closingATensorQueuesItsFreeOnTheStream() {
         Tensor t = fresh(10);
-        long p = backend.address(t);
+        long p = backend.address(t.raw());
         t.close();
         Object[] f = cu.last("cuMemFreeAsync").args();
         assertEquals(p, (Long) f[0]);
@@ -388,7 +388,7 @@ class BindingsFakeTest {
             seen.put("imageStart", image.substring(0, Math.min(20, image.length())));
             return 218; // CUDA_ERROR_INVALID_PTX
         });
-        CudaException e = assertThrows(CudaException.class, () -> backend.fill(fresh(4, 6).slice(1, 0, 6, 2), 1));
+        CudaException e = assertThrows(CudaException.class, () -> backend.fill(fresh(4, 6).slice(1, 0, 6, 2).raw(), 1));
         assertTrue(e.getMessage().startsWith("cuModuleLoadDataEx(copy.ptx) failed with status 218"), e.getMessage());
         assertTrue(e.getMessage().contains("JIT log: ptxas application ptx input, line 42"), e.getMessage());
         assertEquals(Driver.JIT_ERROR_LOG_BUFFER, seen.get("opt0"));

@@ -23,7 +23,7 @@ class CudaAllocatorGpuTest {
         // warm up the sizes used below
         for (int i = 0; i < 10; i++) {
             try (Tensor t = Tensor.empty(DType.FLOAT32, gpu, 1 << 20); Tensor u = Tensor.empty(DType.FLOAT32, gpu, 1000 + i)) {
-                be.fill(t, i);
+                be.fill(t.raw(), i);
             }
         }
         // let the Cleaner return what earlier tests dropped, so it does not land inside the measurement
@@ -33,8 +33,8 @@ class CudaAllocatorGpuTest {
         long reserved = a.reservedBytes(), live = a.liveBytes();
         for (int i = 0; i < 1000; i++) {
             try (Tensor t = Tensor.empty(DType.FLOAT32, gpu, 1 << 20); Tensor u = Tensor.empty(DType.FLOAT32, gpu, 1000 + (i % 10))) {
-                be.fill(t, i);
-                be.fill(u, -i);
+                be.fill(t.raw(), i);
+                be.fill(u.raw(), -i);
             }
         }
         be.synchronize();

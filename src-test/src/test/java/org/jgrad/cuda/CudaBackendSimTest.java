@@ -39,9 +39,9 @@ class CudaBackendSimTest extends SimulatedBackendTest {
 
     private double[] simValues(Tensor t) {
         Tensor f64 = emptySim(DType.FLOAT64, t.shape());
-        gpu.copy(t, f64);
+        gpu.copy(t.raw(), f64.raw());
         double[] out = new double[t.numel()];
-        gpu.toHost(f64, out);
+        gpu.toHost(f64.raw(), out);
         return out;
     }
 
@@ -52,23 +52,23 @@ class CudaBackendSimTest extends SimulatedBackendTest {
         float[] f = random(1000);
         Tensor t = onSim(f, 10, 100);
         float[] back = new float[1000];
-        gpu.toHost(t, back);
+        gpu.toHost(t.raw(), back);
         assertArrayEquals(f, back);
         long[] l = {Long.MIN_VALUE, -1, 1L << 53 | 1, Long.MAX_VALUE};
         long[] lb = new long[4];
-        gpu.toHost(new Tensor(gpu.fromHost(l, DType.INT64), 4), lb);
+        gpu.toHost(new Tensor(gpu.fromHost(l, DType.INT64), 4).raw(), lb);
         assertArrayEquals(l, lb);
         byte[] b = {0, (byte) 255, 7};
         byte[] bb = new byte[3];
-        gpu.toHost(new Tensor(gpu.fromHost(b, DType.UINT8), 3), bb);
+        gpu.toHost(new Tensor(gpu.fromHost(b, DType.UINT8), 3).raw(), bb);
         assertArrayEquals(b, bb);
         assertEquals(4000 + 32 + 3, gpu.deviceToHostBytes());
         assertEquals(3, gpu.deviceToHostCopies());
         // a strided view comes back in logical order (made dense on the device first)
         float[] tb = new float[1000];
-        gpu.toHost(t.transpose(0, 1), tb);
+        gpu.toHost(t.transpose(0, 1).raw(), tb);
         assertArrayEquals(Tensor.fromArray(f, 10, 100).transpose(0, 1).contiguous().toFloatArray(), tb);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.toHost(t, new float[3]));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.toHost(t.raw(), new float[3]));
         assertTrue(e.getMessage().contains("dst has 3 elements"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> gpu.fromHost(new int[2], DType.FLOAT32));
     }
@@ -79,12 +79,12 @@ class CudaBackendSimTest extends SimulatedBackendTest {
             Tensor s = emptySim(dt, 4, 6);
             assertTrue(Arrays.stream(simValues(s)).allMatch(v -> v == 0), "allocate zero-fills " + dt);
             Tensor c = emptyCpu(dt, 4, 6);
-            gpu.fill(s, 5);
-            cpu.fill(c, 5);
-            gpu.fill(s.slice(1, 1, 6, 2), -3);
-            cpu.fill(c.slice(1, 1, 6, 2), -3);
-            gpu.fill(s.select(0, 2), 1.5);
-            cpu.fill(c.select(0, 2), 1.5);
+            gpu.fill(s.raw(), 5);
+            cpu.fill(c.raw(), 5);
+            gpu.fill(s.slice(1, 1, 6, 2).raw(), -3);
+            cpu.fill(c.slice(1, 1, 6, 2).raw(), -3);
+            gpu.fill(s.select(0, 2).raw(), 1.5);
+            cpu.fill(c.select(0, 2).raw(), 1.5);
             assertArrayEquals(cpuValues(c), simValues(s), "fill " + dt);
         }
     }
@@ -98,13 +98,13 @@ class CudaBackendSimTest extends SimulatedBackendTest {
         Tensor s = view.apply(onSim(f, 2, 3, 4, 5));
         for (DType to : DType.values()) {
             Tensor cc = emptyCpu(to, c.shape()), sc = emptySim(to, s.shape());
-            cpu.copy(c, cc);
-            gpu.copy(s, sc);
+            cpu.copy(c.raw(), cc.raw());
+            gpu.copy(s.raw(), sc.raw());
             assertArrayEquals(cpuValues(cc), simValues(sc), "float32 view -> " + to);
             // and back, from a dense tensor of that type into a strided float32 destination
             Tensor cb = emptyCpu(DType.FLOAT32, 5, 2).transpose(0, 1), sb = emptySim(DType.FLOAT32, 5, 2).transpose(0, 1);
-            cpu.copy(cc.reshape(-1).slice(0, 0, 10).reshape(2, 5), cb);
-            gpu.copy(sc.reshape(-1).slice(0, 0, 10).reshape(2, 5), sb);
+            cpu.copy(cc.reshape(-1).slice(0, 0, 10).reshape(2, 5).raw(), cb.raw());
+            gpu.copy(sc.reshape(-1).slice(0, 0, 10).reshape(2, 5).raw(), sb.raw());
             assertArrayEquals(cpuValues(cb), simValues(sb), to + " -> strided float32");
         }
     }
@@ -120,8 +120,8 @@ class CudaBackendSimTest extends SimulatedBackendTest {
             if (op == BinaryOp.POW) continue;
             DType dt = op.isComparison() ? DType.UINT8 : DType.FLOAT32;
             Tensor oc = emptyCpu(dt, shape), os = emptySim(dt, shape);
-            cpu.binary(op, xc, yc, oc);
-            gpu.binary(op, xs, ys, os);
+            cpu.binary(op, xc.raw(), yc.raw(), oc.raw());
+            gpu.binary(op, xs.raw(), ys.raw(), os.raw());
             assertArrayEquals(cpuValues(oc), simValues(os), 1e-6, op.name());
         }
         for (UnaryOp op : UnaryOp.values()) {
@@ -130,15 +130,15 @@ class CudaBackendSimTest extends SimulatedBackendTest {
             DType dt = PtxOps.isComparison(op) ? DType.UINT8 : DType.FLOAT32;
             Tensor oc = emptyCpu(dt, shape), os = emptySim(dt, shape);
             double a = op == UnaryOp.CLAMP ? -0.5 : op == UnaryOp.POW_SCALAR ? 1.5 : 0.25;
-            cpu.unary(op, ac.transpose(0, 2).contiguous().transpose(0, 2), oc, a, 1.0);
-            gpu.unary(op, as, os, a, 1.0);
+            cpu.unary(op, ac.transpose(0, 2).contiguous().transpose(0, 2).raw(), oc.raw(), a, 1.0);
+            gpu.unary(op, as.raw(), os.raw(), a, 1.0);
             double[] e = cpuValues(oc), g = simValues(os);
             for (int i = 0; i < e.length; i++) assertEquals(e[i], g[i], 2e-6 * Math.max(1, Math.abs(e[i])), op + " element " + i);
         }
         // ReLU's backward in one pass
         float[] grad = random(60);
         Tensor out = emptySim(DType.FLOAT32, shape);
-        gpu.reluBackward(xs, onSim(grad, shape), out);
+        gpu.reluBackward(xs.raw(), onSim(grad, shape).raw(), out.raw());
         double[] got = simValues(out);
         for (int i = 0; i < 60; i++) assertEquals(x[i] > 0 ? grad[i] : 0, got[i], 0, "relu backward " + i);
     }
@@ -160,8 +160,8 @@ class CudaBackendSimTest extends SimulatedBackendTest {
                 int[] keep = shape.clone();
                 for (int d : dims) keep[d] = 1;
                 Tensor oc = emptyCpu(DType.FLOAT32, keep), os = emptySim(DType.FLOAT32, keep);
-                cpu.reduce(op, xc, dims, oc);
-                gpu.reduce(op, xs, dims, os);
+                cpu.reduce(op, xc.raw(), dims, oc.raw());
+                gpu.reduce(op, xs.raw(), dims, os.raw());
                 double[] e = cpuValues(oc), g = simValues(os);
                 for (int i = 0; i < e.length; i++) {
                     assertEquals(e[i], g[i], 1e-5 * Math.max(1, Math.abs(e[i])), op + " over " + Arrays.toString(dims) + " element " + i);
@@ -170,18 +170,18 @@ class CudaBackendSimTest extends SimulatedBackendTest {
         }
         // a transposed input into a non-contiguous output (the CPU reference writes a dense one)
         Tensor oc = emptyCpu(DType.FLOAT32, 6, 1, 4), os = emptySim(DType.FLOAT32, 4, 1, 6).transpose(0, 2);
-        cpu.reduce(ReduceOp.SUM, xc.sum(new int[] {0}, false).transpose(0, 2), new int[] {1}, oc);
+        cpu.reduce(ReduceOp.SUM, xc.sum(new int[] {0}, false).transpose(0, 2).raw(), new int[] {1}, oc.raw());
         Tensor s0 = emptySim(DType.FLOAT32, 1, 4, 5, 6);
-        gpu.reduce(ReduceOp.SUM, xs, new int[] {0}, s0);
-        gpu.reduce(ReduceOp.SUM, s0.reshape(4, 5, 6).transpose(0, 2), new int[] {1}, os);
+        gpu.reduce(ReduceOp.SUM, xs.raw(), new int[] {0}, s0.raw());
+        gpu.reduce(ReduceOp.SUM, s0.reshape(4, 5, 6).transpose(0, 2).raw(), new int[] {1}, os.raw());
         assertArrayEquals(cpuValues(oc), simValues(os), 1e-4);
     }
 
     private void matmulCase(String what, Tensor ac, Tensor bc, Tensor as, Tensor bs, Tensor outSim) {
         int[] o = {ac.size(0), ac.size(1), bc.size(2)};
         Tensor oc = emptyCpu(DType.FLOAT32, o);
-        cpu.matmul(ac, bc, oc);
-        gpu.matmul(as, bs, outSim);
+        cpu.matmul(ac.raw(), bc.raw(), oc.raw());
+        gpu.matmul(as.raw(), bs.raw(), outSim.raw());
         double[] e = cpuValues(oc), g = simValues(outSim);
         for (int i = 0; i < e.length; i++) assertEquals(e[i], g[i], 1e-4 * Math.max(1, Math.abs(e[i])), what + " element " + i);
     }
@@ -213,8 +213,8 @@ class CudaBackendSimTest extends SimulatedBackendTest {
         matmulCase("1x7 @ 7x1", Tensor.fromArray(one, 1, 1, 7), Tensor.fromArray(one, 1, 7, 1), onSim(one, 1, 1, 7), onSim(one, 1, 7, 1),
                 emptySim(DType.FLOAT32, 1, 1, 1));
         Tensor empty = emptySim(DType.FLOAT32, 1, 2, 3);
-        gpu.fill(empty, 9);
-        gpu.matmul(emptySim(DType.FLOAT32, 1, 2, 0), emptySim(DType.FLOAT32, 1, 0, 3), empty);
+        gpu.fill(empty.raw(), 9);
+        gpu.matmul(emptySim(DType.FLOAT32, 1, 2, 0).raw(), emptySim(DType.FLOAT32, 1, 0, 3).raw(), empty.raw());
         assertTrue(Arrays.stream(simValues(empty)).allMatch(v -> v == 0), "K = 0 gives zeros");
     }
 
@@ -232,14 +232,14 @@ class CudaBackendSimTest extends SimulatedBackendTest {
         Tensor[] condsS = {onSim(condF, 3, 4, 1).expand(shape), new Tensor(gpu.fromHost(condB, DType.UINT8), 3, 4, 1).expand(shape)};
         for (int k = 0; k < 2; k++) {
             Tensor oc = emptyCpu(DType.FLOAT32, shape), os = emptySim(DType.FLOAT32, shape);
-            cpu.where(condsC[k], xc, yc, oc);
-            gpu.where(condsS[k], xs, ys, os);
+            cpu.where(condsC[k].raw(), xc.raw(), yc.raw(), oc.raw());
+            gpu.where(condsS[k].raw(), xs.raw(), ys.raw(), os.raw());
             assertArrayEquals(cpuValues(oc), simValues(os), "condition " + condsC[k].dtype());
         }
         // a transposed destination goes through a temporary
         Tensor oc = emptyCpu(DType.FLOAT32, 5, 4, 3), os = emptySim(DType.FLOAT32, 5, 4, 3).transpose(0, 2);
-        cpu.where(condsC[0].transpose(0, 2), xc.transpose(0, 2), yc.transpose(0, 2), oc);
-        gpu.where(condsS[0], xs, ys, os);
+        cpu.where(condsC[0].transpose(0, 2).raw(), xc.transpose(0, 2).raw(), yc.transpose(0, 2).raw(), oc.raw());
+        gpu.where(condsS[0].raw(), xs.raw(), ys.raw(), os.raw());
         assertArrayEquals(cpuValues(oc), simValues(os.transpose(0, 2)));
     }
 
@@ -247,13 +247,13 @@ class CudaBackendSimTest extends SimulatedBackendTest {
     void unsupportedAndMisplacedArgumentsAreNamed() {
         Tensor s = onSim(random(4), 4);
         Tensor f64 = new Tensor(gpu.fromHost(new double[4], DType.FLOAT64), 4);
-        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class, () -> gpu.softmax(f64, 0, false, f64));
+        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class, () -> gpu.softmax(f64.raw(), 0, false, f64.raw()));
         assertTrue(u.getMessage().contains("softmax") && u.getMessage().contains("FLOAT64") && u.getMessage().contains("cuda:0"), u.getMessage());
         Tensor c = Tensor.fromArray(new float[4], 4);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.binary(BinaryOp.ADD, s, c, s));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.binary(BinaryOp.ADD, s.raw(), c.raw(), s.raw()));
         assertTrue(e.getMessage().startsWith("y is on cpu"), e.getMessage());
         Tensor i32 = new Tensor(gpu.fromHost(new int[4], DType.INT32), 4);
-        UnsupportedOperationException d = assertThrows(UnsupportedOperationException.class, () -> gpu.unary(UnaryOp.EXP, i32, i32, 0, 0));
+        UnsupportedOperationException d = assertThrows(UnsupportedOperationException.class, () -> gpu.unary(UnaryOp.EXP, i32.raw(), i32.raw(), 0, 0));
         assertTrue(d.getMessage().contains("INT32"), d.getMessage());
     }
 
@@ -274,27 +274,27 @@ class CudaBackendSimTest extends SimulatedBackendTest {
         ConvGeometry g = ConvGeometry.of(xSim.shape(), wSim.shape(), stride, pad, dil, groups);
         int[] ys = g.outputShape();
         Tensor ySim = emptySim(DType.FLOAT32, ys), yCpu = emptyCpu(DType.FLOAT32, ys);
-        gpu.conv2dForward(xSim, wSim, ySim, stride, pad, dil, groups);
-        cpu.conv2dForward(xCpu, wCpu, yCpu, stride, pad, dil, groups);
+        gpu.conv2dForward(xSim.raw(), wSim.raw(), ySim.raw(), stride, pad, dil, groups);
+        cpu.conv2dForward(xCpu.raw(), wCpu.raw(), yCpu.raw(), stride, pad, dil, groups);
         assertArrayEquals(cpuValues(yCpu), simValues(ySim), 1e-5);
 
         float[] dyv = random(Arrays.stream(ys).reduce(1, (a, b) -> a * b));
         Tensor dySim = onSim(dyv, ys), dyCpu = Tensor.fromArray(dyv, ys);
         Tensor dxSim = emptySim(DType.FLOAT32, n, c, h, w), dxCpu = emptyCpu(DType.FLOAT32, n, c, h, w);
-        gpu.conv2dBackwardData(dySim, wSim, dxSim, stride, pad, dil, groups);
-        cpu.conv2dBackwardData(dyCpu, wCpu, dxCpu, stride, pad, dil, groups);
+        gpu.conv2dBackwardData(dySim.raw(), wSim.raw(), dxSim.raw(), stride, pad, dil, groups);
+        cpu.conv2dBackwardData(dyCpu.raw(), wCpu.raw(), dxCpu.raw(), stride, pad, dil, groups);
         assertArrayEquals(cpuValues(dxCpu), simValues(dxSim), 1e-5);
 
         Tensor dwSim = emptySim(DType.FLOAT32, wSim.shape()), dwCpu = emptyCpu(DType.FLOAT32, wCpu.shape());
-        gpu.conv2dBackwardFilter(xSim, dySim, dwSim, stride, pad, dil, groups);
-        cpu.conv2dBackwardFilter(xCpu, dyCpu, dwCpu, stride, pad, dil, groups);
+        gpu.conv2dBackwardFilter(xSim.raw(), dySim.raw(), dwSim.raw(), stride, pad, dil, groups);
+        cpu.conv2dBackwardFilter(xCpu.raw(), dyCpu.raw(), dwCpu.raw(), stride, pad, dil, groups);
         assertArrayEquals(cpuValues(dwCpu), simValues(dwSim), 1e-5);
 
         float[] bv = random(k);
         double[] expected = simValues(ySim);
         int plane = ys[2] * ys[3];
         for (int i = 0; i < expected.length; i++) expected[i] = (float) ((float) expected[i] + bv[(i / plane) % k]);
-        gpu.conv2dBiasAdd(ySim, onSim(bv, k));
+        gpu.conv2dBiasAdd(ySim.raw(), onSim(bv, k).raw());
         assertArrayEquals(expected, simValues(ySim), 0);
     }
 }

@@ -78,12 +78,12 @@ class CudaConvGpuTest {
         String what = g.toString();
         Tensor xg = onGpu(x, xs), wg = onGpu(w, ws), dyg = onGpu(dy, ys);
         Tensor y = Tensor.empty(DType.FLOAT32, xg.device(), ys);
-        be.conv2dForward(xg, wg, y, stride, pad, dil, groups);
+        be.conv2dForward(xg.raw(), wg.raw(), y.raw(), stride, pad, dil, groups);
         assertClose(forward(g, x, w), y.toFloatArray(), 1e-4, what + " forward");
         float[][] ref = backward(g, x, w, dy);
         Tensor dx = Tensor.empty(DType.FLOAT32, xg.device(), xs), dw = Tensor.empty(DType.FLOAT32, xg.device(), ws);
-        be.conv2dBackwardData(dyg, wg, dx, stride, pad, dil, groups);
-        be.conv2dBackwardFilter(xg, dyg, dw, stride, pad, dil, groups);
+        be.conv2dBackwardData(dyg.raw(), wg.raw(), dx.raw(), stride, pad, dil, groups);
+        be.conv2dBackwardFilter(xg.raw(), dyg.raw(), dw.raw(), stride, pad, dil, groups);
         assertClose(ref[0], dx.toFloatArray(), 1e-4, what + " backward data");
         assertClose(ref[1], dw.toFloatArray(), 1e-3, what + " backward filter");
     }
@@ -105,11 +105,11 @@ class CudaConvGpuTest {
         int[] xs = {2, 3, 6, 6}, ws = {4, 3, 3, 3}, one = {1, 1}, zero = {0, 0};
         Tensor x = onGpu(random(rng, 2 * 3 * 36), xs), w = onGpu(random(rng, 4 * 27), ws);
         Tensor y = Tensor.empty(DType.FLOAT32, x.device(), 2, 4, 4, 4);
-        for (int i = 0; i < 5; i++) be.conv2dForward(x, w, y, one, zero, one, 1);
+        for (int i = 0; i < 5; i++) be.conv2dForward(x.raw(), w.raw(), y.raw(), one, zero, one, 1);
         assertEquals(before + 1, be.convPlanCount(), "one plan for five calls of one shape");
         float[] bias = {1, 2, 3, 4};
         float[] plain = y.toFloatArray();
-        be.conv2dBiasAdd(y, onGpu(bias, 4));
+        be.conv2dBiasAdd(y.raw(), onGpu(bias, 4).raw());
         float[] biased = y.toFloatArray();
         for (int i = 0; i < plain.length; i++) assertEquals(plain[i] + bias[(i / 16) % 4], biased[i], 1e-5);
     }

@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.OptimPrimitives.AdamHyper;
 import org.jgrad.backend.OptimPrimitives.SgdHyper;
@@ -8,6 +9,7 @@ import org.jgrad.nn.loss.Reduction;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("gpu")
 class CudaLossOptimGpuTest {
-    private final Backend cpu = Device.cpu().backend();
+    private final Backend cpu = Backends.of(Device.cpu());
     private final Random rng = new Random(11261);
 
     private float[] random(int n, float scale) {
@@ -63,15 +65,15 @@ class CudaLossOptimGpuTest {
         Tensor cx = Tensor.fromArray(x, n, c, s), ct = Tensor.fromArray(t, n, s), cw = w == null ? null : Tensor.fromArray(w, c);
         Tensor clp = Tensor.empty(DType.FLOAT32, Device.cpu(), n, c, s), cterms = Tensor.empty(DType.FLOAT32, Device.cpu(), 3, n, s);
         Tensor cgl = Tensor.empty(DType.FLOAT32, Device.cpu(), n, c, s);
-        cpu.softmaxCrossEntropyForward(cx, ct, cw, ignoreIndex, clp, cterms);
-        cpu.softmaxCrossEntropyBackward(Tensor.fromArray(gt, 3, n, s), clp, ct, cw, ignoreIndex, cgl);
+        cpu.softmaxCrossEntropyForward(cx.raw(), ct.raw(), Tensor.rawOrNull(cw), ignoreIndex, clp.raw(), cterms.raw());
+        cpu.softmaxCrossEntropyBackward(Tensor.fromArray(gt, 3, n, s).raw(), clp.raw(), ct.raw(), Tensor.rawOrNull(cw), ignoreIndex, cgl.raw());
 
         Tensor gx = cx.to(cuda), gtg = ct.to(cuda), gw = cw == null ? null : cw.to(cuda), ggt = Tensor.fromArray(gt, 3, n, s).to(cuda);
         Tensor glp = Tensor.empty(DType.FLOAT32, cuda, n, c, s), gterms = Tensor.empty(DType.FLOAT32, cuda, 3, n, s);
         Tensor ggl = Tensor.empty(DType.FLOAT32, cuda, n, c, s);
         long copies = gpu.deviceToHostCopies();
-        gpu.softmaxCrossEntropyForward(gx, gtg, gw, ignoreIndex, glp, gterms);
-        gpu.softmaxCrossEntropyBackward(ggt, glp, gtg, gw, ignoreIndex, ggl);
+        gpu.softmaxCrossEntropyForward(gx.raw(), gtg.raw(), Tensor.rawOrNull(gw), ignoreIndex, glp.raw(), gterms.raw());
+        gpu.softmaxCrossEntropyBackward(ggt.raw(), glp.raw(), gtg.raw(), Tensor.rawOrNull(gw), ignoreIndex, ggl.raw());
         assertEquals(copies, gpu.deviceToHostCopies(), what + ": no device-to-host copy");
         assertClose(clp.toFloatArray(), glp.toFloatArray(), 1e-5, what + " logProbs");
         assertClose(cterms.toFloatArray(), gterms.toFloatArray(), 2e-5, what + " terms");
@@ -153,9 +155,9 @@ class CudaLossOptimGpuTest {
             Tensors g = new Tensors(1f, cuda);
             boolean[] first = new boolean[CNN.length];
             Arrays.fill(first, step == 0);
-            cpu.sgdStep(p.cpuT, g.cpuT, buf.cpuT, first, h);
+            cpu.sgdStep(views(p.cpuT), views(g.cpuT), views(buf.cpuT), first, h);
             long copies = gpu.deviceToHostCopies();
-            gpu.sgdStep(p.gpuT, g.gpuT, buf.gpuT, first, h);
+            gpu.sgdStep(views(p.gpuT), views(g.gpuT), views(buf.gpuT), first, h);
             assertEquals(copies, gpu.deviceToHostCopies(), "sgdStep copies nothing to the host");
             g.close();
             if (step == 0) p.assertMatches("SGD step 1", true);
@@ -185,9 +187,9 @@ class CudaLossOptimGpuTest {
             for (int step = 0; step < 100; step++) {
                 Tensors g = new Tensors(1f, cuda);
                 for (int i = 0; i < steps.length; i++) steps[i] = step + 1 + (i % 3 == 0 ? 5 : 0); // per-parameter counts differ
-                cpu.adamStep(p.cpuT, g.cpuT, m.cpuT, v.cpuT, h.amsgrad() ? vmax.cpuT : null, steps, h);
+                cpu.adamStep(views(p.cpuT), views(g.cpuT), views(m.cpuT), views(v.cpuT), h.amsgrad() ? views(vmax.cpuT) : null, steps, h);
                 long copies = gpu.deviceToHostCopies();
-                gpu.adamStep(p.gpuT, g.gpuT, m.gpuT, v.gpuT, h.amsgrad() ? vmax.gpuT : null, steps.clone(), h);
+                gpu.adamStep(views(p.gpuT), views(g.gpuT), views(m.gpuT), views(v.gpuT), h.amsgrad() ? views(vmax.gpuT) : null, steps.clone(), h);
                 assertEquals(copies, gpu.deviceToHostCopies(), "adamStep copies nothing to the host");
                 g.close();
                 if (step == 0) p.assertMatches(h + " step 1", true);
@@ -197,5 +199,10 @@ class CudaLossOptimGpuTest {
             v.assertMatches(h + " exp_avg_sq after 100 steps", false);
             for (Tensors s : new Tensors[]{p, m, v, vmax}) s.close();
         }
+    }
+
+    /** The views the optimizer primitives take; null for an absent list. */
+    private static List<View> views(List<Tensor> tensors) {
+        return tensors == null ? null : tensors.stream().map(Tensor::raw).toList();
     }
 }

@@ -5,6 +5,7 @@ import org.jgrad.backend.OptimPrimitives.SgdHyper;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.View;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
 
     private float[] download(Tensor t) {
         float[] out = new float[t.numel()];
-        gpu.toHost(t, out);
+        gpu.toHost(t.raw(), out);
         return out;
     }
 
@@ -71,15 +72,15 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
         Tensor cx = Tensor.fromArray(x, n, c, s), ct = Tensor.fromArray(targets, n, s);
         Tensor cw = w == null ? null : Tensor.fromArray(w, c);
         Tensor clp = Tensor.empty(DType.FLOAT32, Device.cpu(), n, c, s), cterms = Tensor.empty(DType.FLOAT32, Device.cpu(), 3, n, s);
-        cpu.softmaxCrossEntropyForward(cx, ct, cw, ignoreIndex, clp, cterms);
+        cpu.softmaxCrossEntropyForward(cx.raw(), ct.raw(), Tensor.rawOrNull(cw), ignoreIndex, clp.raw(), cterms.raw());
         Tensor cgl = Tensor.empty(DType.FLOAT32, Device.cpu(), n, c, s);
-        cpu.softmaxCrossEntropyBackward(Tensor.fromArray(gt, 3, n, s), clp, ct, cw, ignoreIndex, cgl);
+        cpu.softmaxCrossEntropyBackward(Tensor.fromArray(gt, 3, n, s).raw(), clp.raw(), ct.raw(), Tensor.rawOrNull(cw), ignoreIndex, cgl.raw());
 
         Tensor gx = onSim(x, n, c, s), gtg = onSim(targets, n, s), gw = w == null ? null : onSim(w, c);
         Tensor glp = emptySim(n, c, s), gterms = emptySim(3, n, s), ggl = emptySim(n, c, s);
         long copies = gpu.deviceToHostCopies();
-        gpu.softmaxCrossEntropyForward(gx, gtg, gw, ignoreIndex, glp, gterms);
-        gpu.softmaxCrossEntropyBackward(onSim(gt, 3, n, s), glp, gtg, gw, ignoreIndex, ggl);
+        gpu.softmaxCrossEntropyForward(gx.raw(), gtg.raw(), Tensor.rawOrNull(gw), ignoreIndex, glp.raw(), gterms.raw());
+        gpu.softmaxCrossEntropyBackward(onSim(gt, 3, n, s).raw(), glp.raw(), gtg.raw(), Tensor.rawOrNull(gw), ignoreIndex, ggl.raw());
         assertEquals(copies, gpu.deviceToHostCopies(), what + ": the loss primitives copy nothing to the host");
 
         // the CPU works in double; the kernel in float32 (the simulator's ex2/lg2 are exact)
@@ -113,7 +114,7 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
     @Test
     void crossEntropyEmptyBatchLaunchesNothing() {
         long launches = rt.launches;
-        gpu.softmaxCrossEntropyForward(emptySim(0, 4, 3), onSim(new long[0], 0, 3), null, -100, emptySim(0, 4, 3), emptySim(3, 0, 3));
+        gpu.softmaxCrossEntropyForward(emptySim(0, 4, 3).raw(), onSim(new long[0], 0, 3).raw(), null, -100, emptySim(0, 4, 3).raw(), emptySim(3, 0, 3).raw());
         assertEquals(launches, rt.launches);
     }
 
@@ -122,15 +123,15 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
         float[] x = random(4 * 5, 1f);
         Tensor lp = emptySim(4, 5, 1), terms = emptySim(3, 4, 1);
         // -100 is ignore_index: fine; 9 is not a class of 5
-        gpu.softmaxCrossEntropyForward(onSim(x, 4, 5, 1), onSim(new long[]{0, -100, 9, 4}, 4, 1), null, -100, lp, terms);
+        gpu.softmaxCrossEntropyForward(onSim(x, 4, 5, 1).raw(), onSim(new long[]{0, -100, 9, 4}, 4, 1).raw(), null, -100, lp.raw(), terms.raw());
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> download(terms));
         assertTrue(e.getMessage().contains("target 9 is out of bounds for 5 classes"), e.getMessage());
         // the same through synchronize(), with a negative target
-        gpu.softmaxCrossEntropyForward(onSim(x, 4, 5, 1), onSim(new long[]{0, -3, 1, 4}, 4, 1), null, -100, lp, terms);
+        gpu.softmaxCrossEntropyForward(onSim(x, 4, 5, 1).raw(), onSim(new long[]{0, -3, 1, 4}, 4, 1).raw(), null, -100, lp.raw(), terms.raw());
         e = assertThrows(IndexOutOfBoundsException.class, gpu::synchronize);
         assertTrue(e.getMessage().contains("target -3 is out of bounds for 5 classes"), e.getMessage());
         // and backward finds it too
-        gpu.softmaxCrossEntropyBackward(emptySim(3, 4, 1), lp, onSim(new long[]{5, 0, 0, 0}, 4, 1), null, -100, emptySim(4, 5, 1));
+        gpu.softmaxCrossEntropyBackward(emptySim(3, 4, 1).raw(), lp.raw(), onSim(new long[]{5, 0, 0, 0}, 4, 1).raw(), null, -100, emptySim(4, 5, 1).raw());
         e = assertThrows(IndexOutOfBoundsException.class, gpu::synchronize);
         assertTrue(e.getMessage().contains("target 5 is out of bounds for 5 classes"), e.getMessage());
         gpu.synchronize(); // reported once
@@ -140,14 +141,14 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
     void crossEntropyArgumentsAreChecked() {
         Tensor x = emptySim(2, 3, 1), lp = emptySim(2, 3, 1), terms = emptySim(3, 2, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> gpu.softmaxCrossEntropyForward(x, onSim(new long[]{0, 1, 2}, 3, 1), null, -100, lp, terms));
+                () -> gpu.softmaxCrossEntropyForward(x.raw(), onSim(new long[]{0, 1, 2}, 3, 1).raw(), null, -100, lp.raw(), terms.raw()));
         assertTrue(e.getMessage().contains("target must have shape [2, 1]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> gpu.softmaxCrossEntropyForward(x, onSim(new long[]{0, 1}, 2, 1), onSim(new float[2], 2), -100, lp, terms));
+                () -> gpu.softmaxCrossEntropyForward(x.raw(), onSim(new long[]{0, 1}, 2, 1).raw(), onSim(new float[2], 2).raw(), -100, lp.raw(), terms.raw()));
         assertTrue(e.getMessage().contains("weight must have shape [3]"), e.getMessage());
         Tensor x64 = new Tensor(gpu.allocate(DType.FLOAT64, 6), 2, 3, 1);
         UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
-                () -> gpu.softmaxCrossEntropyForward(x64, onSim(new long[]{0, 1}, 2, 1), null, -100, lp, terms));
+                () -> gpu.softmaxCrossEntropyForward(x64.raw(), onSim(new long[]{0, 1}, 2, 1).raw(), null, -100, lp.raw(), terms.raw()));
         assertTrue(u.getMessage().contains("FLOAT64"), u.getMessage());
     }
 
@@ -213,9 +214,9 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
             // parameter 1's first step comes one step late (its gradient was None before)
             boolean[] first = new boolean[SHAPES.length];
             for (int i = 0; i < first.length; i++) first[i] = i == 1 ? step == 1 : step == 0;
-            cpu.sgdStep(p.cpuT, g.cpuT, buf == null ? null : buf.cpuT, first, h);
+            cpu.sgdStep(views(p.cpuT), views(g.cpuT), buf == null ? null : views(buf.cpuT), first, h);
             long copies = gpu.deviceToHostCopies();
-            gpu.sgdStep(p.simT, g.simT, buf == null ? null : buf.simT, first, h);
+            gpu.sgdStep(views(p.simT), views(g.simT), buf == null ? null : views(buf.simT), first, h);
             assertEquals(copies, gpu.deviceToHostCopies(), "sgdStep copies nothing to the host");
             p.assertSame(h + " step " + step + " params");
             if (buf != null) buf.assertSame(h + " step " + step + " momentum");
@@ -243,8 +244,8 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
             Params g = new Params(1f);
             long[] t = new long[count.length];
             for (int i = 0; i < t.length; i++) t[i] = ++count[i];
-            cpu.adamStep(p.cpuT, g.cpuT, m.cpuT, v.cpuT, vmax == null ? null : vmax.cpuT, t, h);
-            gpu.adamStep(p.simT, g.simT, m.simT, v.simT, vmax == null ? null : vmax.simT, t.clone(), h);
+            cpu.adamStep(views(p.cpuT), views(g.cpuT), views(m.cpuT), views(v.cpuT), vmax == null ? null : views(vmax.cpuT), t, h);
+            gpu.adamStep(views(p.simT), views(g.simT), views(m.simT), views(v.simT), vmax == null ? null : views(vmax.simT), t.clone(), h);
             String what = h + " step " + step;
             p.assertSame(what + " params");
             m.assertSame(what + " exp_avg");
@@ -262,9 +263,9 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
             Params g = new Params(1f);
             boolean[] first = new boolean[SHAPES.length];
             Arrays.fill(first, step == 0);
-            cpu.sgdStep(p.cpuT, g.cpuT, buf.cpuT, first, h);
+            cpu.sgdStep(views(p.cpuT), views(g.cpuT), views(buf.cpuT), first, h);
             long launches = rt.launches;
-            gpu.sgdStep(p.simT, g.simT, buf.simT, first, h);
+            gpu.sgdStep(views(p.simT), views(g.simT), views(buf.simT), first, h);
             assertEquals(launches + 1, rt.launches, "one fused launch for the whole list");
             // the kernel stamped its sequence number: the slot's copy is known complete
             assertEquals(step + 1, optim.table().completed());
@@ -298,7 +299,7 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
     @Test
     void aListOfOnlyEmptyParametersLaunchesNothing() {
         long launches = rt.launches;
-        gpu.sgdStep(List.of(emptySim(0)), List.of(emptySim(0)), null, null, new SgdHyper(0.1, 0, 0, 0, false, false));
+        gpu.sgdStep(List.of(emptySim(0).raw()), List.of(emptySim(0).raw()), null, null, new SgdHyper(0.1, 0, 0, 0, false, false));
         gpu.sgdStep(List.of(), List.of(), null, null, new SgdHyper(0.1, 0, 0, 0, false, false));
         assertEquals(launches, rt.launches);
     }
@@ -307,19 +308,24 @@ class CudaLossOptimSimTest extends SimulatedBackendTest {
     void optimizerArgumentsAreChecked() {
         SgdHyper h = new SgdHyper(0.1, 0.9, 0, 0, false, false);
         Tensor p = emptySim(3), g = emptySim(3);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.sgdStep(List.of(p), List.of(), null, null, h));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.sgdStep(List.of(p.raw()), List.of(), null, null, h));
         assertTrue(e.getMessage().contains("grads has 0 tensors for 1 parameters"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.sgdStep(List.of(p), List.of(g), null, new boolean[]{true}, h));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.sgdStep(List.of(p.raw()), List.of(g.raw()), null, new boolean[]{true}, h));
         assertTrue(e.getMessage().contains("momentumBuffers must be given"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.sgdStep(List.of(p), List.of(emptySim(4)), List.of(emptySim(3)), null, h));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.sgdStep(List.of(p.raw()), List.of(emptySim(4).raw()), List.of(emptySim(3).raw()), null, h));
         assertTrue(e.getMessage().contains("grads[0] has shape [4]"), e.getMessage());
         AdamHyper a = new AdamHyper(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false);
         e = assertThrows(IllegalArgumentException.class,
-                () -> gpu.adamStep(List.of(p), List.of(g), List.of(emptySim(3)), List.of(emptySim(3)), null, new long[]{0}, a));
+                () -> gpu.adamStep(List.of(p.raw()), List.of(g.raw()), List.of(emptySim(3).raw()), List.of(emptySim(3).raw()), null, new long[]{0}, a));
         assertTrue(e.getMessage().contains("steps[0] must be >= 1"), e.getMessage());
         Tensor p64 = new Tensor(gpu.allocate(DType.FLOAT64, 3), 3);
         UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
-                () -> gpu.sgdStep(List.of(p64), List.of(p64), null, null, new SgdHyper(0.1, 0, 0, 0, false, false)));
+                () -> gpu.sgdStep(List.of(p64.raw()), List.of(p64.raw()), null, null, new SgdHyper(0.1, 0, 0, 0, false, false)));
         assertTrue(u.getMessage().contains("FLOAT64") && u.getMessage().contains("float32"), u.getMessage());
+    }
+
+    /** The views the optimizer primitives take; null for an absent list. */
+    private static List<View> views(List<Tensor> tensors) {
+        return tensors == null ? null : tensors.stream().map(Tensor::raw).toList();
     }
 }

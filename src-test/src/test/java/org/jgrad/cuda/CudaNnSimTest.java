@@ -107,13 +107,13 @@ class CudaNnSimTest extends SimulatedBackendTest {
 
     private float[] simFloats(Tensor t) {
         float[] out = new float[t.numel()];
-        gpu.toHost(t, out);
+        gpu.toHost(t.raw(), out);
         return out;
     }
 
     private long[] simLongs(Tensor t) {
         long[] out = new long[t.numel()];
-        gpu.toHost(t, out);
+        gpu.toHost(t.raw(), out);
         return out;
     }
 
@@ -133,13 +133,13 @@ class CudaNnSimTest extends SimulatedBackendTest {
     private void checkMaxPool(Pair x, int[] outShape, int[] k, int[] s, int[] p, int[] d, String what) {
         Pair out = empty(DType.FLOAT32, outShape), idx = empty(DType.INT64, outShape);
         long copies = gpu.deviceToHostCopies();
-        cpu.maxPool2dForward(x.cpu(), out.cpu(), idx.cpu(), k, s, p, d);
-        gpu.maxPool2dForward(x.sim(), out.sim(), idx.sim(), k, s, p, d);
+        cpu.maxPool2dForward(x.cpu().raw(), out.cpu().raw(), idx.cpu().raw(), k, s, p, d);
+        gpu.maxPool2dForward(x.sim().raw(), out.sim().raw(), idx.sim().raw(), k, s, p, d);
         // backward from a fresh gradient, into a gapped (non-contiguous) gradX
         Pair g = transposed(outShape);
         Pair gx = gappedOutput(x.cpu().shape());
-        cpu.maxPool2dBackward(g.cpu(), idx.cpu(), gx.cpu());
-        gpu.maxPool2dBackward(g.sim(), idx.sim(), gx.sim());
+        cpu.maxPool2dBackward(g.cpu().raw(), idx.cpu().raw(), gx.cpu().raw());
+        gpu.maxPool2dBackward(g.sim().raw(), idx.sim().raw(), gx.sim().raw());
         assertEquals(copies, gpu.deviceToHostCopies(), what + ": the primitives copied to the host");
         assertArrayEquals(out.cpu().toFloatArray(), simFloats(out.sim()), what + ": values");
         assertArrayEquals(idx.cpu().toLongArray(), simLongs(idx.sim()), what + ": indices");
@@ -186,13 +186,13 @@ class CudaNnSimTest extends SimulatedBackendTest {
 
     private void checkAvgPool(Pair x, int[] outShape, int[] k, int[] s, int[] p, boolean include, String what) {
         Pair out = empty(DType.FLOAT32, outShape);
-        cpu.avgPool2dForward(x.cpu(), out.cpu(), k, s, p, include);
-        gpu.avgPool2dForward(x.sim(), out.sim(), k, s, p, include);
+        cpu.avgPool2dForward(x.cpu().raw(), out.cpu().raw(), k, s, p, include);
+        gpu.avgPool2dForward(x.sim().raw(), out.sim().raw(), k, s, p, include);
         assertArrayEquals(out.cpu().toFloatArray(), simFloats(out.sim()), what + ": forward");
         Pair g = transposed(outShape);
         Pair gx = empty(DType.FLOAT32, x.cpu().shape());
-        cpu.avgPool2dBackward(g.cpu(), gx.cpu(), k, s, p, include);
-        gpu.avgPool2dBackward(g.sim(), gx.sim(), k, s, p, include);
+        cpu.avgPool2dBackward(g.cpu().raw(), gx.cpu().raw(), k, s, p, include);
+        gpu.avgPool2dBackward(g.sim().raw(), gx.sim().raw(), k, s, p, include);
         assertArrayEquals(gx.cpu().toFloatArray(), simFloats(gx.sim()), what + ": backward");
     }
 
@@ -216,13 +216,13 @@ class CudaNnSimTest extends SimulatedBackendTest {
         int[] xs = x.cpu().shape();
         int[] os = {xs[0], xs[1], oh, ow};
         Pair out = gappedOutput(os);
-        cpu.upsampleNearest2dForward(x.cpu(), out.cpu(), sh, sw);
-        gpu.upsampleNearest2dForward(x.sim(), out.sim(), sh, sw);
+        cpu.upsampleNearest2dForward(x.cpu().raw(), out.cpu().raw(), sh, sw);
+        gpu.upsampleNearest2dForward(x.sim().raw(), out.sim().raw(), sh, sw);
         assertArrayEquals(out.cpu().toFloatArray(), simFloats(out.sim()), what + ": forward");
         Pair g = transposed(os);
         Pair gx = empty(DType.FLOAT32, xs);
-        cpu.upsampleNearest2dBackward(g.cpu(), gx.cpu(), sh, sw);
-        gpu.upsampleNearest2dBackward(g.sim(), gx.sim(), sh, sw);
+        cpu.upsampleNearest2dBackward(g.cpu().raw(), gx.cpu().raw(), sh, sw);
+        gpu.upsampleNearest2dBackward(g.sim().raw(), gx.sim().raw(), sh, sw);
         assertArrayEquals(gx.cpu().toFloatArray(), simFloats(gx.sim()), what + ": backward");
     }
 
@@ -260,21 +260,21 @@ class CudaNnSimTest extends SimulatedBackendTest {
         Pair out = empty(DType.FLOAT32, n, c, s), sm = empty(DType.FLOAT32, c), si = empty(DType.FLOAT32, c);
         double momentum = 0.1, eps = 1e-5;
         long copies = gpu.deviceToHostCopies();
-        cpu.batchNormForward(x.cpu(), rm == null ? null : rm.cpu(), rv == null ? null : rv.cpu(), w == null ? null : w.cpu(),
-                b == null ? null : b.cpu(), training, momentum, eps, out.cpu(), sm.cpu(), si.cpu());
-        gpu.batchNormForward(x.sim(), rm == null ? null : rm.sim(), rv == null ? null : rv.sim(), w == null ? null : w.sim(),
-                b == null ? null : b.sim(), training, momentum, eps, out.sim(), sm.sim(), si.sim());
+        cpu.batchNormForward(x.cpu().raw(), rm == null ? null : rm.cpu().raw(), rv == null ? null : rv.cpu().raw(), w == null ? null : w.cpu().raw(),
+                b == null ? null : b.cpu().raw(), training, momentum, eps, out.cpu().raw(), sm.cpu().raw(), si.cpu().raw());
+        gpu.batchNormForward(x.sim().raw(), rm == null ? null : rm.sim().raw(), rv == null ? null : rv.sim().raw(), w == null ? null : w.sim().raw(),
+                b == null ? null : b.sim().raw(), training, momentum, eps, out.sim().raw(), sm.sim().raw(), si.sim().raw());
         // backward: every subset of outputs that the op can ask for
         Pair g = dense(random(n * c * s), n, c, s);
         Pair gi = empty(DType.FLOAT32, n, c, s), gw = empty(DType.FLOAT32, c), gb = empty(DType.FLOAT32, c);
-        cpu.batchNormBackward(g.cpu(), x.cpu(), w == null ? null : w.cpu(), sm.cpu(), si.cpu(), training, gi.cpu(), gw.cpu(), gb.cpu());
-        gpu.batchNormBackward(g.sim(), x.sim(), w == null ? null : w.sim(), sm.sim(), si.sim(), training, gi.sim(), gw.sim(), gb.sim());
+        cpu.batchNormBackward(g.cpu().raw(), x.cpu().raw(), w == null ? null : w.cpu().raw(), sm.cpu().raw(), si.cpu().raw(), training, gi.cpu().raw(), gw.cpu().raw(), gb.cpu().raw());
+        gpu.batchNormBackward(g.sim().raw(), x.sim().raw(), w == null ? null : w.sim().raw(), sm.sim().raw(), si.sim().raw(), training, gi.sim().raw(), gw.sim().raw(), gb.sim().raw());
         Pair gi2 = empty(DType.FLOAT32, n, c, s);
-        cpu.batchNormBackward(g.cpu(), x.cpu(), w == null ? null : w.cpu(), sm.cpu(), si.cpu(), training, gi2.cpu(), null, null);
-        gpu.batchNormBackward(g.sim(), x.sim(), w == null ? null : w.sim(), sm.sim(), si.sim(), training, gi2.sim(), null, null);
+        cpu.batchNormBackward(g.cpu().raw(), x.cpu().raw(), w == null ? null : w.cpu().raw(), sm.cpu().raw(), si.cpu().raw(), training, gi2.cpu().raw(), null, null);
+        gpu.batchNormBackward(g.sim().raw(), x.sim().raw(), w == null ? null : w.sim().raw(), sm.sim().raw(), si.sim().raw(), training, gi2.sim().raw(), null, null);
         Pair gb2 = empty(DType.FLOAT32, c);
-        cpu.batchNormBackward(g.cpu(), x.cpu(), w == null ? null : w.cpu(), sm.cpu(), si.cpu(), training, null, null, gb2.cpu());
-        gpu.batchNormBackward(g.sim(), x.sim(), w == null ? null : w.sim(), sm.sim(), si.sim(), training, null, null, gb2.sim());
+        cpu.batchNormBackward(g.cpu().raw(), x.cpu().raw(), w == null ? null : w.cpu().raw(), sm.cpu().raw(), si.cpu().raw(), training, null, null, gb2.cpu().raw());
+        gpu.batchNormBackward(g.sim().raw(), x.sim().raw(), w == null ? null : w.sim().raw(), sm.sim().raw(), si.sim().raw(), training, null, null, gb2.sim().raw());
         assertEquals(copies, gpu.deviceToHostCopies(), what + ": the primitives copied to the host");
 
         // statistics: f64 sums in another order, rounded once to float32
@@ -312,12 +312,12 @@ class CudaNnSimTest extends SimulatedBackendTest {
         Pair x = transposed(new int[]{n, c, s}), g = transposed(new int[]{n, c, s});
         Tensor xc = x.cpu().contiguous(), gc = g.cpu().contiguous();
         Pair out = empty(DType.FLOAT32, n, c, s), sm = empty(DType.FLOAT32, c), si = empty(DType.FLOAT32, c);
-        cpu.batchNormForward(xc, null, null, null, null, true, 0.1, 1e-5, out.cpu(), sm.cpu(), si.cpu());
-        gpu.batchNormForward(x.sim(), null, null, null, null, true, 0.1, 1e-5, out.sim(), sm.sim(), si.sim());
+        cpu.batchNormForward(xc.raw(), null, null, null, null, true, 0.1, 1e-5, out.cpu().raw(), sm.cpu().raw(), si.cpu().raw());
+        gpu.batchNormForward(x.sim().raw(), null, null, null, null, true, 0.1, 1e-5, out.sim().raw(), sm.sim().raw(), si.sim().raw());
         assertClose(out.cpu().toFloatArray(), simFloats(out.sim()), 0, 8 * Math.ulp(3f), "strided x: out");
         Pair gi = gappedOutput(n, c, s), gw = empty(DType.FLOAT32, c);
-        cpu.batchNormBackward(gc, xc, null, sm.cpu(), si.cpu(), true, gi.cpu(), gw.cpu(), null);
-        gpu.batchNormBackward(g.sim(), x.sim(), null, sm.sim(), si.sim(), true, gi.sim(), gw.sim(), null);
+        cpu.batchNormBackward(gc.raw(), xc.raw(), null, sm.cpu().raw(), si.cpu().raw(), true, gi.cpu().raw(), gw.cpu().raw(), null);
+        gpu.batchNormBackward(g.sim().raw(), x.sim().raw(), null, sm.sim().raw(), si.sim().raw(), true, gi.sim().raw(), gw.sim().raw(), null);
         assertClose(gi.cpu().toFloatArray(), simFloats(gi.sim()), 1e-5, 1e-5, "strided gradOut: gradInput into a strided view");
         assertClose(gw.cpu().toFloatArray(), simFloats(gw.sim()), 1e-5, 1e-5, "strided gradOut: gradWeight");
     }
@@ -341,7 +341,7 @@ class CudaNnSimTest extends SimulatedBackendTest {
         Pair x = dense(new float[]{1, 2, 3, 6}, 2, 1, 2);
         Pair rm = dense(new float[]{1}, 1), rv = dense(new float[]{2}, 1);
         Pair out = empty(DType.FLOAT32, 2, 1, 2), sm = empty(DType.FLOAT32, 1), si = empty(DType.FLOAT32, 1);
-        gpu.batchNormForward(x.sim(), rm.sim(), rv.sim(), null, null, true, 0.25, 1e-5, out.sim(), sm.sim(), si.sim());
+        gpu.batchNormForward(x.sim().raw(), rm.sim().raw(), rv.sim().raw(), null, null, true, 0.25, 1e-5, out.sim().raw(), sm.sim().raw(), si.sim().raw());
         assertEquals(3f, simFloats(sm.sim())[0]);
         assertEquals((float) (1 / Math.sqrt(3.5 + 1e-5)), simFloats(si.sim())[0]);
         assertEquals((float) (0.75 * 1 + 0.25 * 3), simFloats(rm.sim())[0]);
@@ -355,14 +355,14 @@ class CudaNnSimTest extends SimulatedBackendTest {
         int[] shape = {3, 4, 5, 7};
         Pair g = transposed(shape);
         Pair gb = empty(DType.FLOAT32, 4);
-        cpu.conv2dBiasBackward(g.cpu(), gb.cpu());
-        gpu.conv2dBiasBackward(g.sim(), gb.sim());
+        cpu.conv2dBiasBackward(g.cpu().raw(), gb.cpu().raw());
+        gpu.conv2dBiasBackward(g.sim().raw(), gb.sim().raw());
         assertClose(gb.cpu().toFloatArray(), simFloats(gb.sim()), 1e-6, 1e-6, "bias gradient");
         // several blocks per channel, into a strided gradBias
         Pair big = dense(random(2 * 2 * 30 * 40), 2, 2, 30, 40);
         Pair gb2 = new Pair(Tensor.empty(DType.FLOAT32, Device.cpu(), 2), pair(new float[5], new int[]{2}, new int[]{2}, 1).sim());
-        cpu.conv2dBiasBackward(big.cpu(), gb2.cpu());
-        gpu.conv2dBiasBackward(big.sim(), gb2.sim());
+        cpu.conv2dBiasBackward(big.cpu().raw(), gb2.cpu().raw());
+        gpu.conv2dBiasBackward(big.sim().raw(), gb2.sim().raw());
         assertClose(gb2.cpu().toFloatArray(), simFloats(gb2.sim()), 1e-6, 1e-6, "bias gradient, two parts");
         // and against an f64 sum: the kernel's f64 partials, rounded once, are within an ulp of it
         float[] bigData = big.cpu().toFloatArray(), got = simFloats(gb2.sim());
@@ -380,8 +380,8 @@ class CudaNnSimTest extends SimulatedBackendTest {
         float[] g = {1.5f, -2f, -3f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 4f, -0f, 0.25f, -7f};
         float[] o = {1f, 0f, -1f, 0f, 0f, 2f, Float.NaN, 3f, -0f, 5f};
         Pair go = dense(g, 2, 5), out = dense(o, 2, 5), gi = empty(DType.FLOAT32, 2, 5);
-        assertTrue(cpu.reluBackwardFused(go.cpu(), out.cpu(), gi.cpu()));
-        assertTrue(gpu.reluBackwardFused(go.sim(), out.sim(), gi.sim()));
+        assertTrue(cpu.reluBackwardFused(go.cpu().raw(), out.cpu().raw(), gi.cpu().raw()));
+        assertTrue(gpu.reluBackwardFused(go.sim().raw(), out.sim().raw(), gi.sim().raw()));
         float[] expected = gi.cpu().toFloatArray(), got = simFloats(gi.sim());
         for (int i = 0; i < g.length; i++) {
             assertEquals(Float.floatToRawIntBits(expected[i]) == Float.floatToRawIntBits(got[i]) || Float.isNaN(expected[i]) && Float.isNaN(got[i]),
@@ -395,9 +395,9 @@ class CudaNnSimTest extends SimulatedBackendTest {
         assertEquals(-7f, got[9]);
         // strided operands: no fused form, as on the CPU (the op composes it)
         Pair t = transposed(new int[]{5, 2});
-        assertFalse(gpu.reluBackwardFused(t.sim(), out.sim().reshape(5, 2), empty(DType.FLOAT32, 5, 2).sim()));
+        assertFalse(gpu.reluBackwardFused(t.sim().raw(), out.sim().reshape(5, 2).raw(), empty(DType.FLOAT32, 5, 2).sim().raw()));
         Tensor f64 = new Tensor(gpu.allocate(DType.FLOAT64, 10), 2, 5);
-        assertFalse(gpu.reluBackwardFused(f64, f64, f64));
+        assertFalse(gpu.reluBackwardFused(f64.raw(), f64.raw(), f64.raw()));
     }
 
     // ------------------------------------------------------------------ edges and errors
@@ -406,15 +406,15 @@ class CudaNnSimTest extends SimulatedBackendTest {
     void emptyTensorsAreFine() {
         Pair x = dense(new float[0], 0, 3, 4, 4);
         Pair out = empty(DType.FLOAT32, 0, 3, 2, 2), idx = empty(DType.INT64, 0, 3, 2, 2);
-        gpu.maxPool2dForward(x.sim(), out.sim(), idx.sim(), new int[]{2, 2}, new int[]{2, 2}, new int[]{0, 0}, new int[]{1, 1});
-        gpu.avgPool2dBackward(out.sim(), x.sim(), new int[]{2, 2}, new int[]{2, 2}, new int[]{0, 0}, true);
+        gpu.maxPool2dForward(x.sim().raw(), out.sim().raw(), idx.sim().raw(), new int[]{2, 2}, new int[]{2, 2}, new int[]{0, 0}, new int[]{1, 1});
+        gpu.avgPool2dBackward(out.sim().raw(), x.sim().raw(), new int[]{2, 2}, new int[]{2, 2}, new int[]{0, 0}, true);
         Pair bn = dense(new float[0], 2, 0, 3);
-        gpu.batchNormForward(bn.sim(), null, null, null, null, true, 0.1, 1e-5, empty(DType.FLOAT32, 2, 0, 3).sim(),
-                empty(DType.FLOAT32, 0).sim(), empty(DType.FLOAT32, 0).sim());
+        gpu.batchNormForward(bn.sim().raw(), null, null, null, null, true, 0.1, 1e-5, empty(DType.FLOAT32, 2, 0, 3).sim().raw(),
+                empty(DType.FLOAT32, 0).sim().raw(), empty(DType.FLOAT32, 0).sim().raw());
         // eval over an empty batch still writes the statistics it used
         Pair none = dense(new float[0], 0, 2, 3);
         Pair rm = dense(new float[]{1, 2}, 2), rv = dense(new float[]{3, 0}, 2), sm = empty(DType.FLOAT32, 2), si = empty(DType.FLOAT32, 2);
-        gpu.batchNormForward(none.sim(), rm.sim(), rv.sim(), null, null, false, 0.1, 0.25, empty(DType.FLOAT32, 0, 2, 3).sim(), sm.sim(), si.sim());
+        gpu.batchNormForward(none.sim().raw(), rm.sim().raw(), rv.sim().raw(), null, null, false, 0.1, 0.25, empty(DType.FLOAT32, 0, 2, 3).sim().raw(), sm.sim().raw(), si.sim().raw());
         assertArrayEquals(new float[]{1, 2}, simFloats(sm.sim()));
         assertArrayEquals(new float[]{(float) (1 / Math.sqrt(3.25)), 2f}, simFloats(si.sim()));
     }
@@ -424,24 +424,24 @@ class CudaNnSimTest extends SimulatedBackendTest {
         Pair x = dense(random(16), 1, 1, 4, 4);
         Pair out = empty(DType.FLOAT32, 1, 1, 2, 2);
         Tensor wrongIdx = new Tensor(gpu.allocate(DType.INT32, 4), 1, 1, 2, 2);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.maxPool2dForward(x.sim(), out.sim(), wrongIdx,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.maxPool2dForward(x.sim().raw(), out.sim().raw(), wrongIdx.raw(),
                 new int[]{2, 2}, new int[]{2, 2}, new int[]{0, 0}, new int[]{1, 1}));
         assertTrue(e.getMessage().contains("indices") && e.getMessage().contains("INT32"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.avgPool2dForward(x.sim(), out.sim(), new int[]{2, 0}, new int[]{2, 2},
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.avgPool2dForward(x.sim().raw(), out.sim().raw(), new int[]{2, 0}, new int[]{2, 2},
                 new int[]{0, 0}, true));
         assertTrue(e.getMessage().contains("kernel") && e.getMessage().contains("[2, 0]"), e.getMessage());
         Tensor f64 = new Tensor(gpu.allocate(DType.FLOAT64, 16), 1, 1, 4, 4);
         UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
-                () -> gpu.upsampleNearest2dForward(f64, out.sim(), 2f, 2f));
+                () -> gpu.upsampleNearest2dForward(f64.raw(), out.sim().raw(), 2f, 2f));
         assertTrue(u.getMessage().contains("FLOAT64"), u.getMessage());
         Pair bx = dense(random(6), 2, 3, 1);
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.batchNormForward(bx.sim(), null, null, null, null, false, 0.1, 1e-5,
-                empty(DType.FLOAT32, 2, 3, 1).sim(), empty(DType.FLOAT32, 3).sim(), empty(DType.FLOAT32, 3).sim()));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.batchNormForward(bx.sim().raw(), null, null, null, null, false, 0.1, 1e-5,
+                empty(DType.FLOAT32, 2, 3, 1).sim().raw(), empty(DType.FLOAT32, 3).sim().raw(), empty(DType.FLOAT32, 3).sim().raw()));
         assertTrue(e.getMessage().contains("runningMean"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.batchNormForward(bx.sim(), null, null, empty(DType.FLOAT32, 4).sim(), null,
-                true, 0.1, 1e-5, empty(DType.FLOAT32, 2, 3, 1).sim(), empty(DType.FLOAT32, 3).sim(), empty(DType.FLOAT32, 3).sim()));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.batchNormForward(bx.sim().raw(), null, null, empty(DType.FLOAT32, 4).sim().raw(), null,
+                true, 0.1, 1e-5, empty(DType.FLOAT32, 2, 3, 1).sim().raw(), empty(DType.FLOAT32, 3).sim().raw(), empty(DType.FLOAT32, 3).sim().raw()));
         assertTrue(e.getMessage().contains("weight") && e.getMessage().contains("[3]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.conv2dBiasBackward(x.sim(), empty(DType.FLOAT32, 2).sim()));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.conv2dBiasBackward(x.sim().raw(), empty(DType.FLOAT32, 2).sim().raw()));
         assertTrue(e.getMessage().contains("gradBias"), e.getMessage());
     }
 }

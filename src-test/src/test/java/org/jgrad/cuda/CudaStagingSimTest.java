@@ -1,5 +1,7 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.AsyncUpload;
+import org.jgrad.backend.Backends;
 import org.jgrad.data.Batch;
 import org.jgrad.data.BatchStager;
 import org.jgrad.data.DataLoader;
@@ -30,7 +32,7 @@ class CudaStagingSimTest {
     @Test
     void theCudaDeviceGetsTheCopyStreamStager() {
         Device cuda = SimulatedCuda.device();
-        assertInstanceOf(CudaBatchStager.class, BatchStager.forDevice(cuda));
+        assertTrue(Backends.of(cuda).capability(AsyncUpload.class).isPresent(), "cuda offers the asynchronous upload");
     }
 
     @Test
@@ -69,7 +71,7 @@ class CudaStagingSimTest {
     void copiesAreOrderedByEventsNotHostWaits() {
         Device cuda = SimulatedCuda.device();
         SimulatedRuntime rt = SimulatedCuda.runtime();
-        CudaBatchStager stager = SimulatedCuda.backend().batchStager();
+        org.jgrad.data.BatchStager stager = org.jgrad.data.BatchStager.uploading(SimulatedCuda.backend());
         int batches = CudaBatchStager.SLOTS + 3;
         List<String> log;
         synchronized (rt.streamLog) { rt.streamLog.clear(); }
@@ -107,7 +109,7 @@ class CudaStagingSimTest {
     @Test
     void aNonHostBatchIsRefusedByName() {
         SimulatedCuda.device();
-        CudaBatchStager stager = SimulatedCuda.backend().batchStager();
+        org.jgrad.data.BatchStager stager = org.jgrad.data.BatchStager.uploading(SimulatedCuda.backend());
         try (Tensor onDevice = Tensor.fromArray(new float[] {1}, 1).to(SimulatedCuda.device())) {
             Batch b = new Batch(3, 0, new int[] {0}, onDevice, Tensor.fromArray(new long[] {0}, 1));
             var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> stager.stage(b));
@@ -120,7 +122,7 @@ class CudaStagingSimTest {
     void aSlotThatGrowsGivesItsOldPinnedBlockBack() {
         SimulatedRuntime rt = new SimulatedRuntime(1 << 20);
         CudaBackend b = new CudaBackend(0, null, rt, Device.cpu());
-        CudaBatchStager stager = b.batchStager();
+        org.jgrad.data.BatchStager stager = org.jgrad.data.BatchStager.uploading(b);
         for (int k = 0; k < CudaBatchStager.SLOTS; k++) {
             stager.stage(new Batch(k, 0, new int[] {0}, Tensor.fromArray(new float[] {k}, 1), Tensor.fromArray(new long[] {k}, 1))).close();
         }

@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Distribution;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
@@ -73,9 +74,9 @@ class CudaTensorKernelsGpuTest {
         assertArrayEquals(tc.argmax(1).toLongArray(), tg.argmax(1).toLongArray(), "argmax with ties and NaN");
         CudaBackend be = GpuSupport.backend();
         Tensor vals = Tensor.empty(DType.FLOAT32, GpuSupport.cuda(), 1, 3001), idx = Tensor.empty(DType.INT64, GpuSupport.cuda(), 1, 3001);
-        be.argReduce(false, tg, 0, vals, idx);
+        be.argReduce(false, tg.raw(), 0, vals.raw(), idx.raw());
         Tensor vc = Tensor.empty(DType.FLOAT32, Device.cpu(), 1, 3001), ic = Tensor.empty(DType.INT64, Device.cpu(), 1, 3001);
-        Device.cpu().backend().argReduce(false, tc, 0, vc, ic);
+        Backends.of(Device.cpu()).argReduce(false, tc.raw(), 0, vc.raw(), ic.raw());
         assertArrayEquals(ic.toLongArray(), idx.toLongArray(), "argmin dim 0");
         assertArrayEquals(vc.toFloatArray(), vals.toFloatArray(), "min dim 0");
     }
@@ -84,21 +85,21 @@ class CudaTensorKernelsGpuTest {
     void gatherAndScatterAddMatchTheCpu() {
         GpuSupport.cuda();
         CudaBackend be = GpuSupport.backend();
-        org.jgrad.backend.Backend cpu = Device.cpu().backend();
+        org.jgrad.backend.Backend cpu = Backends.of(Device.cpu());
         float[] src = random(rng, 64 * 1000);
         long[] ix = new long[64 * 7];
         for (int i = 0; i < ix.length; i++) ix[i] = rng.nextInt(1000);
         Tensor oc = Tensor.empty(DType.FLOAT32, Device.cpu(), 64, 7), og = Tensor.empty(DType.FLOAT32, GpuSupport.cuda(), 64, 7);
-        cpu.gather(Tensor.fromArray(src, 64, 1000), 1, Tensor.fromArray(ix, 64, 7), oc);
-        be.gather(onGpu(src, 64, 1000), 1, Tensor.fromArray(ix, 64, 7).to(GpuSupport.cuda()), og);
+        cpu.gather(Tensor.fromArray(src, 64, 1000).raw(), 1, Tensor.fromArray(ix, 64, 7).raw(), oc.raw());
+        be.gather(onGpu(src, 64, 1000).raw(), 1, Tensor.fromArray(ix, 64, 7).to(GpuSupport.cuda()).raw(), og.raw());
         assertArrayEquals(oc.toFloatArray(), og.toFloatArray(), "gather [64,1000] dim 1");
         // scatterAdd with many collisions: 64 x 5000 values into 64 x 100 slots
         float[] vals = random(rng, 64 * 5000);
         long[] si = new long[64 * 5000];
         for (int i = 0; i < si.length; i++) si[i] = rng.nextInt(100);
         Tensor dc = Tensor.zeros(DType.FLOAT32, Device.cpu(), 64, 100), dg = Tensor.zeros(DType.FLOAT32, GpuSupport.cuda(), 64, 100);
-        cpu.scatterAdd(dc, 1, Tensor.fromArray(si, 64, 5000), Tensor.fromArray(vals, 64, 5000));
-        be.scatterAdd(dg, 1, Tensor.fromArray(si, 64, 5000).to(GpuSupport.cuda()), onGpu(vals, 64, 5000));
+        cpu.scatterAdd(dc.raw(), 1, Tensor.fromArray(si, 64, 5000).raw(), Tensor.fromArray(vals, 64, 5000).raw());
+        be.scatterAdd(dg.raw(), 1, Tensor.fromArray(si, 64, 5000).to(GpuSupport.cuda()).raw(), onGpu(vals, 64, 5000).raw());
         assertClose(dc.toFloatArray(), dg.toFloatArray(), 1e-4, "scatterAdd with collisions");
     }
 
@@ -107,7 +108,7 @@ class CudaTensorKernelsGpuTest {
         GpuSupport.cuda();
         CudaBackend be = GpuSupport.backend();
         Tensor out = Tensor.empty(DType.FLOAT32, GpuSupport.cuda(), 2, 2);
-        be.gather(onGpu(random(rng, 6), 2, 3), 1, Tensor.fromArray(new long[] {0, 1, 2, 3}, 2, 2).to(GpuSupport.cuda()), out);
+        be.gather(onGpu(random(rng, 6), 2, 3).raw(), 1, Tensor.fromArray(new long[] {0, 1, 2, 3}, 2, 2).to(GpuSupport.cuda()).raw(), out.raw());
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, out::toFloatArray);
         assertTrue(e.getMessage().contains("index 3") && e.getMessage().contains("size 3"), e.getMessage());
         out.toFloatArray(); // reported once
@@ -121,9 +122,9 @@ class CudaTensorKernelsGpuTest {
         int n = 1 << 22;
         Tensor u = Tensor.empty(DType.FLOAT32, gpu, n), z = Tensor.empty(DType.FLOAT32, gpu, n), b = Tensor.empty(DType.FLOAT32, gpu, n);
         long copies = be.deviceToHostCopies();
-        be.random(u, Distribution.UNIFORM, -2, 2, seed);
-        be.random(z, Distribution.NORMAL, 1, 3, seed);
-        be.random(b, Distribution.BERNOULLI, 0.1, 0, seed);
+        be.random(u.raw(), Distribution.UNIFORM, -2, 2, seed);
+        be.random(z.raw(), Distribution.NORMAL, 1, 3, seed);
+        be.random(b.raw(), Distribution.BERNOULLI, 0.1, 0, seed);
         be.synchronize();
         assertEquals(copies, be.deviceToHostCopies(), "random copies nothing to the host");
         float[] uh = u.toFloatArray(), zh = z.toFloatArray(), bh = b.toFloatArray();
@@ -146,9 +147,9 @@ class CudaTensorKernelsGpuTest {
         assertEquals(0.1, ones / n, 5 * Math.sqrt(0.09 / n));
         // determinism per seed, and a different seed differs
         Tensor again = Tensor.empty(DType.FLOAT32, gpu, n);
-        be.random(again, Distribution.UNIFORM, -2, 2, seed);
+        be.random(again.raw(), Distribution.UNIFORM, -2, 2, seed);
         assertArrayEquals(uh, again.toFloatArray());
-        be.random(again, Distribution.UNIFORM, -2, 2, seed + 1);
+        be.random(again.raw(), Distribution.UNIFORM, -2, 2, seed + 1);
         float[] other = again.toFloatArray();
         int same = 0;
         for (int i = 0; i < 10_000; i++) if (other[i] == uh[i]) same++;

@@ -28,13 +28,13 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
 
     private float[] floats(Tensor t) {
         float[] out = new float[t.numel()];
-        gpu.toHost(t, out);
+        gpu.toHost(t.raw(), out);
         return out;
     }
 
     private long[] longs(Tensor t) {
         long[] out = new long[t.numel()];
-        gpu.toHost(t, out);
+        gpu.toHost(t.raw(), out);
         return out;
     }
 
@@ -73,13 +73,13 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
         keep[dim] = 1;
         for (boolean max : new boolean[] {true, false}) {
             Tensor vc = Tensor.empty(DType.FLOAT32, Device.cpu(), keep), ic = Tensor.empty(DType.INT64, Device.cpu(), keep);
-            cpu.argReduce(max, xc, dim, vc, ic);
+            cpu.argReduce(max, xc.raw(), dim, vc.raw(), ic.raw());
             // device outputs: reversed-dims buffers permuted back, so the kernel writes through strides
             int r = keep.length;
             int[] rev = new int[r], perm = new int[r];
             for (int d = 0; d < r; d++) { rev[d] = keep[r - 1 - d]; perm[d] = r - 1 - d; }
             Tensor vs = emptySim(DType.FLOAT32, rev).permute(perm), is = emptySim(DType.INT64, rev).permute(perm);
-            gpu.argReduce(max, xs, dim, vs, is);
+            gpu.argReduce(max, xs.raw(), dim, vs.raw(), is.raw());
             String w = what + (max ? " max" : " min") + " dim " + dim;
             assertArrayEquals(ic.toLongArray(), longs(is), w + " indices");
             assertArrayEquals(vc.toFloatArray(), floats(vs), w + " values");
@@ -110,7 +110,7 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
         checkArg(wide, new int[] {2, 40}, t -> t, 1, "special long rows");
         // 0-d
         Tensor v0 = emptySim(DType.FLOAT32), i0 = emptySim(DType.INT64);
-        gpu.argReduce(true, onSim(new float[] {4.5f}), 0, v0, i0);
+        gpu.argReduce(true, onSim(new float[] {4.5f}).raw(), 0, v0.raw(), i0.raw());
         assertArrayEquals(new float[] {4.5f}, floats(v0));
         assertArrayEquals(new long[] {0}, longs(i0));
     }
@@ -119,16 +119,16 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
     void argReduceChecksItsArguments() {
         Tensor x = onSim(data(12, false), 3, 4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> gpu.argReduce(true, x, 1, emptySim(DType.FLOAT32, 3, 1), emptySim(DType.INT32, 3, 1)));
+                () -> gpu.argReduce(true, x.raw(), 1, emptySim(DType.FLOAT32, 3, 1).raw(), emptySim(DType.INT32, 3, 1).raw()));
         assertTrue(e.getMessage().contains("indices must be INT64, got INT32"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> gpu.argReduce(true, x, 1, emptySim(DType.FLOAT32, 3), emptySim(DType.INT64, 3, 1)));
+                () -> gpu.argReduce(true, x.raw(), 1, emptySim(DType.FLOAT32, 3).raw(), emptySim(DType.INT64, 3, 1).raw()));
         assertTrue(e.getMessage().contains("values must have shape [3, 1], got [3]"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> gpu.argReduce(true, x, 2, emptySim(DType.FLOAT32, 3, 1), emptySim(DType.INT64, 3, 1)));
+                () -> gpu.argReduce(true, x.raw(), 2, emptySim(DType.FLOAT32, 3, 1).raw(), emptySim(DType.INT64, 3, 1).raw()));
         assertTrue(e.getMessage().contains("dim 2 out of range"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> gpu.argReduce(true, emptySim(DType.FLOAT32, 3, 0), 1, emptySim(DType.FLOAT32, 3, 1), emptySim(DType.INT64, 3, 1)));
+                () -> gpu.argReduce(true, emptySim(DType.FLOAT32, 3, 0).raw(), 1, emptySim(DType.FLOAT32, 3, 1).raw(), emptySim(DType.INT64, 3, 1).raw()));
         assertTrue(e.getMessage().contains("dimension 1") && e.getMessage().contains("size 0"), e.getMessage());
     }
 
@@ -139,10 +139,10 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
         int[] os = xc.shape();
         for (boolean log : new boolean[] {false, true}) {
             Tensor oc = Tensor.empty(DType.FLOAT32, Device.cpu(), os);
-            cpu.softmax(xc, dim, log, oc);
+            cpu.softmax(xc.raw(), dim, log, oc.raw());
             // the device writes through a transposed destination when the rank allows
             Tensor o = os.length >= 2 ? emptySim(DType.FLOAT32, swapFirstTwo(os)).transpose(0, 1) : emptySim(DType.FLOAT32, os);
-            gpu.softmax(xs, dim, log, o);
+            gpu.softmax(xs.raw(), dim, log, o.raw());
             assertClose(oc.toFloatArray(), floats(o), 2e-6, what + (log ? " logSoftmax" : " softmax") + " dim " + dim);
         }
     }
@@ -176,18 +176,18 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
         checkSoftmax(wide, new int[] {3, 45}, t -> t, 1, "special long rows");
         // 0-d: one element, softmax 1 and log-softmax 0
         Tensor o0 = emptySim(DType.FLOAT32);
-        gpu.softmax(onSim(new float[] {-7f}), 0, false, o0);
+        gpu.softmax(onSim(new float[] {-7f}).raw(), 0, false, o0.raw());
         assertArrayEquals(new float[] {1f}, floats(o0));
     }
 
     @Test
     void softmaxChecksItsArguments() {
         Tensor x = onSim(data(12, false), 3, 4);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.softmax(x, 1, false, emptySim(DType.FLOAT32, 4, 3)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gpu.softmax(x.raw(), 1, false, emptySim(DType.FLOAT32, 4, 3).raw()));
         assertTrue(e.getMessage().contains("out must have shape [3, 4], got [4, 3]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.softmax(x, -1, true, emptySim(DType.FLOAT32, 3, 4)));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.softmax(x.raw(), -1, true, emptySim(DType.FLOAT32, 3, 4).raw()));
         assertTrue(e.getMessage().startsWith("logSoftmax: dim -1 out of range"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> gpu.softmax(x, 0, false, Tensor.empty(DType.FLOAT32, Device.cpu(), 3, 4)));
+        assertThrows(IllegalArgumentException.class, () -> gpu.softmax(x.raw(), 0, false, Tensor.empty(DType.FLOAT32, Device.cpu(), 3, 4).raw()));
     }
 
     // ------------------------------------------------------------------ gather / scatterAdd
@@ -207,9 +207,9 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
             int[] is = idxShapes[dim];
             long[] ix = indices(numel(is), srcShape[dim]);
             Tensor oc = Tensor.empty(DType.FLOAT32, Device.cpu(), is);
-            cpu.gather(Tensor.fromArray(src, srcShape), dim, Tensor.fromArray(ix, is), oc);
+            cpu.gather(Tensor.fromArray(src, srcShape).raw(), dim, Tensor.fromArray(ix, is).raw(), oc.raw());
             Tensor os = emptySim(DType.FLOAT32, is);
-            gpu.gather(onSim(src, srcShape), dim, onSim(ix, is), os);
+            gpu.gather(onSim(src, srcShape).raw(), dim, onSim(ix, is).raw(), os.raw());
             assertArrayEquals(oc.toFloatArray(), floats(os), "gather dim " + dim);
         }
         // transposed src, transposed index, transposed out
@@ -217,13 +217,13 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
         Tensor srcC = Tensor.fromArray(src, 4, 5, 6).select(2, 1).transpose(0, 1); // [5,4]
         Tensor srcS = onSim(src, 4, 5, 6).select(2, 1).transpose(0, 1);
         Tensor oc = Tensor.empty(DType.FLOAT32, Device.cpu(), 5, 3);
-        cpu.gather(srcC, 1, Tensor.fromArray(ix, 3, 5).transpose(0, 1), oc);
+        cpu.gather(srcC.raw(), 1, Tensor.fromArray(ix, 3, 5).transpose(0, 1).raw(), oc.raw());
         Tensor os = emptySim(DType.FLOAT32, 3, 5).transpose(0, 1);
-        gpu.gather(srcS, 1, onSim(ix, 3, 5).transpose(0, 1), os);
+        gpu.gather(srcS.raw(), 1, onSim(ix, 3, 5).transpose(0, 1).raw(), os.raw());
         assertArrayEquals(oc.toFloatArray(), floats(os), "gather over views");
         // an empty index writes nothing and launches nothing
         long launches = rt.launches;
-        gpu.gather(srcS, 1, emptySim(DType.INT64, 0, 2), emptySim(DType.FLOAT32, 0, 2));
+        gpu.gather(srcS.raw(), 1, emptySim(DType.INT64, 0, 2).raw(), emptySim(DType.FLOAT32, 0, 2).raw());
         assertEquals(launches, rt.launches);
     }
 
@@ -242,9 +242,9 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
             srcShape[0] += 1; // src larger than index: only index's extent is read
             float[] srcBig = Arrays.copyOf(src, numel(srcShape));
             Tensor dc = Tensor.fromArray(dst0.clone(), dstShape);
-            cpu.scatterAdd(dc, dim, Tensor.fromArray(ix, is), Tensor.fromArray(srcBig, srcShape));
+            cpu.scatterAdd(dc.raw(), dim, Tensor.fromArray(ix, is).raw(), Tensor.fromArray(srcBig, srcShape).raw());
             Tensor ds = onSim(dst0, dstShape);
-            gpu.scatterAdd(ds, dim, onSim(ix, is), onSim(srcBig, srcShape));
+            gpu.scatterAdd(ds.raw(), dim, onSim(ix, is).raw(), onSim(srcBig, srcShape).raw());
             assertArrayEquals(dc.toFloatArray(), floats(ds), "scatterAdd dim " + dim);
         }
         // strided destination (a transposed view) and strided src
@@ -254,8 +254,8 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
         Tensor dc = Tensor.fromArray(dst0.clone(), 4, 5, 6).select(1, 2);                // [4,6], strides (30,1)
         Tensor dsBase = onSim(dst0, 4, 5, 6);
         Tensor ds = dsBase.select(1, 2);
-        cpu.scatterAdd(dc.transpose(0, 1), 1, Tensor.fromArray(ix, 6, 3), Tensor.fromArray(src, 3, 6).transpose(0, 1));
-        gpu.scatterAdd(ds.transpose(0, 1), 1, onSim(ix, 6, 3), onSim(src, 3, 6).transpose(0, 1));
+        cpu.scatterAdd(dc.transpose(0, 1).raw(), 1, Tensor.fromArray(ix, 6, 3).raw(), Tensor.fromArray(src, 3, 6).transpose(0, 1).raw());
+        gpu.scatterAdd(ds.transpose(0, 1).raw(), 1, onSim(ix, 6, 3).raw(), onSim(src, 3, 6).transpose(0, 1).raw());
         assertArrayEquals(dc.contiguous().toFloatArray(), floats(ds), "scatterAdd over views");
     }
 
@@ -263,15 +263,15 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
     void gatherAndScatterAddCheckShapesAndDtypes() {
         Tensor src = onSim(data(12, false), 3, 4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> gpu.gather(src, 1, new Tensor(gpu.fromHost(new int[6], DType.INT32), 3, 2), emptySim(DType.FLOAT32, 3, 2)));
+                () -> gpu.gather(src.raw(), 1, new Tensor(gpu.fromHost(new int[6], DType.INT32), 3, 2).raw(), emptySim(DType.FLOAT32, 3, 2).raw()));
         assertTrue(e.getMessage().contains("index must be INT64, got INT32"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.gather(src, 1, onSim(new long[8], 4, 2), emptySim(DType.FLOAT32, 4, 2)));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.gather(src.raw(), 1, onSim(new long[8], 4, 2).raw(), emptySim(DType.FLOAT32, 4, 2).raw()));
         assertTrue(e.getMessage().contains("larger than src [3, 4] in dimension 0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.gather(src, 1, onSim(new long[6], 3, 2), emptySim(DType.FLOAT32, 2, 3)));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.gather(src.raw(), 1, onSim(new long[6], 3, 2).raw(), emptySim(DType.FLOAT32, 2, 3).raw()));
         assertTrue(e.getMessage().contains("out must have shape [3, 2]"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.scatterAdd(src, 0, onSim(new long[6], 3, 2), onSim(new float[4], 2, 2)));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.scatterAdd(src.raw(), 0, onSim(new long[6], 3, 2).raw(), onSim(new float[4], 2, 2).raw()));
         assertTrue(e.getMessage().contains("larger than src [2, 2] in dimension 0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> gpu.scatterAdd(src, 2, onSim(new long[6], 3, 2), onSim(new float[6], 3, 2)));
+        e = assertThrows(IllegalArgumentException.class, () -> gpu.scatterAdd(src.raw(), 2, onSim(new long[6], 3, 2).raw(), onSim(new float[6], 3, 2).raw()));
         assertTrue(e.getMessage().contains("dim 2 out of range"), e.getMessage());
     }
 
@@ -280,14 +280,14 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
         Tensor src = onSim(data(12, false), 3, 4);
         Tensor out = emptySim(DType.FLOAT32, 3, 2);
         // the kernel cannot throw: the launch returns, the next toHost reports the first bad index
-        gpu.gather(src, 1, onSim(new long[] {0, 1, 2, 7, 3, -1}, 3, 2), out);
+        gpu.gather(src.raw(), 1, onSim(new long[] {0, 1, 2, 7, 3, -1}, 3, 2).raw(), out.raw());
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> floats(out));
         assertTrue(e.getMessage().startsWith("gather: index 7 is out of range for a dimension of size 4"), e.getMessage());
         // reported once; the good elements were written
         float[] got = floats(out);
         assertEquals(floats(src)[1 * 4 + 2], got[2]);
         Tensor dst = emptySim(DType.FLOAT32, 2, 5);
-        gpu.scatterAdd(dst, 0, onSim(new long[] {1, -3, 0}, 1, 3), onSim(new float[] {1, 2, 3}, 1, 3));
+        gpu.scatterAdd(dst.raw(), 0, onSim(new long[] {1, -3, 0}, 1, 3).raw(), onSim(new float[] {1, 2, 3}, 1, 3).raw());
         e = assertThrows(IndexOutOfBoundsException.class, gpu::synchronize);
         assertTrue(e.getMessage().startsWith("scatterAdd: index -3 is out of range for a dimension of size 2"), e.getMessage());
         assertArrayEquals(new float[] {0, 0, 3, 0, 0, 1, 0, 0, 0, 0}, floats(dst));
@@ -307,7 +307,7 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
 
     private float[] draw(Distribution dist, double a, double b, long seed, int n) {
         Tensor t = emptySim(DType.FLOAT32, n);
-        gpu.random(t, dist, a, b, seed);
+        gpu.random(t.raw(), dist, a, b, seed);
         return floats(t);
     }
 
@@ -346,7 +346,7 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
         int n = 16_000;
         long copies = gpu.deviceToHostCopies();
         Tensor t = emptySim(DType.FLOAT32, n);
-        gpu.random(t, Distribution.UNIFORM, -1, 3, 7);
+        gpu.random(t.raw(), Distribution.UNIFORM, -1, 3, 7);
         assertEquals(copies, gpu.deviceToHostCopies(), "random copies nothing to the host");
         float[] u = floats(t);
         double[] m = moments(u);
@@ -410,23 +410,23 @@ class CudaTensorKernelsSimTest extends SimulatedBackendTest {
     void stridedAndNonFloatOutputsGetTheDenseDrawsInLogicalOrder() {
         float[] dense = draw(Distribution.NORMAL, 0, 1, 5, 20);
         Tensor view = emptySim(DType.FLOAT32, 5, 4).transpose(0, 1); // [4,5]
-        gpu.random(view, Distribution.NORMAL, 0, 1, 5);
+        gpu.random(view.raw(), Distribution.NORMAL, 0, 1, 5);
         float[] got = new float[20];
-        gpu.toHost(view, got); // logical order
+        gpu.toHost(view.raw(), got); // logical order
         assertArrayEquals(dense, got);
         // a contiguous view 4 bytes into its block: no 16-byte alignment, element stores
         Tensor shifted = emptySim(DType.FLOAT32, 21).slice(0, 1, 21, 1);
-        gpu.random(shifted, Distribution.NORMAL, 0, 1, 5);
+        gpu.random(shifted.raw(), Distribution.NORMAL, 0, 1, 5);
         assertArrayEquals(dense, floats(shifted));
         Tensor f64 = emptySim(DType.FLOAT64, 4, 5);
-        gpu.random(f64, Distribution.NORMAL, 0, 1, 5);
+        gpu.random(f64.raw(), Distribution.NORMAL, 0, 1, 5);
         double[] d = new double[20];
-        gpu.toHost(f64, d);
+        gpu.toHost(f64.raw(), d);
         for (int i = 0; i < 20; i++) assertEquals(dense[i], d[i], 0.0, "float64 element " + i);
         Tensor u8 = emptySim(DType.UINT8, 33);
-        gpu.random(u8, Distribution.BERNOULLI, 0.5, 0, 3);
+        gpu.random(u8.raw(), Distribution.BERNOULLI, 0.5, 0, 3);
         byte[] bytes = new byte[33];
-        gpu.toHost(u8, bytes);
+        gpu.toHost(u8.raw(), bytes);
         float[] bern = draw(Distribution.BERNOULLI, 0.5, 0, 3, 33);
         for (int i = 0; i < 33; i++) assertEquals(bern[i], bytes[i], "uint8 element " + i);
     }

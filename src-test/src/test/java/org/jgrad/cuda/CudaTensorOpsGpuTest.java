@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.BinaryOp;
 import org.jgrad.backend.UnaryOp;
 import org.jgrad.tensor.DType;
@@ -66,11 +67,11 @@ class CudaTensorOpsGpuTest {
         CudaBackend be = GpuSupport.backend();
         for (DType dt : DType.values()) {
             Tensor t = Tensor.empty(dt, gpu, 3, 4);
-            be.fill(t, 7);
-            be.fill(t.slice(1, 1, 4, 2), 2);
+            be.fill(t.raw(), 7);
+            be.fill(t.slice(1, 1, 4, 2).raw(), 2);
             Tensor c = Tensor.empty(dt, Device.cpu(), 3, 4);
-            c.backend().fill(c, 7);
-            c.backend().fill(c.slice(1, 1, 4, 2), 2);
+            Backends.of(c.device()).fill(c.raw(), 7);
+            Backends.of(c.device()).fill(c.slice(1, 1, 4, 2).raw(), 2);
             assertArrayEquals(c.toDoubleArray(), t.toDoubleArray(), "fill " + dt);
         }
     }
@@ -105,7 +106,7 @@ class CudaTensorOpsGpuTest {
     private static Tensor binary(BinaryOp op, Tensor x, Tensor y) {
         int[] shape = {6, 5, 4};
         Tensor out = Tensor.empty(op.isComparison() ? DType.UINT8 : DType.FLOAT32, x.device(), shape);
-        x.backend().binary(op, x.expand(shape), y.expand(shape), out);
+        Backends.of(x.device()).binary(op, x.expand(shape).raw(), y.expand(shape).raw(), out.raw());
         return out;
     }
 
@@ -113,7 +114,7 @@ class CudaTensorOpsGpuTest {
         boolean cmp = PtxOps.isComparison(op);
         Tensor out = Tensor.empty(cmp ? DType.UINT8 : DType.FLOAT32, x.device(), x.shape());
         double a = op == UnaryOp.CLAMP ? -0.25 : op == UnaryOp.POW_SCALAR ? 2.5 : 0.125, b = 0.5;
-        x.backend().unary(op, x, out, a, b);
+        Backends.of(x.device()).unary(op, x.raw(), out.raw(), a, b);
         return out;
     }
 
@@ -131,7 +132,7 @@ class CudaTensorOpsGpuTest {
         CudaBackend be = GpuSupport.backend();
         float[] x = random(rng, 999), g = random(rng, 999);
         Tensor out = Tensor.empty(DType.FLOAT32, GpuSupport.cuda(), 999);
-        be.reluBackward(onGpu(x, 999), onGpu(g, 999), out);
+        be.reluBackward(onGpu(x, 999).raw(), onGpu(g, 999).raw(), out.raw());
         float[] got = out.toFloatArray();
         for (int i = 0; i < x.length; i++) assertEquals(x[i] > 0 ? g[i] : 0f, got[i]);
     }

@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.data.Batch;
 import org.jgrad.data.DataLoader;
@@ -53,7 +54,7 @@ class CudaTrainingGpuTest {
         Module model = smallCnn().to(device);
         SGD opt = new SGD(model.parameters(), 0.05, 0.9);
         CrossEntropyLoss criterion = new CrossEntropyLoss();
-        Backend b = device.backend();
+        Backend b = Backends.of(device);
         List<Double> losses = new ArrayList<>();
         long copiesBefore = b.deviceToHostCopies();
         try (DataLoader<Sample> loader = DataLoader.builder(FashionMnist.bundled(true)).batchSize(64).shuffle(false)

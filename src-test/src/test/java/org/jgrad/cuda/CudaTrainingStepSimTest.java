@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.nn.BatchNorm2d;
 import org.jgrad.nn.Conv2d;
@@ -157,7 +158,7 @@ class CudaTrainingStepSimTest {
     @Test
     void aStepWithoutItemCopiesNothingToTheHostAndLeaksNothing() {
         Device cuda = SimulatedCuda.device();
-        Backend b = cuda.backend();
+        Backend b = Backends.of(cuda);
         Module model = cnn().to(cuda);
         Optimizer opt = new SGD(model.parameters(), 0.05, 0.9);
         CrossEntropyLoss criterion = new CrossEntropyLoss();

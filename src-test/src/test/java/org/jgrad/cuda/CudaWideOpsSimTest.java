@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.BinaryOp;
 import org.jgrad.backend.ReduceOp;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CudaWideOpsSimTest {
     private final CudaBackend gpu = new CudaBackend(0, null, new SimulatedRuntime(16 << 20), Device.cpu());
-    private final Backend cpu = Device.cpu().backend();
+    private final Backend cpu = Backends.of(Device.cpu());
     private final Random rng = new Random(31);
 
     private Tensor sim(Object array, DType dt, int... shape) { return new Tensor(gpu.fromHost(array, dt), shape); }
@@ -42,13 +43,13 @@ class CudaWideOpsSimTest {
 
     private Object simOut(Tensor t) {
         Object a = newArray(t.dtype(), t.numel());
-        gpu.toHost(t, a);
+        gpu.toHost(t.raw(), a);
         return a;
     }
 
     private Object cpuOut(Tensor t) {
         Object a = newArray(t.dtype(), t.numel());
-        cpu.toHost(t, a);
+        cpu.toHost(t.raw(), a);
         return a;
     }
 
@@ -69,14 +70,14 @@ class CudaWideOpsSimTest {
         long[] y = {1, 5, 1, -4};
         for (BinaryOp op : new BinaryOp[] {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL}) {
             Tensor o = simEmpty(DType.INT64, 4), oc = Tensor.empty(DType.INT64, Device.cpu(), 4);
-            gpu.binary(op, sim(x, DType.INT64, 4), sim(y, DType.INT64, 4), o);
-            cpu.binary(op, host(x, DType.INT64, 4), host(y, DType.INT64, 4), oc);
+            gpu.binary(op, sim(x, DType.INT64, 4).raw(), sim(y, DType.INT64, 4).raw(), o.raw());
+            cpu.binary(op, host(x, DType.INT64, 4).raw(), host(y, DType.INT64, 4).raw(), oc.raw());
             assertSame(cpuOut(oc), simOut(o), op.name());
         }
         long[] got = new long[4];
         Tensor o = simEmpty(DType.INT64, 4);
-        gpu.binary(BinaryOp.ADD, sim(x, DType.INT64, 4), sim(y, DType.INT64, 4), o);
-        gpu.toHost(o, got);
+        gpu.binary(BinaryOp.ADD, sim(x, DType.INT64, 4).raw(), sim(y, DType.INT64, 4).raw(), o.raw());
+        gpu.toHost(o.raw(), got);
         assertEquals((1L << 60) + 2, got[0], "no float64 rounding");
         assertEquals(Long.MIN_VALUE, got[2], "wraps as Java's long does");
     }
@@ -90,8 +91,8 @@ class CudaWideOpsSimTest {
         for (BinaryOp op : new BinaryOp[] {BinaryOp.EQ, BinaryOp.NE, BinaryOp.LT, BinaryOp.GE, BinaryOp.MAXIMUM, BinaryOp.MINIMUM}) {
             DType outType = op.isComparison() ? DType.UINT8 : DType.INT64;
             Tensor o = simEmpty(outType, n), oc = Tensor.empty(outType, Device.cpu(), n);
-            gpu.binary(op, sim(pred, DType.INT64, n), sim(truth, DType.INT64, n), o);
-            cpu.binary(op, host(pred, DType.INT64, n), host(truth, DType.INT64, n), oc);
+            gpu.binary(op, sim(pred, DType.INT64, n).raw(), sim(truth, DType.INT64, n).raw(), o.raw());
+            cpu.binary(op, host(pred, DType.INT64, n).raw(), host(truth, DType.INT64, n).raw(), oc.raw());
             assertSame(cpuOut(oc), simOut(o), op.name());
         }
         // one-hot by broadcasting: labels [N,1] == classes [1,C] (stride-0 views)
@@ -99,16 +100,16 @@ class CudaWideOpsSimTest {
         Tensor lab = sim(truth, DType.INT64, n).reshape(n, 1).expand(n, c), cls = sim(classes, DType.INT64, c).reshape(1, c).expand(n, c);
         Tensor labC = host(truth, DType.INT64, n).reshape(n, 1).expand(n, c), clsC = host(classes, DType.INT64, c).reshape(1, c).expand(n, c);
         Tensor hot = simEmpty(DType.UINT8, n, c), hotC = Tensor.empty(DType.UINT8, Device.cpu(), n, c);
-        gpu.binary(BinaryOp.EQ, lab, cls, hot);
-        cpu.binary(BinaryOp.EQ, labC, clsC, hotC);
+        gpu.binary(BinaryOp.EQ, lab.raw(), cls.raw(), hot.raw());
+        cpu.binary(BinaryOp.EQ, labC.raw(), clsC.raw(), hotC.raw());
         assertSame(cpuOut(hotC), simOut(hot), "one-hot");
         // counts per class: a uint8 mask summed over dim 0 into int64, and the total
         Tensor counts = simEmpty(DType.INT64, 1, c), countsC = Tensor.empty(DType.INT64, Device.cpu(), 1, c);
-        gpu.reduce(ReduceOp.SUM, hot, new int[] {0}, counts);
-        cpu.reduce(ReduceOp.SUM, hotC, new int[] {0}, countsC);
+        gpu.reduce(ReduceOp.SUM, hot.raw(), new int[] {0}, counts.raw());
+        cpu.reduce(ReduceOp.SUM, hotC.raw(), new int[] {0}, countsC.raw());
         assertSame(cpuOut(countsC), simOut(counts), "per-class counts");
         Tensor total = simEmpty(DType.INT64, 1, 1);
-        gpu.reduce(ReduceOp.SUM, hot, new int[] {0, 1}, total);
+        gpu.reduce(ReduceOp.SUM, hot.raw(), new int[] {0, 1}, total.raw());
         assertEquals(n, ((long[]) simOut(total))[0], "each sample is one-hot exactly once");
     }
 
@@ -125,13 +126,13 @@ class CudaWideOpsSimTest {
                 // an int32 view transposed in memory: x is [a,b,c] over a [c,b,a] buffer
                 Tensor xs = sim(iv, DType.INT32, c, b, a).permute(2, 1, 0), xc = host(iv, DType.INT32, c, b, a).permute(2, 1, 0);
                 Tensor o = simEmpty(DType.INT64, keep), oc = Tensor.empty(DType.INT64, Device.cpu(), keep);
-                gpu.reduce(op, xs, dims, o);
-                cpu.reduce(op, xc, dims, oc);
+                gpu.reduce(op, xs.raw(), dims, o.raw());
+                cpu.reduce(op, xc.raw(), dims, oc.raw());
                 if (op != ReduceOp.PROD) assertSame(cpuOut(oc), simOut(o), "int32 " + op + " over " + Arrays.toString(dims));
                 Tensor ds = sim(dv, DType.FLOAT64, a, b, c), dc = host(dv, DType.FLOAT64, a, b, c);
                 Tensor od = simEmpty(DType.FLOAT64, keep), odc = Tensor.empty(DType.FLOAT64, Device.cpu(), keep);
-                gpu.reduce(op, ds, dims, od);
-                cpu.reduce(op, dc, dims, odc);
+                gpu.reduce(op, ds.raw(), dims, od.raw());
+                cpu.reduce(op, dc.raw(), dims, odc.raw());
                 double[] e = (double[]) cpuOut(odc), g = (double[]) simOut(od);
                 for (int i = 0; i < e.length; i++) {
                     if (Double.isNaN(e[i])) { assertTrue(Double.isNaN(g[i]), "NaN propagates in " + op); continue; }
@@ -147,17 +148,17 @@ class CudaWideOpsSimTest {
     void unaryOnIntegersIncludingTheStepCounterMatchesTheCpu() {
         long[] counter = {41};
         Tensor t = sim(counter, DType.INT64);
-        gpu.unary(UnaryOp.ADD_SCALAR, t, t, 1, 0); // BatchNorm's num_batches_tracked += 1, in place
+        gpu.unary(UnaryOp.ADD_SCALAR, t.raw(), t.raw(), 1, 0); // BatchNorm's num_batches_tracked += 1, in place
         assertEquals(42L, ((long[]) simOut(t))[0]);
         int[] v = {-5, 0, 3, 7, -1, 12};
         for (UnaryOp op : new UnaryOp[] {UnaryOp.NEG, UnaryOp.ABS, UnaryOp.SIGN, UnaryOp.CLAMP, UnaryOp.MUL_SCALAR, UnaryOp.GT_SCALAR, UnaryOp.EQ_SCALAR}) {
             DType outType = PtxOps.isComparison(op) ? DType.UINT8 : DType.INT32;
             Tensor o = simEmpty(outType, 6), oc = Tensor.empty(outType, Device.cpu(), 6);
-            gpu.unary(op, sim(v, DType.INT32, 6), o, op == UnaryOp.CLAMP ? -2 : 2.5, 4);
-            cpu.unary(op, host(v, DType.INT32, 6), oc, op == UnaryOp.CLAMP ? -2 : 2.5, 4);
+            gpu.unary(op, sim(v, DType.INT32, 6).raw(), o.raw(), op == UnaryOp.CLAMP ? -2 : 2.5, 4);
+            cpu.unary(op, host(v, DType.INT32, 6).raw(), oc.raw(), op == UnaryOp.CLAMP ? -2 : 2.5, 4);
             assertSame(cpuOut(oc), simOut(o), op.name());
         }
-        var e = assertThrows(UnsupportedOperationException.class, () -> gpu.unary(UnaryOp.EXP, sim(v, DType.INT32, 6), simEmpty(DType.INT32, 6), 0, 0));
+        var e = assertThrows(UnsupportedOperationException.class, () -> gpu.unary(UnaryOp.EXP, sim(v, DType.INT32, 6).raw(), simEmpty(DType.INT32, 6).raw(), 0, 0));
         assertTrue(e.getMessage().contains("EXP") && e.getMessage().contains("INT32"), e.getMessage());
     }
 
@@ -167,8 +168,8 @@ class CudaWideOpsSimTest {
         for (BinaryOp op : new BinaryOp[] {BinaryOp.DIV, BinaryOp.MAXIMUM, BinaryOp.MINIMUM, BinaryOp.NE}) {
             DType outType = op.isComparison() ? DType.UINT8 : DType.FLOAT64;
             Tensor o = simEmpty(outType, 5), oc = Tensor.empty(outType, Device.cpu(), 5);
-            gpu.binary(op, sim(x, DType.FLOAT64, 5), sim(y, DType.FLOAT64, 5), o);
-            cpu.binary(op, host(x, DType.FLOAT64, 5), host(y, DType.FLOAT64, 5), oc);
+            gpu.binary(op, sim(x, DType.FLOAT64, 5).raw(), sim(y, DType.FLOAT64, 5).raw(), o.raw());
+            cpu.binary(op, host(x, DType.FLOAT64, 5).raw(), host(y, DType.FLOAT64, 5).raw(), oc.raw());
             assertSame(cpuOut(oc), simOut(o), op.name());
         }
     }

@@ -58,7 +58,7 @@ class DeviceErrorsSimTest {
 
     private long values(long... v) {
         Tensor t = new Tensor(gpu.fromHost(v, DType.INT64), v.length);
-        return gpu.address(t);
+        return gpu.address(t.raw());
     }
 
     private void report(long vals, int n, int limit, DeviceErrorCode code) {
@@ -71,11 +71,11 @@ class DeviceErrorsSimTest {
         long vals = values(0, 3, 7, 12, 2);
         report(vals, 5, 5, DeviceErrorCode.CROSS_ENTROPY_TARGET);
         Tensor any = new Tensor(gpu.fromHost(new float[]{1f}, DType.FLOAT32), 1);
-        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> gpu.toHost(any, new float[1]));
+        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> gpu.toHost(any.raw(), new float[1]));
         // threads run in order in the simulator, so lane 2 (value 7) claims the block before lane 3 (value 12)
         assertTrue(e.getMessage().contains("target 7 is out of bounds for 5 classes"), e.getMessage());
         // reported once: the block is clear afterwards
-        assertDoesNotThrow(() -> gpu.toHost(any, new float[1]));
+        assertDoesNotThrow(() -> gpu.toHost(any.raw(), new float[1]));
         assertDoesNotThrow(gpu::synchronize);
     }
 

@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
 
@@ -14,11 +15,11 @@ final class GpuSupport {
 
     /** The CUDA device, or the test is skipped (not failed) where none is usable. */
     static Device cuda() {
-        assumeTrue(Device.cudaAvailable(), "no usable CUDA device");
+        assumeTrue(Backends.isAvailable(Device.cuda(0)), "no usable CUDA device");
         return Device.cuda(0);
     }
 
-    static CudaBackend backend() { return (CudaBackend) cuda().backend(); }
+    static CudaBackend backend() { return (CudaBackend) Backends.of(cuda()); }
 
     static float[] random(Random r, int n) {
         float[] a = new float[n];

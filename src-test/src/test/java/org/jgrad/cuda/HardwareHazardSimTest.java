@@ -34,9 +34,9 @@ class HardwareHazardSimTest {
         rt.sim.worstCaseApprox(true);
         CudaBackend gpu = new CudaBackend(0, null, rt, Device.cpu());
         try (Tensor t = new Tensor(gpu.allocate(DType.FLOAT32, 4), 4)) {
-            gpu.random(t, Distribution.NORMAL, 0, 1, seed);
+            gpu.random(t.raw(), Distribution.NORMAL, 0, 1, seed);
             float[] v = new float[4];
-            gpu.toHost(t, v);
+            gpu.toHost(t.raw(), v);
             for (int i = 0; i < 4; i++) {
                 assertTrue(Float.isFinite(v[i]), "normal element " + i + " is " + v[i]);
                 // the reference uses the exact log: the radius of elements 0, 1 is 3.5e-4
@@ -55,7 +55,7 @@ class HardwareHazardSimTest {
         SimulatedRuntime rt = new SimulatedRuntime(1 << 20);
         CudaBackend gpu = new CudaBackend(0, null, rt, Device.cpu());
         Batch host = new Batch(0, 0, new int[] {0, 1}, Tensor.fromArray(new float[] {1, 2}, 2), Tensor.fromArray(new long[] {3, 4}, 2));
-        Batch staged = gpu.batchStager().stage(host);
+        Batch staged = org.jgrad.data.BatchStager.uploading(gpu).stage(host);
         rt.logFrees = true;
         staged.close();
         List<String> log;

@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
@@ -18,7 +19,7 @@ import java.util.Random;
 abstract class SimulatedBackendTest {
     protected SimulatedRuntime rt;
     protected CudaBackend gpu;
-    protected final Backend cpu = Device.cpu().backend();
+    protected final Backend cpu = Backends.of(Device.cpu());
     protected final Random rng;
     private final int memoryBytes;
 

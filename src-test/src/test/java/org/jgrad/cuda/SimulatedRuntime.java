@@ -1,5 +1,6 @@
 package org.jgrad.cuda;
 
+import org.jgrad.backend.Backends;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -161,7 +162,7 @@ final class SimulatedRuntime implements DeviceRuntime {
     @Override public void conv(ConvGeometry g, Cudnn.Pass pass, long in0, long in1, long out, boolean tf32) {
         convs++;
         int[] xs = g.inputShape(), ws = g.weightShape(), ys = g.outputShape();
-        var cpu = org.jgrad.tensor.Device.cpu().backend();
+        var cpu = Backends.of(org.jgrad.tensor.Device.cpu());
         int[] a0, a1, o;
         switch (pass) {
             case FORWARD -> { a0 = xs; a1 = ws; o = ys; }
@@ -172,9 +173,9 @@ final class SimulatedRuntime implements DeviceRuntime {
              var t1 = org.jgrad.tensor.Tensor.fromArray(sim.getFloats(in1, numel(a1)), a1);
              var r = org.jgrad.tensor.Tensor.zeros(o)) {
             switch (pass) {
-                case FORWARD -> cpu.conv2dForward(t0, t1, r, g.stride(), g.pad(), g.dilation(), g.groups());
-                case BACKWARD_DATA -> cpu.conv2dBackwardData(t1, t0, r, g.stride(), g.pad(), g.dilation(), g.groups());
-                default -> cpu.conv2dBackwardFilter(t0, t1, r, g.stride(), g.pad(), g.dilation(), g.groups());
+                case FORWARD -> cpu.conv2dForward(t0.raw(), t1.raw(), r.raw(), g.stride(), g.pad(), g.dilation(), g.groups());
+                case BACKWARD_DATA -> cpu.conv2dBackwardData(t1.raw(), t0.raw(), r.raw(), g.stride(), g.pad(), g.dilation(), g.groups());
+                default -> cpu.conv2dBackwardFilter(t0.raw(), t1.raw(), r.raw(), g.stride(), g.pad(), g.dilation(), g.groups());
             }
             sim.putFloats(out, r.toFloatArray());
         }

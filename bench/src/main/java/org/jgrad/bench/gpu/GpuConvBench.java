@@ -1,5 +1,6 @@
 package org.jgrad.bench.gpu;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.cuda.CudaBackend;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
@@ -40,7 +41,7 @@ public class GpuConvBench {
         String[] p = shape.split(",");
         int n = Integer.parseInt(p[0]), c = Integer.parseInt(p[1]), h = Integer.parseInt(p[2]), wd = Integer.parseInt(p[3]), k = Integer.parseInt(p[4]);
         Device gpu = Device.cuda(0);
-        backend = (CudaBackend) gpu.backend();
+        backend = (CudaBackend) Backends.of(gpu);
         backend.setAllowTf32(math.equals("tf32"));
         Generator g = new Generator(2);
         x = Tensor.randn(g, n, c, h, wd).to(gpu);
@@ -62,9 +63,9 @@ public class GpuConvBench {
     @OperationsPerInvocation(REPS)
     public void forwardBackward() {
         for (int i = 0; i < REPS; i++) {
-            backend.conv2dForward(x, w, y, stride, pad, dil, 1);
-            backend.conv2dBackwardData(dy, w, dx, stride, pad, dil, 1);
-            backend.conv2dBackwardFilter(x, dy, dw, stride, pad, dil, 1);
+            backend.conv2dForward(x.raw(), w.raw(), y.raw(), stride, pad, dil, 1);
+            backend.conv2dBackwardData(dy.raw(), w.raw(), dx.raw(), stride, pad, dil, 1);
+            backend.conv2dBackwardFilter(x.raw(), dy.raw(), dw.raw(), stride, pad, dil, 1);
         }
         backend.synchronize();
     }

@@ -1,5 +1,6 @@
 package org.jgrad.bench.gpu;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.cuda.CudaBackend;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
@@ -36,7 +37,7 @@ public class GpuGemmBench {
     @Setup
     public void setup() {
         Device gpu = Device.cuda(0);
-        backend = (CudaBackend) gpu.backend();
+        backend = (CudaBackend) Backends.of(gpu);
         backend.setAllowTf32(math.equals("tf32"));
         Generator g = new Generator(1);
         a = Tensor.randn(g, 1, n, n).to(gpu);
@@ -56,7 +57,7 @@ public class GpuGemmBench {
     @Benchmark
     @OperationsPerInvocation(REPS)
     public void sgemm() {
-        for (int i = 0; i < REPS; i++) backend.matmul(a, b, c);
+        for (int i = 0; i < REPS; i++) backend.matmul(a.raw(), b.raw(), c.raw());
         backend.synchronize();
     }
 }

@@ -1,5 +1,6 @@
 package org.jgrad.bench.gpu;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Distribution;
 import org.jgrad.cuda.CudaBackend;
 import org.jgrad.tensor.DType;
@@ -39,7 +40,7 @@ public class GpuTensorBench {
     @Setup
     public void setup() {
         Device gpu = Device.cuda(0);
-        backend = (CudaBackend) gpu.backend();
+        backend = (CudaBackend) Backends.of(gpu);
         shape = switch (op) {
             case "softmax_256x10" -> new int[] {256, 10};
             case "softmax_16x1000x33" -> new int[] {16, 1000, 33};
@@ -71,9 +72,9 @@ public class GpuTensorBench {
     @OperationsPerInvocation(REPS)
     public void run() {
         for (int i = 0; i < REPS; i++) {
-            if (op.startsWith("softmax")) backend.softmax(x, 1, false, out);
-            else if (op.startsWith("argmax")) backend.argReduce(true, x, 1, out, indices);
-            else backend.random(out, Distribution.UNIFORM, 0, 1, 1234 + i);
+            if (op.startsWith("softmax")) backend.softmax(x.raw(), 1, false, out.raw());
+            else if (op.startsWith("argmax")) backend.argReduce(true, x.raw(), 1, out.raw(), indices.raw());
+            else backend.random(out.raw(), Distribution.UNIFORM, 0, 1, 1234 + i);
         }
         backend.synchronize();
     }

@@ -1,5 +1,6 @@
 package org.jgrad.bench.gpu;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
 import org.jgrad.cuda.CudaBackend;
 import org.jgrad.nn.Conv2d;
@@ -58,7 +59,7 @@ public class GpuTrainStepBench {
     @Setup
     public void setup() {
         Device gpu = Device.cuda(0);
-        backend = gpu.backend();
+        backend = Backends.of(gpu);
         ((CudaBackend) backend).setAllowTf32(math.equals("tf32"));
         Generator g = new Generator(0);
         if (model.equals("cnn")) {

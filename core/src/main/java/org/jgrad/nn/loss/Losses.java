@@ -1,5 +1,6 @@
 package org.jgrad.nn.loss;
 
+import org.jgrad.backend.Backends;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
@@ -85,11 +86,11 @@ public final class Losses {
         Tensor t2 = target.to(DType.INT64).contiguous().view(n, s);
         Tensor logProbs = Tensor.empty(input.dtype(), input.device(), n, c, s);
         Tensor terms = Tensor.empty(input.dtype(), input.device(), 3, n, s);
-        input.backend().softmaxCrossEntropyForward(x3, t2, w, ignoreIndex, logProbs, terms);
+        Backends.of(input.device()).softmaxCrossEntropyForward(x3.raw(), t2.raw(), Tensor.rawOrNull(w), ignoreIndex, logProbs.raw(), terms.raw());
         final Tensor wf = w;
         Autograd.record(terms, "cross_entropy", new Tensor[]{input}, g -> {
             Tensor gl = Tensor.empty(input.dtype(), input.device(), n, c, s);
-            input.backend().softmaxCrossEntropyBackward(g.contiguous(), logProbs, t2, wf, ignoreIndex, gl);
+            Backends.of(input.device()).softmaxCrossEntropyBackward(g.contiguous().raw(), logProbs.raw(), t2.raw(), Tensor.rawOrNull(wf), ignoreIndex, gl.raw());
             return new Tensor[]{gl.view(is)};
         });
         Tensor nll = terms.select(0, 0).reshape(ts);

@@ -1,6 +1,7 @@
 package org.jgrad.cuda.metrics;
 
 import org.jgrad.backend.Backend;
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.MetricCounting;
 import org.jgrad.metrics.BinaryScoreSpec;
 import org.jgrad.backend.BinaryStatsSpec;
@@ -36,12 +37,12 @@ class MetricKernelsGpuTest {
 
     @BeforeAll
     static void device() {
-        Assumptions.assumeTrue(Device.cudaAvailable(), "no usable CUDA device");
+        Assumptions.assumeTrue(Backends.isAvailable(Device.cuda(0)), "no usable CUDA device");
         gpu = Device.cuda(0);
     }
 
     /** The GPU backend's fused counting kernels, called directly. */
-    private static MetricCounting fused() { return gpu.backend().capability(MetricCounting.class).orElseThrow(); }
+    private static MetricCounting fused() { return Backends.of(gpu).capability(MetricCounting.class).orElseThrow(); }
 
     /** A device view {@code offset} elements into a fresh device copy of {@code host} (which is closed). */
     private static Tensor view(Tensor host, int offset, int[] shape) {
@@ -176,7 +177,7 @@ class MetricKernelsGpuTest {
 
     @Test
     void scoresMatchTheHostReferenceAndCopyOnlyTheScores() {
-        Backend be = gpu.backend();
+        Backend be = Backends.of(gpu);
         SplittableRandom rnd = new SplittableRandom(5);
         int c = 21;
         float[] x = new float[8 * c * 64 * 64];

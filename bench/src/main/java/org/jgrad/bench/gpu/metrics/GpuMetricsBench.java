@@ -1,6 +1,7 @@
 package org.jgrad.bench.gpu.metrics;
 
 import org.jgrad.backend.Backend;
+import org.jgrad.backend.Backends;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.backend.MetricCounting;
 import org.jgrad.tensor.DType;
@@ -53,7 +54,7 @@ public class GpuMetricsBench {
     @Setup
     public void setup() {
         Device gpu = Device.cuda(0);
-        backend = gpu.backend();
+        backend = Backends.of(gpu);
         counting = backend.capability(MetricCounting.class).orElseThrow(() -> new IllegalStateException(backend.name() + " has no fused metric kernels"));
         String[] p = shape.split(":");
         Generator g = new Generator(11);
@@ -108,7 +109,7 @@ public class GpuMetricsBench {
     @Benchmark
     @OperationsPerInvocation(REPS)
     public void copy() {
-        for (int i = 0; i < REPS; i++) backend.copy(copySrc, copyDst);
+        for (int i = 0; i < REPS; i++) backend.copy(copySrc.raw(), copyDst.raw());
         backend.synchronize();
     }
 }

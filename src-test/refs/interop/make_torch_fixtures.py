@@ -8,6 +8,7 @@ base width 4, depth 3), trains each a few steps (so BatchNorm's running statisti
 num_batches_tracked move), and writes into src-test/src/test/resources/interop/:
     torch_<model>.safetensors     the state_dict, with PyTorch's names
     torch_<model>_io.safetensors  "input" (a fixed batch) and "output" (the eval-mode output)
+    torch_half.safetensors        a CNN weight as F16 and BF16, and the float32 values they hold
 jgrad's PyTorchWeightsTest loads them and must reproduce the outputs.
 
     python3 src-test/refs/interop/make_torch_fixtures.py --check-jgrad DIR
@@ -32,13 +33,15 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'src'
 TOLERANCE = 1e-5
 DTYPES = {'F32': (torch.float32, np.float32), 'F64': (torch.float64, np.float64),
           'I64': (torch.int64, np.int64), 'I32': (torch.int32, np.int32), 'U8': (torch.uint8, np.uint8)}
-CODES = {torch.float32: 'F32', torch.float64: 'F64', torch.int64: 'I64', torch.int32: 'I32', torch.uint8: 'U8'}
+CODES = {torch.float32: 'F32', torch.float64: 'F64', torch.int64: 'I64', torch.int32: 'I32', torch.uint8: 'U8',
+         torch.float16: 'F16', torch.bfloat16: 'BF16'}
 
 
 def save_safetensors(tensors, path):
     header, chunks, offset = {}, [], 0
     for name, t in tensors.items():
-        arr = t.detach().contiguous().cpu().numpy()
+        t = t.detach().contiguous().cpu()
+        arr = t.view(torch.int16).numpy() if t.dtype in (torch.float16, torch.bfloat16) else t.numpy()  # numpy has no bfloat16
         data = arr.astype(arr.dtype.newbyteorder('<'), copy=False).tobytes()
         header[name] = {'dtype': CODES[t.dtype], 'shape': list(t.shape), 'data_offsets': [offset, offset + len(data)]}
         chunks.append(data)
@@ -139,6 +142,10 @@ def make(name):
     save_safetensors(model.state_dict(), os.path.join(OUT, f'torch_{name}.safetensors'))
     save_safetensors({'input': x, 'output': out}, os.path.join(OUT, f'torch_{name}_io.safetensors'))
     print(f'{name}: {len(model.state_dict())} tensors, output {tuple(out.shape)}')
+    if name == 'cnn':  # 16-bit weights as PyTorch saves them, with the float32 values they stand for
+        w = model.state_dict()['0.weight']
+        save_safetensors({'f16': w.half(), 'bf16': w.bfloat16(), 'f16_as_f32': w.half().float(), 'bf16_as_f32': w.bfloat16().float()},
+                         os.path.join(OUT, 'torch_half.safetensors'))
 
 
 def check_jgrad(directory):

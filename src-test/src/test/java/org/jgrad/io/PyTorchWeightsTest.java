@@ -80,6 +80,17 @@ class PyTorchWeightsTest {
     @Test
     void jgradReproducesPyTorchsUNet() throws IOException { assertReproduces("unet"); }
 
+    /** PyTorch's float16 and bfloat16 tensors load as float32 holding exactly the values PyTorch widens them to. */
+    @Test
+    void halfPrecisionWeightsLoadAsFloat32() throws IOException {
+        Map<String, Tensor> t = fixture("torch_half.safetensors");
+        for (String code : List.of("f16", "bf16")) {
+            assertEquals(DType.FLOAT32, t.get(code).dtype(), code);
+            assertArrayEquals(t.get(code + "_as_f32").shape(), t.get(code).shape(), code);
+            assertArrayEquals(t.get(code + "_as_f32").toFloatArray(), t.get(code).toFloatArray(), code);
+        }
+    }
+
     /** jgrad trains and saves; PyTorch loads with strict names and must give jgrad's outputs. */
     @Test
     void pyTorchReproducesJgrad() throws Exception {

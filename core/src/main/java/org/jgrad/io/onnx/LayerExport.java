@@ -156,19 +156,63 @@ final class LayerExport {
     }
 
     private Value maxPool(MaxPool2d p, String path, Value x) {
+        Tensor y = p.forward(x.example());
         String out = graph.node("MaxPool", hint(path, "MaxPool"), List.of(x.name()),
                 Attribute.ofInts("kernel_shape", p.kernelSize()), Attribute.ofInts("strides", p.stride()),
                 Attribute.ofInts("pads", pads(p.padding())), Attribute.ofInts("dilations", p.dilation()),
                 Attribute.ofInt("ceil_mode", p.ceilMode() ? 1 : 0));
-        return new Value(out, p.forward(x.example()));
+        return new Value(dropExtraWindows(out, path, x.example(), y, p.kernelSize(), p.stride(), p.padding(), p.dilation(), p.ceilMode()), y);
     }
 
+    /**
+     * AveragePool. In ceil mode with padding counted, a window hanging over the far edge is
+     * divided by its part inside input and padding in jgrad (as PyTorch), by the whole kernel in
+     * ONNX Runtime; a constant factor per output position (the spatial sizes are fixed) turns
+     * the one into the other. (An explicit Pad with uncounted padding would say it directly,
+     * but ONNX Runtime fuses such a Pad into the pool and then leaves the zeros out.)
+     */
     private Value avgPool(AvgPool2d p, String path, Value x) {
+        Tensor y = p.forward(x.example());
+        int[] k = p.kernelSize(), s = p.stride(), pad = p.padding();
         String out = graph.node("AveragePool", hint(path, "AveragePool"), List.of(x.name()),
-                Attribute.ofInts("kernel_shape", p.kernelSize()), Attribute.ofInts("strides", p.stride()),
-                Attribute.ofInts("pads", pads(p.padding())), Attribute.ofInt("ceil_mode", p.ceilMode() ? 1 : 0),
+                Attribute.ofInts("kernel_shape", k), Attribute.ofInts("strides", s),
+                Attribute.ofInts("pads", pads(pad)), Attribute.ofInt("ceil_mode", p.ceilMode() ? 1 : 0),
                 Attribute.ofInt("count_include_pad", p.countIncludePad() ? 1 : 0));
-        return new Value(out, p.forward(x.example()));
+        out = dropExtraWindows(out, path, x.example(), y, k, s, pad, new int[]{1, 1}, p.ceilMode());
+        if (p.ceilMode() && p.countIncludePad()) {
+            int oh = y.size(2), ow = y.size(3);
+            float[] factor = new float[oh * ow];
+            boolean needed = false;
+            for (int i = 0; i < oh; i++) {
+                int rows = Math.min(i * s[0] - pad[0] + k[0], x.example().size(2) + pad[0]) - (i * s[0] - pad[0]);
+                for (int j = 0; j < ow; j++) {
+                    int cols = Math.min(j * s[1] - pad[1] + k[1], x.example().size(3) + pad[1]) - (j * s[1] - pad[1]);
+                    factor[i * ow + j] = (float) (k[0] * k[1]) / (rows * cols);
+                    needed |= rows * cols != k[0] * k[1];
+                }
+            }
+            if (needed) out = graph.node("Mul", hint(path, "Mul"), List.of(out, graph.floats(child(path, "divisor_fix"), factor, oh, ow)));
+        }
+        return new Value(out, y);
+    }
+
+    /**
+     * In ceil mode jgrad (as PyTorch) drops a last window that would start inside the far
+     * padding; ONNX's output-size formula keeps it. Where the sizes differ, a Slice keeps
+     * jgrad's rows and columns.
+     */
+    private String dropExtraWindows(String pooled, String path, Tensor x, Tensor y, int[] k, int[] s, int[] p, int[] d, boolean ceil) {
+        int extraH = onnxPoolSize(x.size(2), k[0], s[0], p[0], d[0], ceil) - y.size(2);
+        int extraW = onnxPoolSize(x.size(3), k[1], s[1], p[1], d[1], ceil) - y.size(3);
+        if (extraH < 0 || extraW < 0) throw new IllegalStateException("ONNX export: pooling at '" + path + "' would give fewer windows than jgrad");
+        if (extraH == 0 && extraW == 0) return pooled;
+        return graph.node("Slice", hint(path, "Slice"), List.of(pooled, graph.int64s(child(path, "starts"), 0, 0),
+                graph.int64s(child(path, "ends"), y.size(2), y.size(3)), graph.int64s(child(path, "axes"), 2, 3)));
+    }
+
+    private static int onnxPoolSize(int in, int k, int s, int p, int d, boolean ceil) {
+        int span = in + 2 * p - ((k - 1) * d + 1);
+        return (ceil ? Math.ceilDiv(span, s) : Math.floorDiv(span, s)) + 1;
     }
 
     /**

@@ -97,7 +97,7 @@ class OnnxExportTest {
         Generator g = new Generator(6);
         Module model = new Sequential(
                 new Conv2d(4, 6, new int[]{3, 2}, new int[]{2, 1}, new int[]{1, 2}, new int[]{2, 1}, 2, true, g),
-                new BatchNorm2d(6), new Sigmoid(),
+                new BatchNorm2d(6, 1e-3, null, false, true), new Sigmoid(),
                 new ConvTranspose2d(6, 4, new int[]{3, 3}, new int[]{2, 2}, new int[]{1, 0}, new int[]{1, 0}, new int[]{1, 1}, 2, false, g),
                 new MaxPool2d(new int[]{3, 2}, new int[]{2, 1}, new int[]{1, 1}, new int[]{1, 2}, false),
                 new AvgPool2d(new int[]{3}, new int[]{1}, new int[]{1}, false, false),
@@ -106,6 +106,27 @@ class OnnxExportTest {
                 new Flatten(), new BatchNorm1d(4 * 5), new Linear(4 * 5, 3, false, g));
         train(model, new CrossEntropyLoss(), () -> Tensor.randn(g, 6, 4, 11, 9), () -> labels(g, 6, 3));
         assertExportMatches(model, new int[]{4, 11, 9});
+    }
+
+    /**
+     * Ceil mode lets the last window hang over the far edge: jgrad (as PyTorch) drops a window
+     * that would start in the padding and divides an overhanging one by its part inside input
+     * and padding, where ONNX Runtime does neither by itself. On 10x13 inputs, width 13 with
+     * kernel 2, stride 2 and padding 1 has such a dropped window; kernel 3 without padding
+     * overhangs.
+     */
+    @Test
+    void poolingInCeilModeRunsInOnnxRuntime() throws Exception {
+        for (Module model : List.of(
+                new MaxPool2d(new int[]{3}, new int[]{2}, new int[]{1}, new int[]{1}, true),
+                new MaxPool2d(new int[]{2}, new int[]{2}, new int[]{1}, new int[]{1}, true),
+                new AvgPool2d(new int[]{2}, new int[]{2}, new int[]{1}, true, true),
+                new AvgPool2d(new int[]{2}, new int[]{2}, new int[]{1}, true, false),
+                new AvgPool2d(new int[]{3}, new int[]{2}, new int[]{0}, true, true),
+                new AvgPool2d(new int[]{3}, new int[]{2}, new int[]{0}, true, false),
+                new AvgPool2d(new int[]{3}, new int[]{2}, new int[]{1}, true, false))) {
+            assertExportMatches(model, new int[]{2, 10, 13});
+        }
     }
 
     @Test

@@ -20,7 +20,9 @@ import java.util.Map;
  * an 8-byte little-endian header length N, N bytes of JSON mapping each name to
  * {dtype, shape, data_offsets [begin, end)} relative to the data section (plus an optional
  * "__metadata__" object of strings), then the tensors' bytes, little-endian, row-major.
- * Files are written atomically.
+ * Files are written atomically. Reading also takes PyTorch's float16 ("F16") and bfloat16
+ * ("BF16") tensors: jgrad holds neither, so they load as float32, which represents every such
+ * value exactly (nothing is rounded; the file just takes twice the memory once loaded).
  */
 public final class Safetensors {
     private static final long MAX_HEADER = 100L << 20;
@@ -129,7 +131,10 @@ public final class Safetensors {
                     continue;
                 }
                 Map<String, Object> info = (Map<String, Object>) e.getValue();
-                DType dt = dtype((String) info.get("dtype"), file, name);
+                String code = (String) info.get("dtype");
+                boolean half = HalfFloats.isHalf(code); // F16 or BF16: widened to float32, exactly
+                DType dt = half ? DType.FLOAT32 : dtype(code, file, name);
+                int elementBytes = half ? 2 : dt.byteSize();
                 List<Object> shapeL = (List<Object>) info.get("shape");
                 List<Object> offs = (List<Object>) info.get("data_offsets");
                 int[] shape = new int[shapeL.size()];
@@ -139,7 +144,7 @@ public final class Safetensors {
                     numel *= shape[i];
                 }
                 long begin = ((Number) offs.get(0)).longValue(), end = ((Number) offs.get(1)).longValue();
-                if (begin < 0 || end < begin || end > dataLen || end - begin != numel * dt.byteSize()) {
+                if (begin < 0 || end < begin || end > dataLen || end - begin != numel * elementBytes) {
                     throw new IllegalArgumentException(file + ": tensor '" + name + "' has offsets [" + begin + ", " + end
                             + ") that do not match its shape or the file size (truncated file?)");
                 }
@@ -147,7 +152,7 @@ public final class Safetensors {
                 readFully(ch, b, dataStart + begin);
                 b.flip();
                 int cnt = (int) numel;
-                Tensor t = switch (dt) {
+                Tensor t = half ? Tensor.fromArray(HalfFloats.toFloat32(code, b, cnt), shape) : switch (dt) {
                     case FLOAT32 -> { float[] a = new float[cnt]; b.asFloatBuffer().get(a); yield Tensor.fromArray(a, shape); }
                     case FLOAT64 -> { double[] a = new double[cnt]; b.asDoubleBuffer().get(a); yield Tensor.fromArray(a, shape); }
                     case INT32 -> { int[] a = new int[cnt]; b.asIntBuffer().get(a); yield Tensor.fromArray(a, shape); }

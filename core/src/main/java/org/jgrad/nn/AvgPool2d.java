@@ -27,6 +27,17 @@ public class AvgPool2d extends Module {
         this.countIncludePad = countIncludePad;
     }
 
+    // Settings as built, read by exporters (ONNX) that rebuild the layer elsewhere.
+    public int[] kernelSize() { return kernel.clone(); }
+
+    public int[] stride() { return stride.clone(); }
+
+    public int[] padding() { return padding.clone(); }
+
+    public boolean ceilMode() { return ceilMode; }
+
+    public boolean countIncludePad() { return countIncludePad; }
+
     @Override
     public Tensor forward(Tensor input) {
         return Pooling.avgPool2d(input, kernel, stride, padding, ceilMode, countIncludePad);

@@ -61,6 +61,12 @@ public abstract class BatchNorm extends Module {
 
     public Tensor bias() { return param("bias"); }
 
+    // Settings as built, read by exporters (ONNX) that rebuild the layer elsewhere.
+    public double eps() { return eps; }
+
+    /** False when no running statistics are kept, so even eval mode normalises with the batch's. */
+    public boolean tracksRunningStats() { return trackRunningStats; }
+
     @Override
     public Tensor forward(Tensor input) {
         boolean okRank = rank == 4 ? input.dim() == 4 : (input.dim() == 2 || input.dim() == 3);

@@ -64,6 +64,15 @@ public class Conv2d extends Module {
     /** The bias, or null when built without one. */
     public Tensor bias() { return param("bias"); }
 
+    // Settings as built, read by exporters (ONNX) that rebuild the layer elsewhere.
+    public int[] stride() { return stride.clone(); }
+
+    public int[] padding() { return padding.clone(); }
+
+    public int[] dilation() { return dilation.clone(); }
+
+    public int groups() { return groups; }
+
     @Override
     public Tensor forward(Tensor input) {
         return Convolution.conv2d(input, weight(), bias(), stride, padding, dilation, groups);

@@ -13,6 +13,11 @@ public final class Flatten extends Module {
         this.endDim = endDim;
     }
 
+    // Settings as built, read by exporters (ONNX) that rebuild the layer elsewhere.
+    public int startDim() { return startDim; }
+
+    public int endDim() { return endDim; }
+
     @Override
     public Tensor forward(Tensor input) { return input.flatten(startDim, endDim); }
 

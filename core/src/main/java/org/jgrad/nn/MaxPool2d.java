@@ -27,6 +27,17 @@ public class MaxPool2d extends Module {
         this.ceilMode = ceilMode;
     }
 
+    // Settings as built, read by exporters (ONNX) that rebuild the layer elsewhere.
+    public int[] kernelSize() { return kernel.clone(); }
+
+    public int[] stride() { return stride.clone(); }
+
+    public int[] padding() { return padding.clone(); }
+
+    public int[] dilation() { return dilation.clone(); }
+
+    public boolean ceilMode() { return ceilMode; }
+
     @Override
     public Tensor forward(Tensor input) {
         return Pooling.maxPool2d(input, kernel, stride, padding, dilation, ceilMode);

@@ -30,6 +30,13 @@ public class Upsample extends Module {
         return new Upsample(0, 0, scaleH, scaleW);
     }
 
+    // Settings as built, read by exporters (ONNX) that rebuild the layer elsewhere.
+    /** {height, width} of the output, or null when built with scale factors. */
+    public int[] size() { return outH > 0 ? new int[]{outH, outW} : null; }
+
+    /** {height, width} scale factors, or null when built with an output size. */
+    public double[] scaleFactor() { return outH > 0 ? null : new double[]{scaleH, scaleW}; }
+
     @Override
     public Tensor forward(Tensor input) {
         return outH > 0 ? org.jgrad.ops.Upsample.nearest2d(input, outH, outW) : org.jgrad.ops.Upsample.nearest2d(input, scaleH, scaleW);

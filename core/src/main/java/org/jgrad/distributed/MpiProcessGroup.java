@@ -98,7 +98,7 @@ final class MpiProcessGroup implements ProcessGroup {
         Collectives.checkTensor("allReduce", "tensor", tensor);
         if (tensor.numel() == 0) return Work.done();
         HostBuffer buf = HostBuffer.of(tensor);
-        return submit("allReduce(" + op + ", " + tensor.dtype() + "[" + buf.count + "])", buf, () -> {
+        return submit("allReduce(" + op + ", " + tensor.dtype() + "[" + buf.count + "])", buf, null, () -> {
             mpi.allreduceInPlace(buf.segment, buf.count, buf.dtype, op);
             if (op == ReduceOp.AVG) buf.divideBy(worldSize);
         }, () -> buf.copyInto(tensor));
@@ -112,7 +112,7 @@ final class MpiProcessGroup implements ProcessGroup {
         if (tensor.numel() == 0) return Work.done();
         HostBuffer buf = HostBuffer.of(tensor);
         boolean receives = rank != root;
-        return submit("broadcast(root " + root + ", " + tensor.dtype() + "[" + buf.count + "])", buf,
+        return submit("broadcast(root " + root + ", " + tensor.dtype() + "[" + buf.count + "])", buf, null,
                 () -> mpi.bcast(buf.segment, buf.count, buf.dtype, root),
                 () -> { if (receives) buf.copyInto(tensor); });
     }
@@ -124,16 +124,15 @@ final class MpiProcessGroup implements ProcessGroup {
         if (input.numel() == 0) return Work.done();
         HostBuffer send = HostBuffer.of(input);
         HostBuffer recv = HostBuffer.allocate(output.dtype(), output.numel());
-        Work w = submit("allGather(" + input.dtype() + "[" + send.count + "])", send,
+        return submit("allGather(" + input.dtype() + "[" + send.count + "])", send, recv,
                 () -> mpi.allgather(send.segment, recv.segment, send.count, send.dtype),
-                () -> { try (recv) { recv.copyInto(output); } });
-        return w;
+                () -> recv.copyInto(output));
     }
 
     @Override
     public void barrier() {
         checkOpen();
-        submit("barrier", null, mpi::barrier, () -> {}).await();
+        submit("barrier", null, null, mpi::barrier, () -> {}).await();
     }
 
     @Override
@@ -150,7 +149,8 @@ final class MpiProcessGroup implements ProcessGroup {
         }
     }
 
-    private Work submit(String what, HostBuffer buf, Runnable mpiCall, Runnable writeBack) {
+    /** Queues {@code mpiCall} on the MPI thread; the Work runs {@code writeBack} on await, then frees the buffers. */
+    private Work submit(String what, HostBuffer buf, HostBuffer buf2, Runnable mpiCall, Runnable writeBack) {
         Future<?> f = comm.submit(mpiCall);
         return new Work() {
             private boolean finished;
@@ -164,6 +164,7 @@ final class MpiProcessGroup implements ProcessGroup {
                     writeBack.run();
                 } finally {
                     if (buf != null) buf.close();
+                    if (buf2 != null) buf2.close();
                 }
             }
 

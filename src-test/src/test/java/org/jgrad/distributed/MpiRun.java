@@ -47,6 +47,11 @@ final class MpiRun {
     }
 
     static Result run(Path workDir, int np, long timeoutSeconds, Class<?> main, String... args) throws IOException, InterruptedException {
+        return run(workDir, np, timeoutSeconds, java.util.Map.of(), main, args);
+    }
+
+    static Result run(Path workDir, int np, long timeoutSeconds, java.util.Map<String, String> env, Class<?> main, String... args)
+            throws IOException, InterruptedException {
         String mpirun = requireMpirun();
         Files.createDirectories(workDir);
         List<String> cmd = new ArrayList<>(List.of(mpirun, "--allow-run-as-root", "--oversubscribe", "-np", Integer.toString(np),
@@ -60,6 +65,9 @@ final class MpiRun {
         cmd.addAll(List.of(args));
         Path log = workDir.resolve("mpirun-output.txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // a rank stuck in a collective aborts the job well before the test's own limit
+        pb.environment().put(ProcessGroup.TIMEOUT_ENV, Long.toString(Math.max(5, timeoutSeconds / 3)));
+        pb.environment().putAll(env);
         long t0 = System.nanoTime();
         Process p = pb.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -23,4 +23,14 @@ class RankFailureTest {
         assertTrue(r.output().contains("Exit code:    3") || r.output().contains("exit code 3"), r.output());
         assertTrue(r.millis() < 60_000, "took " + r.millis() + " ms to stop");
     }
+
+    @Test
+    void aRankThatStopsCallingCollectivesMakesTheOthersAbortAfterTheTimeout() throws Exception {
+        MpiRun.Result r = MpiRun.run(tmp, 2, 120, java.util.Map.of(ProcessGroup.TIMEOUT_ENV, "5"), StuckRankMain.class);
+        assertNotEquals(0, r.exit(), () -> "the job must fail when a rank hangs:\n" + r.output());
+        assertTrue(r.output().contains("rank 0 timeout 5 s"), r.output());
+        assertTrue(r.output().contains("rank 0 of 2: allReduce(SUM, FLOAT32[4]) did not finish within 5 s"), r.output());
+        assertFalse(r.output().contains("DONE"), r.output());
+        assertTrue(r.millis() < 60_000, "took " + r.millis() + " ms to stop");
+    }
 }

@@ -45,7 +45,9 @@ public final class DistributedDataParallel extends Module {
     private final Module module;
     private final ProcessGroup group;
     private final boolean broadcastBuffers;
-    private final List<GradBuckets.Bucket> buckets;
+    private final long firstBucketBytes, bucketBytes;
+    private List<Tensor> plannedFor;
+    private List<GradBuckets.Bucket> buckets;
     private int noSyncDepth;
 
     /** Default buckets (1 MiB first, then 25 MiB) and buffer broadcasting. */
@@ -57,7 +59,9 @@ public final class DistributedDataParallel extends Module {
         this.module = registerModule("module", Objects.requireNonNull(module, "module"));
         this.group = Objects.requireNonNull(group, "group");
         this.broadcastBuffers = broadcastBuffers;
-        this.buckets = GradBuckets.plan(module.parameters(), firstBucketBytes, bucketBytes);
+        this.firstBucketBytes = firstBucketBytes;
+        this.bucketBytes = bucketBytes;
+        planBuckets();
         broadcastState(true);
     }
 
@@ -67,6 +71,7 @@ public final class DistributedDataParallel extends Module {
 
     /** Number of gradient buckets and their element counts, in all-reduce order. */
     public int[] bucketSizes() {
+        planBuckets();
         return buckets.stream().mapToInt(GradBuckets.Bucket::numel).toArray();
     }
 
@@ -82,6 +87,7 @@ public final class DistributedDataParallel extends Module {
      */
     public void syncGradients() {
         if (noSyncDepth > 0 || group.worldSize() == 1) return;
+        planBuckets();
         try (Grad.Off off = Grad.off()) {
             List<Tensor> flats = new ArrayList<>(buckets.size());
             List<Work> works = new ArrayList<>(buckets.size());
@@ -124,6 +130,16 @@ public final class DistributedDataParallel extends Module {
                 noSyncDepth--;
             }
         }
+    }
+
+    /** (Re)assigns buckets when the module's parameter tensors changed, e.g. after {@code to(device)} or loading a state dict. */
+    private void planBuckets() {
+        List<Tensor> now = module.parameters();
+        boolean same = plannedFor != null && plannedFor.size() == now.size();
+        for (int i = 0; same && i < now.size(); i++) same = plannedFor.get(i) == now.get(i);
+        if (same) return;
+        buckets = GradBuckets.plan(now, firstBucketBytes, bucketBytes);
+        plannedFor = now;
     }
 
     private static Tensor pack(GradBuckets.Bucket b) {

@@ -54,7 +54,13 @@ final class MpiProcessGroup implements ProcessGroup {
         if (!INITIALIZED.compareAndSet(false, true)) {
             throw new IllegalStateException("MPI can be initialized once per process; share the first ProcessGroup");
         }
-        Mpi mpi = Mpi.load();
+        Mpi mpi;
+        try {
+            mpi = Mpi.load();
+        } catch (RuntimeException e) {
+            INITIALIZED.set(false); // nothing was initialized: a later attempt (after fixing the setup) may try again
+            throw e;
+        }
         ExecutorService comm = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "jgrad-mpi");
             t.setDaemon(true); // an uncaught error on the main thread must still end the process (and so the job)

@@ -33,17 +33,17 @@ final class MpiRun {
     }
 
     /** Skips (or, in CI, fails) when mpirun is absent; returns its path otherwise. */
-    static String requireMpirun() {
-        String m = mpirun();
-        if (m == null) {
-            String ci = System.getenv("CI");
+    static String requireMpirun() { return requireMpirun(mpirun(), System.getenv("CI")); }
+
+    static String requireMpirun(String mpirun, String ci) {
+        if (mpirun == null) {
             if (ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false")) {
                 throw new AssertionError("CI is set but mpirun is not on PATH: .ci/run installs Open MPI (openmpi-bin); "
                         + "the distributed tests must run in CI");
             }
             Assumptions.assumeTrue(false, "mpirun is not on PATH: the MPI tests are skipped (apt-get install openmpi-bin to run them)");
         }
-        return m;
+        return mpirun;
     }
 
     static Result run(Path workDir, int np, long timeoutSeconds, Class<?> main, String... args) throws IOException, InterruptedException {

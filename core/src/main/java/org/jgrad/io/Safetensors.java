@@ -199,7 +199,7 @@ public final class Safetensors {
         try {
             return Math.multiplyExact(a, b);
         } catch (ArithmeticException e) {
-            throw f.error(name, "shape " + shape + " overflows a 64-bit byte count");
+            throw f.error(name, "shape " + shape + " overflows a 64-bit count");
         }
     }
 

@@ -85,7 +85,12 @@ public final class Safetensors {
 
     private static ByteBuffer bytes(Tensor t) {
         int n = t.numel();
-        ByteBuffer b = ByteBuffer.allocate(n * t.dtype().byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        long bytes = (long) n * t.dtype().byteSize(); // exact: an int product would wrap past 2 GiB
+        if (bytes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("Safetensors.save: a " + t.dtype() + " tensor of shape " + java.util.Arrays.toString(t.shape())
+                    + " has " + bytes + " bytes, more than one buffer holds (" + (Integer.MAX_VALUE - 16) + ")");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
         switch (t.dtype()) {
             case FLOAT32 -> b.asFloatBuffer().put(t.toFloatArray());
             case FLOAT64 -> b.asDoubleBuffer().put(t.toDoubleArray());
@@ -93,7 +98,7 @@ public final class Safetensors {
             case INT64 -> b.asLongBuffer().put(t.toLongArray());
             case UINT8 -> b.put(t.toByteArray()).flip();
         }
-        b.position(0).limit(n * t.dtype().byteSize());
+        b.position(0).limit((int) bytes);
         return b;
     }
 

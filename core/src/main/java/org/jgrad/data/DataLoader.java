@@ -33,8 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p><b>Lifetime.</b> Each epoch starts its own (platform, daemon) threads named
  * {@code jgrad-data-<name>-e<epoch>-w<k>}; they end when the epoch is exhausted, fails, or is
- * closed. Starting another epoch closes the previous one if it was abandoned midway, and
- * {@link #close()} stops the current one and waits for its threads. A worker that throws makes
+ * closed. A loader runs one epoch at a time: starting another stops the previous one if it was
+ * abandoned midway, and that epoch's iterator then throws an IllegalStateException saying so
+ * (a nested loop over one loader is a bug, not a shorter epoch). {@link #close()} stops the
+ * current epoch and waits for its threads; a thread that will not stop is reported, not hidden.
+ * With a {@link Builder#timeout timeout}, a batch that takes longer is a
+ * {@link DataLoaderTimeoutException}; a {@code get} returning null is an error naming the index. A worker that throws makes
  * the consumer's {@code next()} throw a {@link DataLoaderException} naming the batch index, with
  * the worker's exception as the cause, after the other workers were stopped.
  *
@@ -54,6 +58,7 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
     final long seed;
     final String name;
     final long joinTimeoutMillis;
+    final long timeoutMillis;
 
     private int nextEpoch;
     private EpochRun<S> current;
@@ -68,6 +73,7 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
         this.seed = b.seed;
         this.name = b.name != null ? b.name : "loader" + LOADERS.incrementAndGet();
         this.joinTimeoutMillis = b.joinTimeoutMillis;
+        this.timeoutMillis = b.timeoutMillis;
         this.stager = b.stager != null ? b.stager : BatchStager.forDevice(b.device);
         if (b.batchSampler != null) {
             this.batchSampler = b.batchSampler;
@@ -130,7 +136,10 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
             current = null;
             nextEpoch = Math.max(nextEpoch, epoch + 1);
         }
-        if (previous != null) previous.close();
+        if (previous != null) {
+            previous.supersede("epoch " + epoch + " (another iterator)");
+            previous.close();
+        }
         run = new EpochRun<>(this, epoch);
         synchronized (this) {
             if (closed) {
@@ -143,7 +152,12 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
         return new Epoch(run);
     }
 
-    /** Stops the current epoch's workers, waits for them, and frees the batches they had built. Idempotent. */
+    /**
+     * Stops the current epoch's workers, waits for them (up to {@code joinTimeoutMillis} each), and
+     * frees the batches they had built. Idempotent. A worker still running after that (its
+     * {@code get} ignores interrupts) cannot be stopped by Java: close() then throws an
+     * IllegalStateException naming it, having done everything else.
+     */
     @Override
     public void close() {
         EpochRun<S> run;
@@ -152,7 +166,15 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
             run = current;
             current = null;
         }
-        if (run != null) run.close();
+        if (run != null) throwIfStuck(run.close(), name, joinTimeoutMillis);
+    }
+
+    static void throwIfStuck(java.util.List<String> stuck, String name, long joinTimeoutMillis) {
+        if (!stuck.isEmpty()) {
+            throw new IllegalStateException("DataLoader '" + name + "': worker thread(s) " + stuck + " still running " + joinTimeoutMillis
+                    + " ms after being interrupted (a Dataset.get or transform that ignores interrupts?); they are daemon threads, left "
+                    + "to finish their sample and exit");
+        }
     }
 
     public boolean isClosed() {
@@ -171,7 +193,7 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
 
         private Epoch(EpochRun<?> run) {
             this.run = run;
-            CLEANER.register(this, run::close);
+            CLEANER.register(this, () -> { run.close(); }); // nobody to tell about a stuck worker here
         }
 
         public int epoch() { return run.epoch; }
@@ -192,8 +214,9 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
         @Override
         public Iterator<Batch> iterator() { return this; }
 
+        /** Stops this epoch's workers; throws like {@link DataLoader#close()} if one cannot be stopped. */
         @Override
-        public void close() { run.close(); }
+        public void close() { throwIfStuck(run.close(), run.loader.name, run.loader.joinTimeoutMillis); }
     }
 
     /** Settings of a {@link DataLoader}; defaults as PyTorch's: batch 1, no shuffle, no workers. */
@@ -213,6 +236,7 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
         private BatchStager stager;
         private String name;
         private long joinTimeoutMillis = 10_000;
+        private long timeoutMillis;
 
         private Builder(Dataset<S> dataset, Collate<S> collate) {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
@@ -298,6 +322,19 @@ public final class DataLoader<S> implements Iterable<Batch>, AutoCloseable {
         public Builder<S> joinTimeoutMillis(long millis) {
             if (millis < 0) throw new IllegalArgumentException("DataLoader: joinTimeoutMillis must be >= 0, got " + millis);
             this.joinTimeoutMillis = millis;
+            return this;
+        }
+
+        /**
+         * PyTorch's {@code timeout}: how many seconds the consumer waits for a worker's batch before
+         * {@code next()} throws a {@link DataLoaderTimeoutException} naming the batch and the worker
+         * (default 0: wait forever). Applies with workers only, as in PyTorch.
+         */
+        public Builder<S> timeout(double seconds) {
+            if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+                throw new IllegalArgumentException("DataLoader: timeout option should be non-negative and finite, got " + seconds);
+            }
+            this.timeoutMillis = seconds == 0 ? 0 : Math.max(1, Math.round(seconds * 1000));
             return this;
         }
 

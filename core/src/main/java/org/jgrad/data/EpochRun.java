@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -65,6 +66,8 @@ final class EpochRun<S> {
     private final List<Worker> workers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean failed;
+    /** Why this epoch was stopped by the loader starting another; null while it was not. */
+    private volatile String supersededBy;
     private int cursor;
 
     EpochRun(DataLoader<S> loader, int epoch) {
@@ -89,10 +92,26 @@ final class EpochRun<S> {
     }
 
     boolean hasNext() {
+        throwIfSuperseded();
         return !closed.get() && !failed && cursor < batches.size();
     }
 
+    /** Called by the loader before it closes this epoch to start {@code next}: the epoch's iterator then throws, it does not just end. */
+    void supersede(String next) {
+        if (!closed.get() && !failed && cursor < batches.size()) supersededBy = next;
+    }
+
+    private void throwIfSuperseded() {
+        String by = supersededBy;
+        if (by != null) {
+            throw new IllegalStateException("epoch " + epoch + " of DataLoader '" + loader.name + "' was stopped after " + cursor + " of "
+                    + batches.size() + " batches because " + by + " was started on the same DataLoader, which runs one epoch at a "
+                    + "time; finish or close this iteration first, or use a second DataLoader");
+        }
+    }
+
     Batch next() {
+        throwIfSuperseded();
         if (failed) throw new IllegalStateException("epoch " + epoch + " of DataLoader failed earlier; start a new epoch");
         if (closed.get()) throw new IllegalStateException("epoch " + epoch + " of DataLoader was closed");
         int k = cursor;
@@ -113,13 +132,22 @@ final class EpochRun<S> {
             Worker w = workers.get(k % workers.size());
             Object r;
             try {
-                r = w.out.take();
+                r = loader.timeoutMillis > 0 ? w.out.poll(loader.timeoutMillis, TimeUnit.MILLISECONDS) : w.out.take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 close();
                 throw new IllegalStateException("interrupted while waiting for batch " + k + " of epoch " + epoch, e);
             }
-            if (r == CLOSED) throw new IllegalStateException("epoch " + epoch + " was closed while waiting for batch " + k);
+            if (r == null) {
+                failed = true;
+                String thread = w.thread == null ? "worker " + w.id : w.thread.getName();
+                List<String> stuck = close();
+                throw new DataLoaderTimeoutException(k, epoch, thread, loader.timeoutMillis, stuck);
+            }
+            if (r == CLOSED) {
+                throwIfSuperseded();
+                throw new IllegalStateException("epoch " + epoch + " was closed while waiting for batch " + k);
+            }
             w.permits.release();
             if (r instanceof Failure f) {
                 failed = true;
@@ -147,8 +175,14 @@ final class EpochRun<S> {
                             + " of batch " + k + ", outside the data set of " + size + " samples");
                 }
                 S s = ds.get(i);
+                if (s == null) {
+                    throw new IllegalStateException("DataLoader: the data set's get(" + i + ") returned null (position " + j + " of batch " + k + ")");
+                }
                 if (loader.transform != null) {
                     s = loader.transform.apply(s, new SplittableRandom(Mix.mix(loader.seed ^ TRANSFORM_TAG, epoch, k, j)));
+                    if (s == null) {
+                        throw new IllegalStateException("DataLoader: the transform returned null for sample " + i + " (position " + j + " of batch " + k + ")");
+                    }
                 }
                 samples.add(s);
             }
@@ -161,9 +195,13 @@ final class EpochRun<S> {
         }
     }
 
-    /** Stops the workers (interrupt, then join), frees batches built but not handed out. Idempotent. */
-    void close() {
-        if (!closed.compareAndSet(false, true)) return;
+    /**
+     * Stops the workers (interrupt, then join), frees batches built but not handed out. Idempotent.
+     * Returns the names of worker threads still alive after the join timeout (a {@code get} that
+     * ignores interrupts): Java cannot stop them, so callers report them.
+     */
+    List<String> close() {
+        if (!closed.compareAndSet(false, true)) return List.of();
         for (Worker w : workers) if (w.thread != null) w.thread.interrupt();
         boolean interrupted = false;
         for (Worker w : workers) {
@@ -174,11 +212,14 @@ final class EpochRun<S> {
                 interrupted = true;
             }
         }
+        List<String> stuck = new ArrayList<>();
         for (Worker w : workers) {
             drain(w.out);
             w.out.add(CLOSED);
+            if (w.thread != null && w.thread != Thread.currentThread() && w.thread.isAlive()) stuck.add(w.thread.getName());
         }
         if (interrupted) Thread.currentThread().interrupt();
+        return stuck;
     }
 
     private static void drain(LinkedBlockingQueue<Object> q) {

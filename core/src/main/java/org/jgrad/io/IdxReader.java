@@ -24,6 +24,8 @@ public final class IdxReader {
     /** Magic number of an unsigned-byte, 1-dimensional IDX file (labels). */
     public static final int LABELS_MAGIC = 0x00000801;
     private static final int UNSIGNED_BYTE = 0x08;
+    /** The most data bytes one file may hold: what one Java array holds. */
+    private static final long MAX_DATA = Integer.MAX_VALUE - 16;
 
     private IdxReader() {}
 
@@ -53,6 +55,7 @@ public final class IdxReader {
     /** Reads any unsigned-byte IDX file, plain or gzip. */
     public static IdxData read(Path path) {
         if (path == null) throw new IllegalArgumentException("IdxReader.read: path must not be null");
+        if (Files.isDirectory(path)) throw new UncheckedIOException(new IOException("IDX path " + path + " is a directory, not a file"));
         if (!Files.isRegularFile(path)) throw new UncheckedIOException(new IOException("IDX file not found: " + path));
         try (InputStream in = Files.newInputStream(path)) {
             return read(in, path.toString());
@@ -110,10 +113,11 @@ public final class IdxReader {
                     | (dimBytes[o + 3] & 0xFF);
             if (v > Integer.MAX_VALUE) throw new IdxFormatException(name + ": dimension " + d + " is " + v + ", too large");
             dims[d] = (int) v;
-            total *= v;
+            // exact: 255 dimensions of up to 2^31 - 1 each would wrap a long into a plausible small count
+            total = total > MAX_DATA ? total : Math.multiplyExact(total, v);
         }
-        if (total > Integer.MAX_VALUE - 16) {
-            throw new IdxFormatException(name + ": dimensions " + Arrays.toString(dims) + " give " + total + " bytes, more than one array holds");
+        if (total > MAX_DATA) {
+            throw new IdxFormatException(name + ": dimensions " + Arrays.toString(dims) + " give at least " + total + " bytes, more than one array holds (" + MAX_DATA + ")");
         }
         byte[] data = in.readNBytes((int) total);
         if (data.length < total) {

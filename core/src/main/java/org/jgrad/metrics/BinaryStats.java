@@ -29,7 +29,11 @@ public final class BinaryStats {
         return counts;
     }
 
-    /** Adds one batch's counts into {@code counts} (INT64 {@code [groups, 4]} on the inputs' device). */
+    /**
+     * Adds one batch's counts into {@code counts} (INT64 {@code [groups, 4]} on the inputs' device).
+     * Safe to call from several threads with one {@code counts}: the accumulation holds that
+     * tensor's lock, so no count is lost.
+     */
     public static void accumulate(Tensor preds, Tensor targets, BinaryStatsSpec spec, Tensor counts) {
         check(preds, targets, spec);
         MetricChecks.open(counts, "counts");
@@ -39,7 +43,9 @@ public final class BinaryStats {
             throw new IllegalArgumentException("counts must be a contiguous INT64 tensor of shape [" + groups + ", 4], got "
                     + counts.dtype() + " " + Arrays.toString(counts.shape()));
         }
-        run(preds, targets, spec, counts);
+        synchronized (counts) {
+            run(preds, targets, spec, counts);
+        }
     }
 
     /** Scores from counts, computed on the counts' device; only the returned doubles are copied. */

@@ -35,6 +35,9 @@ import java.util.List;
  * by the update that carried them, naming the first bad value, and the state is left as it was.
  * On other devices checking each batch would cost a device-to-host copy per batch, so the count
  * is kept on the device and {@code compute()} raises the error; reset() clears it.
+ *
+ * <p>Thread-safe: {@code update}, {@code compute}, {@code merge} and {@code reset} lock the
+ * accumulator, so batches counted from several threads are all counted (the counts are sums).
  */
 public final class ConfusionMatrix implements Metric<ConfusionResult> {
     private final int numClasses;
@@ -84,7 +87,7 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
     public Device device() { return hist == null ? null : hist.device(); }
 
     @Override
-    public void update(Tensor preds, Tensor targets) {
+    public synchronized void update(Tensor preds, Tensor targets) {
         MetricChecks.open(preds, "preds");
         MetricChecks.open(targets, "targets");
         boolean logits = preds.dtype().isFloatingPoint();
@@ -137,7 +140,7 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
      * Before any update, every count is zero.
      */
     @Override
-    public ConfusionResult compute() {
+    public synchronized ConfusionResult compute() {
         Tensor h = state();
         try (Scope scope = Scope.open()) {
             ConfusionScoreSpec macroSpec = new ConfusionScoreSpec(List.of(ConfusionScoreSpec.Metric.PRECISION,
@@ -154,7 +157,7 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
     }
 
     /** Any scores, with any average, computed on the state's device. */
-    public double[] scores(ConfusionScoreSpec spec) {
+    public synchronized double[] scores(ConfusionScoreSpec spec) {
         Tensor h = state();
         try {
             return Confusion.scores(h, spec);
@@ -177,7 +180,7 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
     }
 
     /** The counts, copied to the host (C x C longs): only when the matrix itself is wanted. */
-    public long[][] matrix() {
+    public synchronized long[][] matrix() {
         Tensor h = state();
         long[] flat = h.toLongArray();
         if (h != hist) h.close();
@@ -209,7 +212,7 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
     }
 
     @Override
-    public void reset() {
+    public synchronized void reset() {
         if (hist != null) {
             hist.close();
             badCount.close();
@@ -228,9 +231,22 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
             throw new IllegalArgumentException("cannot merge a ConfusionMatrix of " + o.numClasses + " classes (ignoreIndex " + o.ignoreIndex
                     + ") into one of " + numClasses + " classes (ignoreIndex " + ignoreIndex + ")");
         }
-        if (o.hist == null) return;
-        ensureState(o.hist.device());
-        hist.add_(o.hist);
-        badCount.add_(o.badCount);
+        // copy the other's counts under its lock, add them under ours: never both locks at once
+        Tensor oh, ob;
+        synchronized (o) {
+            if (o.hist == null) return;
+            oh = Scope.escape(o.hist.contiguousCopy());
+            ob = Scope.escape(o.badCount.contiguousCopy());
+        }
+        try {
+            synchronized (this) {
+                ensureState(oh.device());
+                hist.add_(oh);
+                badCount.add_(ob);
+            }
+        } finally {
+            oh.close();
+            ob.close();
+        }
     }
 }

@@ -20,4 +20,14 @@ public record ConfusionResult(double accuracy, double balancedAccuracy, double k
     @Override public double[] recall() { return recall.clone(); }
     @Override public double[] f1() { return f1.clone(); }
     @Override public double[] iou() { return iou.clone(); }
+
+    /** The values, per-class arrays included (a record would print their identity). */
+    @Override
+    public String toString() {
+        return "ConfusionResult[accuracy=" + accuracy + ", balancedAccuracy=" + balancedAccuracy + ", kappa=" + kappa
+                + ", meanIoU=" + meanIoU + ", macroPrecision=" + macroPrecision + ", macroRecall=" + macroRecall
+                + ", macroF1=" + macroF1 + ", precision=" + java.util.Arrays.toString(precision) + ", recall="
+                + java.util.Arrays.toString(recall) + ", f1=" + java.util.Arrays.toString(f1) + ", iou="
+                + java.util.Arrays.toString(iou) + "]";
+    }
 }

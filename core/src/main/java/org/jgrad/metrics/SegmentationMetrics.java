@@ -28,6 +28,14 @@ import java.util.List;
  * reductions MICRO, MACRO and WEIGHTED pool or average the channels. Per-image groupings are
  * not accumulated across batches (the imagewise reductions are not sums); use
  * {@link BinaryStats#stats} with {@link Scores#smp} on a whole set for those.
+ *
+ * <p>With no pixels counted (no update, or every pixel ignored) the scores follow the same
+ * zero-division rule as any 0/0 (smp's zero_division, as {@link ConfusionMatrix} does with
+ * its own), while {@code foreground} and {@code predictedForeground} are NaN: there is no share
+ * of nothing, and the report says "no pixels".
+ *
+ * <p>Thread-safe: {@code update}, {@code compute}, {@code merge} and {@code reset} lock the
+ * accumulator, so batches counted from several threads are all counted (the counts are sums).
  */
 public final class SegmentationMetrics implements Metric<SegmentationScores> {
     private static final List<BinaryScoreSpec.Metric> ORDER = List.of(BinaryScoreSpec.Metric.FSCORE, BinaryScoreSpec.Metric.IOU,
@@ -88,7 +96,7 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
     public Device device() { return counts == null ? null : counts.device(); }
 
     @Override
-    public void update(Tensor preds, Tensor targets) {
+    public synchronized void update(Tensor preds, Tensor targets) {
         BinaryStats.check(preds, targets, spec);
         int c = BinaryStatsSpec.channels(preds.shape());
         int groups = spec.groups(preds.shape());
@@ -114,26 +122,34 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
 
     /** The scores of everything seen since the last reset; copies seven doubles. Before any update all counts are zero. */
     @Override
-    public SegmentationScores compute() {
+    public synchronized SegmentationScores compute() {
         Tensor c = counts != null ? counts : Tensor.zeros(DType.INT64, Device.cpu(), 1, 4);
         try {
             double[] v = BinaryStats.scores(c, scoreSpec(c.size(0)));
+            if (counts == null || noPixels(counts.toLongArray())) {
+                return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], Double.NaN, Double.NaN);
+            }
             return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
         } finally {
             if (c != counts) c.close();
         }
     }
 
+    private static boolean noPixels(long[] tpFpFnTn) {
+        for (long n : tpFpFnTn) if (n != 0) return false;
+        return true;
+    }
+
     /** Equivalent to {@code compute().report()}. */
     public String report() { return compute().report(); }
 
     /** The raw counters [groups, 4] (tp, fp, fn, tn), copied to the host; zeros before any update. */
-    public long[] counts() {
+    public synchronized long[] counts() {
         return counts == null ? new long[4] : counts.toLongArray();
     }
 
     @Override
-    public void reset() {
+    public synchronized void reset() {
         if (counts != null) {
             counts.close();
             counts = null;
@@ -148,16 +164,29 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
         }
         if (o == this) throw new IllegalArgumentException("cannot merge a SegmentationMetrics into itself");
         if (!o.spec.equals(spec)) throw new IllegalArgumentException("cannot merge SegmentationMetrics with spec " + o.spec + " into one with " + spec);
-        if (o.counts == null) return;
-        if (counts == null) {
-            counts = Scope.escape(Tensor.zeros(DType.INT64, o.counts.device(), o.counts.size(0), 4));
-            channels = o.channels;
-        } else if (!counts.device().equals(o.counts.device())) {
-            throw new IllegalArgumentException("cannot merge state on " + o.counts.device() + " into state on " + counts.device()
-                    + "; compute() each, or move one");
-        } else if (counts.size(0) != o.counts.size(0)) {
-            throw new IllegalArgumentException("cannot merge " + o.counts.size(0) + " counter rows into " + counts.size(0) + " (different channel counts)");
+        // copy the other's counts under its lock, add them under ours: never both locks at once
+        Tensor oc;
+        int oChannels;
+        synchronized (o) {
+            if (o.counts == null) return;
+            oc = Scope.escape(o.counts.contiguousCopy());
+            oChannels = o.channels;
         }
-        counts.add_(o.counts);
+        try {
+            synchronized (this) {
+                if (counts == null) {
+                    counts = Scope.escape(Tensor.zeros(DType.INT64, oc.device(), oc.size(0), 4));
+                    channels = oChannels;
+                } else if (!counts.device().equals(oc.device())) {
+                    throw new IllegalArgumentException("cannot merge state on " + oc.device() + " into state on " + counts.device()
+                            + "; compute() each, or move one");
+                } else if (counts.size(0) != oc.size(0)) {
+                    throw new IllegalArgumentException("cannot merge " + oc.size(0) + " counter rows into " + counts.size(0) + " (different channel counts)");
+                }
+                counts.add_(oc);
+            }
+        } finally {
+            oc.close();
+        }
     }
 }

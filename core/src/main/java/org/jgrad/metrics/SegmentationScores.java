@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * What {@link SegmentationMetrics#compute()} returns: host doubles. {@code foreground} is the
  * fraction of counted pixels whose target is positive, {@code predictedForeground} the fraction
- * predicted positive; they explain the scores when one side is rare.
+ * predicted positive; they explain the scores when one side is rare, and are NaN when no pixel
+ * was counted.
  */
 public record SegmentationScores(double dice, double iou, double accuracy, double precision, double recall,
                                  double foreground, double predictedForeground) {
@@ -24,8 +25,11 @@ public record SegmentationScores(double dice, double iou, double accuracy, doubl
         sb.append(String.format(Locale.ROOT, "IoU (Jaccard)   %.4f%n", iou));
         sb.append(String.format(Locale.ROOT, "precision       %.4f%n", precision));
         sb.append(String.format(Locale.ROOT, "recall          %.4f%n", recall));
+        if (Double.isNaN(foreground)) {
+            sb.append(String.format(Locale.ROOT, "foreground      no pixels counted: the scores above are the zero-division value%n"));
+            return sb.toString();
+        }
         sb.append(String.format(Locale.ROOT, "foreground      %s of pixels (predicted: %s)%n", pct(foreground), pct(predictedForeground)));
-        if (Double.isNaN(foreground)) return sb.toString();
         if (foreground < RARE) {
             sb.append(String.format(Locale.ROOT,
                     "note: accuracy %.2f but Dice %.2f: foreground is %s of pixels, so predicting background everywhere "

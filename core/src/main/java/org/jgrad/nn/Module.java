@@ -114,27 +114,41 @@ public abstract class Module {
 
     /**
      * Copies values from {@code state} into this module's parameters and buffers (shapes must
-     * match). With {@code strict}, missing or unexpected keys are an error listing them.
+     * match). With {@code strict}, missing or unexpected keys are an error listing them. The whole
+     * state is checked (keys, value types, closed tensors, shapes) before any value is copied, so
+     * a refused state leaves the module as it was.
      */
     public final void loadStateDict(Map<String, Tensor> state, boolean strict) {
+        if (state == null) throw new IllegalArgumentException("loadStateDict: state must not be null");
         LinkedHashMap<String, Tensor> mine = stateDict();
         if (strict) {
             List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>();
             for (String k : mine.keySet()) if (!state.containsKey(k)) missing.add(k);
-            for (String k : state.keySet()) if (!mine.containsKey(k)) unexpected.add(k);
+            for (Object k : state.keySet()) if (!mine.containsKey(k)) unexpected.add(String.valueOf(k));
             if (!missing.isEmpty() || !unexpected.isEmpty()) {
                 throw new IllegalArgumentException("loadStateDict: missing keys " + missing + ", unexpected keys " + unexpected);
             }
         }
+        List<Tensor[]> copies = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : mine.entrySet()) {
+            if (!state.containsKey(e.getKey())) continue;
+            // a map that came through an unchecked cast (a deserialized state) may hold anything
+            Object v = ((Map<?, ?>) state).get(e.getKey());
+            String key = "'" + e.getKey() + "'";
+            if (!(v instanceof Tensor src)) {
+                throw new IllegalArgumentException("loadStateDict: " + key + " must be a Tensor, got " + (v == null ? "null" : v.getClass().getSimpleName()));
+            }
+            if (src.isClosed()) throw new IllegalArgumentException("loadStateDict: " + key + " is a closed tensor");
+            Tensor dst = e.getValue();
+            if (!Arrays.equals(src.shape(), dst.shape())) {
+                throw new IllegalArgumentException("loadStateDict: " + key + " has shape " + Arrays.toString(src.shape())
+                        + " in the state but " + Arrays.toString(dst.shape()) + " in the model");
+            }
+            copies.add(new Tensor[]{src, dst});
+        }
         try (var off = Grad.off()) {
-            for (Map.Entry<String, Tensor> e : mine.entrySet()) {
-                Tensor src = state.get(e.getKey());
-                if (src == null) continue;
-                Tensor dst = e.getValue();
-                if (!Arrays.equals(src.shape(), dst.shape())) {
-                    throw new IllegalArgumentException("loadStateDict: '" + e.getKey() + "' has shape " + Arrays.toString(src.shape())
-                            + " in the state but " + Arrays.toString(dst.shape()) + " in the model");
-                }
+            for (Tensor[] c : copies) {
+                Tensor src = c[0], dst = c[1];
                 boolean leaf = dst.requiresGrad();
                 if (leaf) dst.requiresGrad(false);
                 dst.copy_(src);

@@ -34,6 +34,10 @@ public final class ChainedScheduler extends LRScheduler {
     @Override
     protected double[] chainedLr() { throw new UnsupportedOperationException("ChainedScheduler delegates to its schedulers"); }
 
+    /** It takes no step of its own at construction (its children did): its own epoch starts at -1. */
+    @Override
+    int firstEpoch() { return -1; }
+
     @Override
     public void step() {
         for (LRScheduler s : schedulers) s.step();
@@ -46,9 +50,12 @@ public final class ChainedScheduler extends LRScheduler {
     }
 
     @Override
-    public void loadStateDict(Map<String, Object> stateDict) {
-        Composite.children(stateDict, schedulers.size(), "ChainedScheduler"); // validate before changing anything
-        super.loadStateDict(stateDict);
-        Composite.loadChildren(stateDict, schedulers, "ChainedScheduler");
+    Runnable checkedLoad(Map<String, Object> stateDict) {
+        Runnable own = super.checkedLoad(stateDict);
+        Runnable children = Composite.checkedChildren(stateDict, schedulers, "ChainedScheduler");
+        return () -> {
+            own.run();
+            children.run();
+        };
     }
 }

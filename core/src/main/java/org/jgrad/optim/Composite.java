@@ -26,9 +26,17 @@ final class Composite {
         return own;
     }
 
-    /** Restores each child from {@code "_schedulers"}; checks the whole list before touching any child. */
-    static void loadChildren(Map<String, Object> stateDict, List<LRScheduler> schedulers, String who) {
+    /** Checks every child's state in {@code "_schedulers"} and returns what restores them all. */
+    static Runnable checkedChildren(Map<String, Object> stateDict, List<LRScheduler> schedulers, String who) {
         List<Map<String, Object>> children = children(stateDict, schedulers.size(), who);
-        for (int i = 0; i < schedulers.size(); i++) schedulers.get(i).loadStateDict(children.get(i));
+        List<Runnable> loads = new ArrayList<>();
+        for (int i = 0; i < schedulers.size(); i++) {
+            try {
+                loads.add(schedulers.get(i).checkedLoad(children.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(who + ": _schedulers[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return () -> loads.forEach(Runnable::run);
     }
 }

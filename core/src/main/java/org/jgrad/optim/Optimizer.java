@@ -260,7 +260,10 @@ public abstract class Optimizer implements AutoCloseable {
             throw new IllegalArgumentException(name + ": loaded state dict has a different number of parameter groups ("
                     + savedGroups.size() + ", this optimizer has " + groups.size() + ")");
         }
-        List<Tensor> byIndex = new ArrayList<>();
+        int total = 0;
+        for (ParamGroup g : groups) total += g.params().size();
+        // indexed by the saved ids, which are checked against the parameter count before use
+        Tensor[] byIndex = new Tensor[total];
         List<ParamGroup> restored = new ArrayList<>();
         for (int gi = 0; gi < groups.size(); gi++) {
             String where = "parameter group " + gi;
@@ -273,9 +276,15 @@ public abstract class Optimizer implements AutoCloseable {
                         + "optimizer's group (" + where + ": " + ids.size() + " vs " + g.params().size() + ")");
             }
             for (int k = 0; k < ids.size(); k++) {
-                int id = StateDicts.toInt(ids.get(k), "params");
-                while (byIndex.size() <= id) byIndex.add(null);
-                byIndex.set(id, g.params().get(k));
+                int id = StateDicts.toInt(ids.get(k), "loaded " + where + " params[" + k + "]");
+                if (id < 0 || id >= total) {
+                    throw new IllegalArgumentException(name + ": loaded " + where + " params[" + k + "] = " + id
+                            + " is not a parameter index in [0, " + total + ")");
+                }
+                if (byIndex[id] != null) {
+                    throw new IllegalArgumentException(name + ": loaded state dict lists parameter index " + id + " twice (" + where + ")");
+                }
+                byIndex[id] = g.params().get(k);
             }
             ParamGroup copy = ParamGroup.defaults();
             for (Map.Entry<?, ?> e : gm.entrySet()) {
@@ -291,9 +300,11 @@ public abstract class Optimizer implements AutoCloseable {
         try {
             for (Map.Entry<?, ?> e : savedState.entrySet()) {
                 int id = StateDicts.toInt(e.getKey(), "state key");
-                Tensor p = id >= 0 && id < byIndex.size() ? byIndex.get(id) : null;
-                if (p == null) throw new IllegalArgumentException(name + ": state dict holds state for unknown parameter " + id);
+                Tensor p = id >= 0 && id < byIndex.length ? byIndex[id] : null;
+                if (p == null) throw new IllegalArgumentException(name + ": state dict holds state for parameter " + id
+                        + ", which is not a parameter index in [0, " + total + ")");
                 if (!(e.getValue() instanceof Map<?, ?> m)) throw new IllegalArgumentException(name + ": state of parameter " + id + " is not a map");
+                if (loaded.containsKey(p)) throw new IllegalArgumentException(name + ": state dict holds two states for parameter " + id);
                 loaded.put(p, loadState(p, StateDicts.stringKeys(m), "state of parameter " + id));
             }
         } catch (RuntimeException ex) {

@@ -152,6 +152,7 @@ public final class ReduceLROnPlateau {
     /** The mutable state with PyTorch's keys; the configuration comes from the builder. */
     public Map<String, Object> stateDict() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put(LRScheduler.KIND, "ReduceLROnPlateau");
         m.put("best", best);
         m.put("num_bad_epochs", numBadEpochs);
         m.put("cooldown_counter", cooldownCounter);
@@ -163,6 +164,7 @@ public final class ReduceLROnPlateau {
     public void loadStateDict(Map<String, Object> stateDict) {
         Map<String, Object> m = StateDicts.stringKeys(Objects.requireNonNull(stateDict, "stateDict"));
         String who = "ReduceLROnPlateau";
+        LRScheduler.checkKind(m, who);
         double b = StateDicts.toDouble(StateDicts.require(m, "best", who), "best");
         int bad = StateDicts.toInt(StateDicts.require(m, "num_bad_epochs", who), "num_bad_epochs");
         int cool = StateDicts.toInt(StateDicts.require(m, "cooldown_counter", who), "cooldown_counter");
@@ -170,6 +172,12 @@ public final class ReduceLROnPlateau {
         double[] last = StateDicts.toDoubles(StateDicts.require(m, "_last_lr", who), "_last_lr");
         Checks.nonNegative("num_bad_epochs", bad);
         Checks.nonNegative("cooldown_counter", cool);
+        if (le < 0) throw new IllegalArgumentException(who + ": state dict has last_epoch " + le + ", which must be >= 0");
+        int groups = optimizer.paramGroups().size();
+        if (last.length != groups) {
+            throw new IllegalArgumentException(who + ": state dict has " + last.length + " _last_lr values, the optimizer has " + groups + " groups");
+        }
+        LRScheduler.checkRates(last, "_last_lr", who);
         best = b;
         numBadEpochs = bad;
         cooldownCounter = cool;

@@ -69,9 +69,12 @@ public final class SequentialLR extends LRScheduler {
     }
 
     @Override
-    public void loadStateDict(Map<String, Object> stateDict) {
-        Composite.children(stateDict, schedulers.size(), "SequentialLR"); // validate before changing anything
-        super.loadStateDict(stateDict);
-        Composite.loadChildren(stateDict, schedulers, "SequentialLR");
+    Runnable checkedLoad(Map<String, Object> stateDict) {
+        Runnable own = super.checkedLoad(stateDict);
+        Runnable children = Composite.checkedChildren(stateDict, schedulers, "SequentialLR");
+        return () -> {
+            own.run();
+            children.run();
+        };
     }
 }

@@ -19,22 +19,34 @@ import java.util.Map;
 final class StateDicts {
     private StateDicts() {}
 
+    /** An exact integer in the int range: 1.5, 4294967297 and 1e300 are refused, not rounded or wrapped. */
     static int toInt(Object v, String what) {
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.intValue();
+        long n = toLong(v, what);
+        if (n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("state dict: " + what + " = " + n + " is outside the int range");
+        }
+        return (int) n;
+    }
+
+    /** An exact integer in the long range (a one-element tensor, a whole number, or its decimal string). */
+    static long toLong(Object v, String what) {
+        if (v instanceof Tensor t && t.numel() == 1) v = t.item();
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
+        // every whole double below 2^63 in magnitude converts to a long exactly
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) < 0x1p63) return (long) n.doubleValue();
         if (v instanceof String s) {
             try {
-                return Integer.parseInt(s);
+                return Long.parseLong(s);
             } catch (NumberFormatException e) {
                 // fall through to the error below
             }
         }
-        throw new IllegalArgumentException("state dict: " + what + " must be an integer, got " + v);
+        throw new IllegalArgumentException("state dict: " + what + " must be an integer, got " + describe(v));
     }
 
-    static long toLong(Object v, String what) {
-        if (v instanceof Tensor t && t.numel() == 1) return (long) t.item();
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) return n.longValue();
-        throw new IllegalArgumentException("state dict: " + what + " must be an integer, got " + v);
+    static String describe(Object v) {
+        return v == null ? "null" : v instanceof String s ? "\"" + s + "\"" : v + " (" + v.getClass().getSimpleName() + ")";
     }
 
     static double toDouble(Object v, String what) {

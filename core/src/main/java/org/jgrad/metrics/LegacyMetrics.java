@@ -7,7 +7,8 @@ import org.jgrad.tensor.Tensor;
 /**
  * The scores of segmentation_models_pytorch's legacy {@code utils.metrics} classes ({@code IoU},
  * {@code Fscore}, {@code Accuracy}, {@code Precision}, {@code Recall}) as functions of one batch:
- * predictions thresholded (strictly, {@code > threshold}; sigmoid first when the spec says so),
+ * predictions thresholded with the spec's rule (smp legacy: {@code > threshold}, the default of
+ * {@link BinaryStatsSpec#probabilities()} and {@link BinaryStatsSpec#logits()}; sigmoid first when the spec says so),
  * then every pixel of every kept channel summed, then
  * <ul>
  * <li>IoU = (tp + eps) / (tp + fp + fn + eps)</li>

@@ -34,13 +34,16 @@ import org.jgrad.tensor.Tensor;
 final class ScoreFormulas {
     private ScoreFormulas() {}
 
-    /** One binary score per element of tp, fp, fn, tn (FLOAT64 tensors of one shape). */
-    static Tensor binary(BinaryScoreSpec.Metric m, BinaryScoreSpec spec, Tensor tp, Tensor fp, Tensor fn, Tensor tn) {
+    /**
+     * One binary score per element of tp, fp, fn, tn (FLOAT64 tensors of one shape). In SMP style
+     * a 0/0 becomes zeroDivision when {@code substitute}, else NaN (smp's MICRO reduction).
+     */
+    static Tensor binary(BinaryScoreSpec.Metric m, BinaryScoreSpec spec, boolean substitute, Tensor tp, Tensor fp, Tensor fn, Tensor tn) {
         double e = spec.style() == Style.LEGACY ? spec.eps() : 0;
         double b2 = spec.beta() * spec.beta();
         if (m == BinaryScoreSpec.Metric.BALANCED_ACCURACY) {
             Tensor recallDen = tp.add(fn).add(e), specificityDen = tn.add(fp).add(e);
-            if (spec.style() == Style.LEGACY) return divBy(tp.add(e).div(recallDen).add(tn.add(e).div(specificityDen)), 2);
+            if (spec.style() == Style.LEGACY || !substitute) return divBy(tp.add(e).div(recallDen).add(tn.add(e).div(specificityDen)), 2);
             // SMP: (recall + specificity) / 2, zeroDivision when either is 0/0
             Tensor undefined = isZero(recallDen).add(isZero(specificityDen)).gt(0).to(DType.FLOAT64);
             Tensor v = divBy(ratioOr(tp, recallDen, 0).add(ratioOr(tn, specificityDen, 0)), 2);
@@ -63,7 +66,7 @@ final class ScoreFormulas {
             default -> throw new IllegalStateException(m.toString());
         }
         // LEGACY keeps a 0/0 (eps = 0) as NaN, as smp; SMP scores it zeroDivision
-        return spec.style() == Style.LEGACY ? num.div(den) : ratioOr(num, den, spec.zeroDivision());
+        return spec.style() == Style.LEGACY || !substitute ? num.div(den) : ratioOr(num, den, spec.zeroDivision());
     }
 
     private static Tensor all(Tensor tp, Tensor fp, Tensor fn, Tensor tn) { return tp.add(fp).add(fn).add(tn); }

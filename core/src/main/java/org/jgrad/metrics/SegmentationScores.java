@@ -5,10 +5,11 @@ import java.util.Locale;
 /**
  * What {@link SegmentationMetrics#compute()} returns: host doubles. {@code foreground} is the
  * fraction of counted pixels whose target is positive, {@code predictedForeground} the fraction
- * predicted positive; they explain the scores when one side is rare.
+ * predicted positive; they explain the scores when one side is rare. {@code decision} says when a
+ * pixel was predicted positive ({@code sigmoid(x) >= 0.5}, {@code p > 0.3}, ...).
  */
 public record SegmentationScores(double dice, double iou, double accuracy, double precision, double recall,
-                                 double foreground, double predictedForeground) {
+                                 double foreground, double predictedForeground, String decision) {
 
     /** Foreground (or background) below this share of the pixels makes accuracy misleading. */
     static final double RARE = 0.10;
@@ -24,7 +25,8 @@ public record SegmentationScores(double dice, double iou, double accuracy, doubl
         sb.append(String.format(Locale.ROOT, "IoU (Jaccard)   %.4f%n", iou));
         sb.append(String.format(Locale.ROOT, "precision       %.4f%n", precision));
         sb.append(String.format(Locale.ROOT, "recall          %.4f%n", recall));
-        sb.append(String.format(Locale.ROOT, "foreground      %s of pixels (predicted: %s)%n", pct(foreground), pct(predictedForeground)));
+        sb.append(String.format(Locale.ROOT, "foreground      %s of pixels (predicted: %s, positive when %s)%n",
+                pct(foreground), pct(predictedForeground), decision));
         if (Double.isNaN(foreground)) return sb.toString();
         if (foreground < RARE) {
             sb.append(String.format(Locale.ROOT,

@@ -34,8 +34,13 @@ public final class MetricMathReference {
     }
 
     private static double scored(BinaryScoreSpec s, BinaryScoreSpec.Metric m, double tp, double fp, double fn, double tn) {
+        return scored(s, m, true, tp, fp, fn, tn);
+    }
+
+    /** smp 0.3.2+: every reduction but MICRO replaces a 0/0 by zeroDivision. */
+    private static double scored(BinaryScoreSpec s, BinaryScoreSpec.Metric m, boolean substitute, double tp, double fp, double fn, double tn) {
         double v = binaryScore(m, s.style(), s.eps(), s.beta(), tp, fp, fn, tn);
-        return s.style() == Style.SMP && Double.isNaN(v) ? s.zeroDivision() : v;
+        return substitute && s.style() == Style.SMP && Double.isNaN(v) ? s.zeroDivision() : v;
     }
 
     /** {@code counts} holds rows x 4 longs (tp, fp, fn, tn); returns {@code spec.outputLength()} doubles. */
@@ -54,16 +59,16 @@ public final class MetricMathReference {
             switch (r) {
                 case MICRO -> {
                     double[] s = sumRows(counts, 0, rows, 1);
-                    out[k++] = scored(spec, m, s[0], s[1], s[2], s[3]);
+                    out[k++] = scored(spec, m, spec.microZeroDivision(), s[0], s[1], s[2], s[3]);
                 }
                 case MACRO, WEIGHTED -> {
                     double acc = 0;
                     for (int j = 0; j < c; j++) {
                         double[] s = sumRows(counts, j, n, c);
                         double v = scored(spec, m, s[0], s[1], s[2], s[3]);
-                        acc += r == Reduction.WEIGHTED ? v * (w[j] / wsum) : v;
+                        acc += w != null ? v * (w[j] / wsum) : v;
                     }
-                    out[k++] = acc / c;
+                    out[k++] = r == Reduction.WEIGHTED ? acc : acc / c;
                 }
                 case MICRO_IMAGEWISE -> {
                     double acc = 0;
@@ -82,7 +87,7 @@ public final class MetricMathReference {
                             per += scored(spec, m, counts[o], counts[o + 1], counts[o + 2], counts[o + 3]);
                         }
                         per /= n;
-                        acc += r == Reduction.WEIGHTED_IMAGEWISE ? per * (w[j] / wsum) : per;
+                        acc += w != null ? per * (w[j] / wsum) : per;
                     }
                     out[k++] = acc / c;
                 }

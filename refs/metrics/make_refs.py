@@ -163,14 +163,14 @@ def binary_case(name, preds, targets, activation, threshold, ignore_value=None, 
     keep = [k for k in range(x.shape[1]) if k not in ignore_channels]
     weights = [float(v) for v in rng.uniform(0.5, 2.0, size=len(keep))]
     smp = []
-    for zd in (1.0, 0.0):
+    for zd in (1.0, 0.0, float("nan")):
         for metric in SMP:
             for beta in ((1.0, 2.0) if metric == "FSCORE" else (1.0,)):
                 for red, cw in (("micro", None), ("macro", None), ("macro", weights), ("weighted", weights),
                                 ("micro-imagewise", None), ("macro-imagewise", None), ("macro-imagewise", weights),
                                 ("weighted-imagewise", weights), ("none", None)):
                     v = smp_compute(metric, tpg, fpg, fng, tng, red, zd, beta, cw)
-                    smp.append({"metric": metric, "reduction": red.upper().replace("-", "_"), "zeroDivision": zd, "beta": beta,
+                    smp.append({"metric": metric, "reduction": red.upper().replace("-", "_"), "zeroDivision": num(zd), "beta": beta,
                                 "classWeights": cw, "values": nums(v.reshape(-1))})
     leg = []
     for eps in (1e-7, 1.0, 0.0):
@@ -267,6 +267,29 @@ def sk_scores(y_true, y_pred, c):
         p, r, f, _ = skm.precision_recall_fscore_support(y_true, y_pred, average="macro", zero_division=zd)
         out[f"precision_present_zd{zd}"], out[f"recall_present_zd{zd}"], out[f"f1_present_zd{zd}"] = nums(p), nums(r), nums(f)
         out[f"iou_present_zd{zd}"] = nums(skm.jaccard_score(y_true, y_pred, average="macro", zero_division=zd))
+    # scores added later; none draws from rng, so the inputs above stay as they were
+    out["balanced_accuracy_adjusted"] = num(skm.balanced_accuracy_score(y_true, y_pred, adjusted=True))
+    out["mcc"] = num(skm.matthews_corrcoef(y_true, y_pred))
+    for w in ("linear", "quadratic"):
+        out["kappa_" + w] = num(skm.cohen_kappa_score(y_true, y_pred, labels=labels, weights=w))
+    # specificity as imbalanced-learn's specificity_score (not installed): tn / (tn + fp) per class from
+    # scikit-learn's multilabel_confusion_matrix, in float64; micro pools tn and fp, weighted uses the support
+    mcm = skm.multilabel_confusion_matrix(y_true, y_pred, labels=labels).astype(np.float64)
+    tn, fp, support = mcm[:, 0, 0], mcm[:, 0, 1], mcm[:, 1, 0] + mcm[:, 1, 1]
+    for zd in (0, 1):
+        spec = np.array([t / (t + f) if t + f > 0 else zd for t, f in zip(tn, fp)])
+        out[f"specificity_none_zd{zd}"] = nums(spec)
+        out[f"specificity_micro_zd{zd}"] = num(tn.sum() / (tn.sum() + fp.sum()) if tn.sum() + fp.sum() > 0 else zd)
+        out[f"specificity_macro_zd{zd}"] = num(spec.mean())
+        out[f"specificity_weighted_zd{zd}"] = num((spec * support).sum() / support.sum() if support.sum() > 0 else zd)
+        for beta, key in ((0.5, "f05"), (3.0, "f3")):
+            for avg in (None, "micro", "macro", "weighted"):
+                out[f"{key}_{avg or 'none'}_zd{zd}"] = nums(skm.fbeta_score(y_true, y_pred, beta=beta, labels=labels, average=avg, zero_division=zd))
+        out[f"report_text_zd{zd}"] = skm.classification_report(y_true, y_pred, labels=labels, zero_division=zd)
+        out[f"report_text_present_zd{zd}"] = skm.classification_report(y_true, y_pred, zero_division=zd)
+        out[f"report_dict_zd{zd}"] = skm.classification_report(y_true, y_pred, labels=labels, zero_division=zd, output_dict=True)
+    out["report_text_digits4_names"] = skm.classification_report(y_true, y_pred, labels=labels, digits=4, zero_division=0,
+                                                                 target_names=[f"class {k}" for k in labels])
     return out
 
 

@@ -70,9 +70,8 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
         return this;
     }
 
-    /** smp metrics scoring: a 0/0 score becomes {@code zeroDivision}. */
+    /** smp metrics scoring: a 0/0 score becomes {@code zeroDivision} (NaN allowed, as in smp). */
     public SegmentationMetrics zeroDivision(double zd) {
-        MetricChecks.zeroDivision(zd);
         this.style = Style.SMP;
         this.zeroDivision = zd;
         return this;

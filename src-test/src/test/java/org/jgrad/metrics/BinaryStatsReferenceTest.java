@@ -89,7 +89,7 @@ class BinaryStatsReferenceTest {
                 checked++;
             }
         }
-        assertEquals(2 * 8 * 9, checked); // zero_division 0/1, 7 scores (F at beta 1 and 2), 9 reduction/weight pairs
+        assertEquals(3 * 8 * 9, checked); // zero_division 1/0/NaN, 7 scores (F at beta 1 and 2), 9 reduction/weight pairs
     }
 
     @ParameterizedTest

@@ -72,6 +72,30 @@ final class ScoreFormulas {
         return spec.style() == Style.LEGACY || !substitute ? num.div(den) : ratioOr(num, den, spec.zeroDivision());
     }
 
+    /**
+     * smp's legacy {@code utils.functional} scores with {@code threshold=None}, in smp's own
+     * order, from the soft sums I = Σ gt·pr, Sp = Σ pr, St = Σ gt and the count Eq of elements
+     * with gt == pr out of n: IoU = (I + eps) / (St + Sp - I + eps); F-beta = ((1+b²)I + eps) /
+     * ((1+b²)I + b²(St - I) + (Sp - I) + eps); precision = (I + eps) / (I + (Sp - I) + eps);
+     * recall = (I + eps) / (I + (St - I) + eps); accuracy = Eq / n. 0/0 (eps 0) is NaN, as smp.
+     */
+    static Tensor legacySoft(BinaryScoreSpec.Metric m, Tensor inter, Tensor sumP, Tensor sumT, Tensor equal, double n,
+                             double eps, double beta) {
+        double b2 = beta * beta;
+        Tensor fp = sumP.sub(inter), fn = sumT.sub(inter);
+        return switch (m) {
+            case IOU -> inter.add(eps).div(sumT.add(sumP).sub(inter).add(eps));
+            case FSCORE -> {
+                Tensor t = inter.mul(1 + b2);
+                yield t.add(eps).div(t.add(fn.mul(b2)).add(fp).add(eps));
+            }
+            case PRECISION -> inter.add(eps).div(inter.add(fp).add(eps));
+            case RECALL -> inter.add(eps).div(inter.add(fn).add(eps));
+            case ACCURACY -> divBy(equal, n);
+            default -> throw new IllegalArgumentException(m + " has no soft form in smp's legacy metrics");
+        };
+    }
+
     private static Tensor all(Tensor tp, Tensor fp, Tensor fn, Tensor tn) { return tp.add(fp).add(fn).add(tn); }
 
     /**

@@ -20,4 +20,10 @@ public record ConfusionResult(double accuracy, double balancedAccuracy, double k
     @Override public double[] recall() { return recall.clone(); }
     @Override public double[] f1() { return f1.clone(); }
     @Override public double[] iou() { return iou.clone(); }
+
+    /** Per-class Dice = 2tp / (2tp + fp + fn), which is the per-class F1. */
+    public double[] dice() { return f1.clone(); }
+
+    /** Mean Dice over classes (absent classes as configured), which is the macro F1. */
+    public double meanDice() { return macroF1; }
 }

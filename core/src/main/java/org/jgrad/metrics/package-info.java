@@ -71,6 +71,12 @@
  * Dice = F1 = 2tp/(2tp + fp + fn) and IoU, and mean IoU over classes (absent classes as above) come
  * from {@link org.jgrad.metrics.ConfusionResult}.
  *
+ * <h2>Ranking scores: torchmetrics 1.x, exact mode</h2>
+ * {@link org.jgrad.metrics.Ranking}: binary AUROC = Σ_{i pos, j neg} ([s_i > s_j] + ½[s_i == s_j]) / (P·N)
+ * (the trapezoidal area through tie groups), 0 when a class is absent; average precision =
+ * (1/P) Σ_{i pos} TP(s_i)/K(s_i) (step sum over distinct thresholds, no interpolation), NaN
+ * without positives. Multiclass/multilabel, top-k and the binned variants are not offered yet.
+ *
  * <h2>Other semantics worth knowing</h2>
  * <ul>
  * <li>Dice = F1 = 2|A∩B| / (|A| + |B|); Dice = 2 IoU / (1 + IoU) is always >= IoU.</li>

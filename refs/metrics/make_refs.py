@@ -7,12 +7,20 @@ Inputs are drawn here from a seeded generator and stored in the JSON next to the
 values, so the Java tests feed exactly these numbers to jgrad.
 
 - binary_*.json: tp/fp/fn/tn for every grouping, computed with PyTorch in float64 from the
-  definition (sigmoid, then strictly above the threshold rounded to float32; ignore value;
-  ignore_channels removed as smp's _take_channels does), then the scores of
-  segmentation_models_pytorch written out again from its published formulas
-  (metrics/functional.py: _compute_metric and the _fbeta/_iou/... functions; utils/functional.py
-  for the legacy eps formulas). One documented difference: smp leaves a 0/0 "micro" score NaN,
-  jgrad (and this script) replace it by zero_division like the other reductions.
+  definition (sigmoid, then compared with the threshold rounded to float32, both strictly
+  ("counts", smp's legacy utils.metrics and torchmetrics: output > t) and not ("countsGe", smp's
+  metrics.get_stats: output >= t); ignore value; ignore_channels removed as smp's
+  _take_channels does), then the scores of segmentation_models_pytorch (not installed here)
+  written out again from its published formulas: smp 0.3.2 and later (up to 0.3.4),
+  metrics/functional.py _compute_metric and the _fbeta/_iou/... functions, on the ">=" counts;
+  utils/functional.py for the legacy eps formulas, on the ">" counts. Since 0.3.2, "weighted" is
+  sum(s * w / sum(w)); "macro" and "macro-imagewise" (and "weighted-imagewise") with class
+  weights are mean(s * w / sum(w)); "micro" replaces no 0/0 (NaN), every other reduction
+  replaces it by zero_division.
+- binary_at_threshold.json: inputs exactly at the threshold (probabilities equal to float32(t);
+  the logit 0 against t = 0.5, where sigmoid is exactly 0.5) and the float32 neighbours of the
+  sigmoid cutoff for other thresholds; the decision of each element under ">" and ">=" is
+  computed in 60-digit decimal arithmetic (x >= ln(t / (1 - t)) for the exact sigmoid).
 - confusion_*.json: scikit-learn's confusion_matrix, accuracy_score, balanced_accuracy_score,
   cohen_kappa_score, precision_recall_fscore_support, fbeta_score and jaccard_score, with
   labels=range(C) (absent classes scored zero_division) and labels=None (absent classes left out).
@@ -20,6 +28,8 @@ values, so the Java tests feed exactly these numbers to jgrad.
 import json
 import os
 import warnings
+
+from decimal import Decimal, getcontext
 
 import numpy as np
 import torch
@@ -75,10 +85,13 @@ def smp_compute(metric, tp, fp, fn, tn, reduction, zd, beta=1.0, class_weights=N
     w = torch.tensor(class_weights if class_weights is not None else 1.0, dtype=torch.float64)
     w = w / w.sum()
     if reduction == "micro":
-        return zero_div(f(tp.sum(), fp.sum(), fn.sum(), tn.sum()), zd)  # smp: no zero_div here
-    if reduction in ("macro", "weighted"):
+        return f(tp.sum(), fp.sum(), fn.sum(), tn.sum())  # smp: no zero_division here (0/0 is NaN)
+    if reduction == "macro":
         s = zero_div(f(tp.sum(0), fp.sum(0), fn.sum(0), tn.sum(0)), zd)
         return (s * w).mean()
+    if reduction == "weighted":
+        s = zero_div(f(tp.sum(0), fp.sum(0), fn.sum(0), tn.sum(0)), zd)
+        return (s * w).sum()  # smp >= 0.3.2 (0.3.1: .mean())
     if reduction == "micro-imagewise":
         return zero_div(f(tp.sum(1), fp.sum(1), fn.sum(1), tn.sum(1)), zd).mean()
     if reduction in ("macro-imagewise", "weighted-imagewise"):
@@ -107,25 +120,23 @@ def legacy(metric, tp, fp, fn, tn, eps, beta):
 
 # ----------------------------------------------------------------------------- binary cases
 
-def binary_case(name, preds, targets, activation, threshold, ignore_value=None, ignore_channels=()):
-    x = torch.from_numpy(preds.astype(np.float32)).double()
-    t = torch.from_numpy(targets.astype(np.int64))
-    thr32 = float(np.float32(threshold))
-    prob = torch.sigmoid(x) if activation == "SIGMOID" else x
-    p = prob > thr32
+def counts_of(p, t, ignore_value, ignore_channels):
     valid = torch.ones_like(t, dtype=torch.bool) if ignore_value is None else t != ignore_value
     pos = (t != 0) & valid
-    c = x.shape[1]
+    c = t.shape[1]
     keep = [k for k in range(c) if k not in ignore_channels]
     idx = torch.tensor(keep)
     p, pos, valid = (torch.index_select(a, 1, idx) for a in (p, pos, valid))
-    n = x.shape[0]
+    n = t.shape[0]
     p, pos, valid = (a.reshape(n, len(keep), -1) for a in (p, pos, valid))
     tp = (p & pos).sum(2).double()
     fp = (p & ~pos & valid).sum(2).double()
     fn = (~p & pos).sum(2).double()
     tn = (~p & ~pos & valid).sum(2).double()
+    return tp, fp, fn, tn
 
+
+def grouped(tp, fp, fn, tn):
     def rows(a, b, cc, d):
         return [[int(v) for v in r] for r in torch.stack([a, b, cc, d], -1).reshape(-1, 4).long().tolist()]
 
@@ -135,15 +146,31 @@ def binary_case(name, preds, targets, activation, threshold, ignore_value=None, 
         "PER_CHANNEL": rows(tp.sum(0), fp.sum(0), fn.sum(0), tn.sum(0)),
         "WHOLE": rows(tp.sum().reshape(1), fp.sum().reshape(1), fn.sum().reshape(1), tn.sum().reshape(1)),
     }
+    return groups
+
+
+def binary_case(name, preds, targets, activation, threshold, ignore_value=None, ignore_channels=(), decisions=None):
+    x = torch.from_numpy(preds.astype(np.float32)).double()
+    t = torch.from_numpy(targets.astype(np.int64))
+    thr32 = float(np.float32(threshold))
+    prob = torch.sigmoid(x) if activation == "SIGMOID" else x
+    gt, ge = (prob > thr32, prob >= thr32) if decisions is None else decisions
+    tp, fp, fn, tn = counts_of(gt, t, ignore_value, ignore_channels)
+    groups = grouped(tp, fp, fn, tn)
+    tpg, fpg, fng, tng = counts_of(ge, t, ignore_value, ignore_channels)
+    groups_ge = grouped(tpg, fpg, fng, tng)
+    n = x.shape[0]
+    keep = [k for k in range(x.shape[1]) if k not in ignore_channels]
     weights = [float(v) for v in rng.uniform(0.5, 2.0, size=len(keep))]
     smp = []
-    for zd in (1.0, 0.0):
+    for zd in (1.0, 0.0, float("nan")):
         for metric in SMP:
             for beta in ((1.0, 2.0) if metric == "FSCORE" else (1.0,)):
-                for red in ("micro", "macro", "weighted", "micro-imagewise", "macro-imagewise", "weighted-imagewise", "none"):
-                    cw = weights if "weighted" in red else None
-                    v = smp_compute(metric, tp, fp, fn, tn, red, zd, beta, cw)
-                    smp.append({"metric": metric, "reduction": red.upper().replace("-", "_"), "zeroDivision": zd, "beta": beta,
+                for red, cw in (("micro", None), ("macro", None), ("macro", weights), ("weighted", weights),
+                                ("micro-imagewise", None), ("macro-imagewise", None), ("macro-imagewise", weights),
+                                ("weighted-imagewise", weights), ("none", None)):
+                    v = smp_compute(metric, tpg, fpg, fng, tng, red, zd, beta, cw)
+                    smp.append({"metric": metric, "reduction": red.upper().replace("-", "_"), "zeroDivision": num(zd), "beta": beta,
                                 "classWeights": cw, "values": nums(v.reshape(-1))})
     leg = []
     for eps in (1e-7, 1.0, 0.0):
@@ -153,7 +180,7 @@ def binary_case(name, preds, targets, activation, threshold, ignore_value=None, 
                 leg.append({"metric": metric, "eps": eps, "beta": beta, "value": num(v)})
     doc = {"shape": list(preds.shape), "preds": nums(preds), "targets": ints(targets), "activation": activation,
            "threshold": threshold, "ignoreValue": ignore_value, "ignoreChannels": list(ignore_channels),
-           "images": n, "classes": len(keep), "counts": groups, "smp": smp, "legacy": leg}
+           "images": n, "classes": len(keep), "counts": groups, "countsGe": groups_ge, "smp": smp, "legacy": leg}
     with open(os.path.join(OUT, name + ".json"), "w") as fh:
         json.dump(doc, fh, separators=(",", ":"))
 
@@ -174,6 +201,48 @@ def make_binary():
     x[1, 0] = 30.0
     t[1, 0] = 1
     binary_case("binary_empty_full", x, t, "SIGMOID", 0.7)
+
+
+def f32_next(v, direction):
+    return float(np.nextafter(np.float32(v), np.float32(direction)))
+
+
+def exact_decisions(x, activation, threshold):
+    """(x > t, x >= t) per element for the exact sigmoid, in 60-digit decimal arithmetic."""
+    getcontext().prec = 60
+    t = Decimal(float(np.float32(threshold)))
+    gt, ge = [], []
+    for v in x.ravel():
+        v = Decimal(float(v))
+        if activation == "SIGMOID":
+            cut = (t / (1 - t)).ln()  # sigmoid(x) >= t  <=>  x >= ln(t / (1 - t)), 0 < t < 1
+        else:
+            cut = t
+        gt.append(v > cut)
+        ge.append(v >= cut)
+    shape = x.shape
+    return torch.tensor(gt).reshape(shape), torch.tensor(ge).reshape(shape)
+
+
+def at_threshold_case(name, values, activation, threshold):
+    values = np.asarray(values, dtype=np.float32)
+    shape = (2, 2, len(values))
+    x = np.stack([values, values[::-1], np.roll(values, 1), np.roll(values, 2)]).reshape(shape)
+    t = (np.arange(x.size).reshape(shape) % 3 == 0).astype(np.int64)
+    binary_case(name, x, t, activation, threshold, decisions=exact_decisions(x, activation, threshold))
+
+
+def make_at_threshold():
+    t = float(np.float32(0.3))
+    at_threshold_case("binary_at_threshold_probs", [t, t, f32_next(t, 1), f32_next(t, 0), 0.0, 1.0, t, 0.5], "NONE", 0.3)
+    at_threshold_case("binary_at_threshold_logit_half",
+                      [0.0, -0.0, 0.0, f32_next(0, 1), f32_next(0, -1), 1e-30, -1e-30, 2.0], "SIGMOID", 0.5)
+    getcontext().prec = 60
+    t7 = Decimal(float(np.float32(0.7)))
+    cut = float((t7 / (1 - t7)).ln())  # the double nearest the exact logit
+    c = float(np.float32(cut))
+    near = [c, f32_next(c, 1), f32_next(c, -1), f32_next(f32_next(c, 1), 1), f32_next(f32_next(c, -1), -1), c, 0.0, 5.0]
+    at_threshold_case("binary_at_threshold_logit_07", near, "SIGMOID", 0.7)
 
 
 # ----------------------------------------------------------------------------- confusion cases
@@ -198,6 +267,29 @@ def sk_scores(y_true, y_pred, c):
         p, r, f, _ = skm.precision_recall_fscore_support(y_true, y_pred, average="macro", zero_division=zd)
         out[f"precision_present_zd{zd}"], out[f"recall_present_zd{zd}"], out[f"f1_present_zd{zd}"] = nums(p), nums(r), nums(f)
         out[f"iou_present_zd{zd}"] = nums(skm.jaccard_score(y_true, y_pred, average="macro", zero_division=zd))
+    # scores added later; none draws from rng, so the inputs above stay as they were
+    out["balanced_accuracy_adjusted"] = num(skm.balanced_accuracy_score(y_true, y_pred, adjusted=True))
+    out["mcc"] = num(skm.matthews_corrcoef(y_true, y_pred))
+    for w in ("linear", "quadratic"):
+        out["kappa_" + w] = num(skm.cohen_kappa_score(y_true, y_pred, labels=labels, weights=w))
+    # specificity as imbalanced-learn's specificity_score (not installed): tn / (tn + fp) per class from
+    # scikit-learn's multilabel_confusion_matrix, in float64; micro pools tn and fp, weighted uses the support
+    mcm = skm.multilabel_confusion_matrix(y_true, y_pred, labels=labels).astype(np.float64)
+    tn, fp, support = mcm[:, 0, 0], mcm[:, 0, 1], mcm[:, 1, 0] + mcm[:, 1, 1]
+    for zd in (0, 1):
+        spec = np.array([t / (t + f) if t + f > 0 else zd for t, f in zip(tn, fp)])
+        out[f"specificity_none_zd{zd}"] = nums(spec)
+        out[f"specificity_micro_zd{zd}"] = num(tn.sum() / (tn.sum() + fp.sum()) if tn.sum() + fp.sum() > 0 else zd)
+        out[f"specificity_macro_zd{zd}"] = num(spec.mean())
+        out[f"specificity_weighted_zd{zd}"] = num((spec * support).sum() / support.sum() if support.sum() > 0 else zd)
+        for beta, key in ((0.5, "f05"), (3.0, "f3")):
+            for avg in (None, "micro", "macro", "weighted"):
+                out[f"{key}_{avg or 'none'}_zd{zd}"] = nums(skm.fbeta_score(y_true, y_pred, beta=beta, labels=labels, average=avg, zero_division=zd))
+        out[f"report_text_zd{zd}"] = skm.classification_report(y_true, y_pred, labels=labels, zero_division=zd)
+        out[f"report_text_present_zd{zd}"] = skm.classification_report(y_true, y_pred, zero_division=zd)
+        out[f"report_dict_zd{zd}"] = skm.classification_report(y_true, y_pred, labels=labels, zero_division=zd, output_dict=True)
+    out["report_text_digits4_names"] = skm.classification_report(y_true, y_pred, labels=labels, digits=4, zero_division=0,
+                                                                 target_names=[f"class {k}" for k in labels])
     return out
 
 
@@ -244,5 +336,6 @@ if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     make_binary()
     make_confusion()
+    make_at_threshold()
     for f in sorted(os.listdir(OUT)):
         print(f, os.path.getsize(os.path.join(OUT, f)), "bytes")

@@ -20,10 +20,24 @@ import java.util.List;
  * @param eps          LEGACY smoothing (smp default 1e-7)
  * @param zeroDivision SMP value for 0/0 (smp default 1.0)
  * @param beta         for FSCORE (1 = Dice / F1)
- * @param classWeights WEIGHTED and WEIGHTED_IMAGEWISE: one weight per class (smp requires them)
+ * @param classWeights one weight per class: required for WEIGHTED and WEIGHTED_IMAGEWISE (as smp),
+ *                     optional for MACRO and MACRO_IMAGEWISE (smp then uses them too, see {@link BinaryScoring})
+ * @param microZeroDivision SMP style, MICRO: substitute zeroDivision for a 0/0 score. smp does
+ *                     not (its micro score is NaN then), so the default is false
  */
 public record BinaryScoreSpec(List<Metric> metrics, Style style, Reduction reduction, int images, int classes,
-                              double eps, double zeroDivision, double beta, double[] classWeights) {
+                              double eps, double zeroDivision, double beta, double[] classWeights, boolean microZeroDivision) {
+
+    /** As smp: a 0/0 MICRO score stays NaN. */
+    public BinaryScoreSpec(List<Metric> metrics, Style style, Reduction reduction, int images, int classes,
+                           double eps, double zeroDivision, double beta, double[] classWeights) {
+        this(metrics, style, reduction, images, classes, eps, zeroDivision, beta, classWeights, false);
+    }
+
+    /** The same scores with a 0/0 MICRO score replaced by zeroDivision (true) or left NaN as smp (false). */
+    public BinaryScoreSpec withMicroZeroDivision(boolean substitute) {
+        return new BinaryScoreSpec(metrics, style, reduction, images, classes, eps, zeroDivision, beta, classWeights, substitute);
+    }
 
     /**
      * Scores from tp, fp, fn, tn. PREVALENCE (target-positive fraction, (tp+fn)/all) and
@@ -71,7 +85,7 @@ public record BinaryScoreSpec(List<Metric> metrics, Style style, Reduction reduc
         return o instanceof BinaryScoreSpec s && s.metrics.equals(metrics) && s.style == style && s.reduction == reduction
                 && s.images == images && s.classes == classes && Double.compare(s.eps, eps) == 0
                 && Double.compare(s.zeroDivision, zeroDivision) == 0 && Double.compare(s.beta, beta) == 0
-                && Arrays.equals(s.classWeights, classWeights);
+                && Arrays.equals(s.classWeights, classWeights) && s.microZeroDivision == microZeroDivision;
     }
 
     @Override

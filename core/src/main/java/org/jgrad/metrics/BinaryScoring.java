@@ -9,16 +9,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reductions of binary scores over counts rows [images, classes], as smp's
- * {@code _compute_metric}, with tensor ops on the counts' device (formulas: {@link ScoreFormulas}):
- * MICRO sums every row, then scores; MACRO sums over images, scores each class, then averages
- * the classes; WEIGHTED is MACRO with each class score multiplied by w_c / Σw before the mean
- * over classes — so, as in smp, the result is Σ w_c s_c / (C Σw), not the conventional weighted
- * mean; MICRO_IMAGEWISE sums over classes, scores each image, averages the images;
- * MACRO_IMAGEWISE scores every (image, class), averages over images, then over classes (with
- * the weights for WEIGHTED_IMAGEWISE); NONE gives every row's score. One deliberate difference:
- * smp leaves a 0/0 MICRO score NaN; here it becomes zeroDivision like every other reduction.
- * Means add in index order from zero, then divide.
+ * The reductions of binary scores over counts rows [images, classes], exactly as smp 0.3.2 and
+ * later ({@code metrics.functional._compute_metric}; the class-weighted forms changed in 0.3.2),
+ * with tensor ops on the counts' device (formulas: {@link ScoreFormulas}). With
+ * {@code w'_c = w_c / Σw} (w'_c = 1 when no weights are given) and s_c a class score:
+ * <ul>
+ * <li>MICRO sums every row, then scores. As smp, no zero-division substitution: 0/0 is NaN,
+ *     unless {@link BinaryScoreSpec#microZeroDivision()} asks for zeroDivision.</li>
+ * <li>MACRO sums over images, scores each class, then {@code Σ_c w'_c s_c / C} (the plain mean
+ *     without weights; smp applies given weights and still divides by C).</li>
+ * <li>WEIGHTED: as MACRO, then {@code Σ_c w'_c s_c} (a true weighted mean; smp 0.3.1 divided by
+ *     C once more).</li>
+ * <li>MICRO_IMAGEWISE sums over classes, scores each image, averages the images.</li>
+ * <li>MACRO_IMAGEWISE and WEIGHTED_IMAGEWISE score every (image, class), average over images,
+ *     then {@code Σ_c w'_c m_c / C} (smp treats both alike, dividing by C).</li>
+ * <li>NONE gives every row's score.</li>
+ * </ul>
+ * Every reduction but MICRO scores 0/0 as zeroDivision before reducing. Means add in index
+ * order from zero, then divide.
  */
 final class BinaryScoring {
     private BinaryScoring() {}
@@ -35,32 +43,30 @@ final class BinaryScoring {
         Tensor grid = counts.view(n, c, 4);
         Reduction r = spec.reduction();
         return switch (r) {
-            case MICRO -> score(counts.sum(0, false).view(1, 4), spec, m);
-            case MACRO, WEIGHTED -> {
-                Tensor v = score(grid.sum(0, false), spec, m);
-                yield ScoreFormulas.divBy(weighted(v, spec, r == Reduction.WEIGHTED).sum().view(1), c);
-            }
-            case MICRO_IMAGEWISE -> ScoreFormulas.divBy(score(grid.sum(1, false), spec, m).sum().view(1), n);
+            case MICRO -> score(counts.sum(0, false).view(1, 4), spec, m, spec.microZeroDivision());
+            case MACRO -> ScoreFormulas.divBy(weighted(score(grid.sum(0, false), spec, m, true), spec).sum().view(1), c);
+            case WEIGHTED -> weighted(score(grid.sum(0, false), spec, m, true), spec).sum().view(1);
+            case MICRO_IMAGEWISE -> ScoreFormulas.divBy(score(grid.sum(1, false), spec, m, true).sum().view(1), n);
             case MACRO_IMAGEWISE, WEIGHTED_IMAGEWISE -> {
-                Tensor per = ScoreFormulas.divBy(score(counts, spec, m).view(n, c).sum(0, false), n);
-                yield ScoreFormulas.divBy(weighted(per, spec, r == Reduction.WEIGHTED_IMAGEWISE).sum().view(1), c);
+                Tensor per = ScoreFormulas.divBy(score(counts, spec, m, true).view(n, c).sum(0, false), n);
+                yield ScoreFormulas.divBy(weighted(per, spec).sum().view(1), c);
             }
-            case NONE -> score(counts, spec, m);
+            case NONE -> score(counts, spec, m, true);
         };
     }
 
     /** The score of each row of an INT64 {@code [rows, 4]} tensor: FLOAT64 {@code [rows]}. */
-    private static Tensor score(Tensor rows, BinaryScoreSpec spec, BinaryScoreSpec.Metric m) {
+    private static Tensor score(Tensor rows, BinaryScoreSpec spec, BinaryScoreSpec.Metric m, boolean zeroDivision) {
         Tensor d = rows.to(DType.FLOAT64);
-        return ScoreFormulas.binary(m, spec, column(d, 0), column(d, 1), column(d, 2), column(d, 3));
+        return ScoreFormulas.binary(m, spec, zeroDivision, column(d, 0), column(d, 1), column(d, 2), column(d, 3));
     }
 
     private static Tensor column(Tensor rows, int k) { return rows.narrow(1, k, 1).squeeze(1); }
 
-    /** v (one value per class) times w_c / Σw when weighted; the weights are the caller's host values. */
-    private static Tensor weighted(Tensor v, BinaryScoreSpec spec, boolean weighted) {
-        if (!weighted) return v;
+    /** v (one value per class) times w_c / Σw when weights are given, else v; the weights are the caller's host values. */
+    private static Tensor weighted(Tensor v, BinaryScoreSpec spec) {
         double[] w = spec.classWeights();
+        if (w == null) return v;
         double wsum = 0;
         for (double x : w) wsum += x;
         double[] share = new double[w.length];

@@ -166,6 +166,20 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
         }
     }
 
+    /**
+     * scikit-learn's {@code classification_report} of everything seen: {@code text()} is its
+     * printout, {@code asMap()} its {@code output_dict}. With {@code absentClasses(ZERO_DIVISION)}
+     * every class is listed (sklearn's {@code labels=range(C)}), else only those seen.
+     */
+    public ClassificationReport classificationReport() {
+        Tensor h = state();
+        try {
+            return ClassificationReport.of(h, classNames, zeroDivision, absent);
+        } finally {
+            if (h != hist) h.close();
+        }
+    }
+
     /** The state, after the deferred bad-label check; a fresh zero matrix before any update. */
     private Tensor state() {
         if (hist == null) return Tensor.zeros(DType.INT64, Device.cpu(), numClasses, numClasses);

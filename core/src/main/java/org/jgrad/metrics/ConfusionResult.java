@@ -30,4 +30,10 @@ public record ConfusionResult(double accuracy, double balancedAccuracy, double k
                 + java.util.Arrays.toString(recall) + ", f1=" + java.util.Arrays.toString(f1) + ", iou="
                 + java.util.Arrays.toString(iou) + "]";
     }
+
+    /** Per-class Dice = 2tp / (2tp + fp + fn), which is the per-class F1. */
+    public double[] dice() { return f1.clone(); }
+
+    /** Mean Dice over classes (absent classes as configured), which is the macro F1. */
+    public double meanDice() { return macroF1; }
 }

@@ -19,10 +19,17 @@ import java.util.List;
 public record ConfusionScoreSpec(List<Metric> metrics, Average average, double zeroDivision, Absent absent, double beta) {
 
     /**
-     * ACCURACY, BALANCED_ACCURACY and KAPPA are one number whatever the average; the others are per class.
-     * MEAN_IOU is IOU with a MACRO average (one number), kept separate for segmentation reports.
+     * PRECISION, RECALL, FSCORE (any beta), IOU and SPECIFICITY are per class (then averaged as
+     * asked); the others are one number whatever the average. MEAN_IOU is IOU with a MACRO average
+     * (one number), kept separate for segmentation reports. BALANCED_ACCURACY_ADJUSTED is
+     * scikit-learn's {@code adjusted=True}; KAPPA_LINEAR and KAPPA_QUADRATIC are
+     * {@code cohen_kappa_score(weights=...)} over the classes 0..C-1; MCC is
+     * {@code matthews_corrcoef}. Formulas: {@link ConfusionScoring}.
      */
-    public enum Metric { ACCURACY, BALANCED_ACCURACY, PRECISION, RECALL, FSCORE, IOU, MEAN_IOU, KAPPA }
+    public enum Metric {
+        ACCURACY, BALANCED_ACCURACY, PRECISION, RECALL, FSCORE, IOU, MEAN_IOU, KAPPA,
+        SPECIFICITY, BALANCED_ACCURACY_ADJUSTED, KAPPA_LINEAR, KAPPA_QUADRATIC, MCC
+    }
 
     public enum Average { NONE, MICRO, MACRO, WEIGHTED }
 
@@ -44,7 +51,7 @@ public record ConfusionScoreSpec(List<Metric> metrics, Average average, double z
     }
 
     static boolean perClass(Metric m) {
-        return m == Metric.PRECISION || m == Metric.RECALL || m == Metric.FSCORE || m == Metric.IOU;
+        return m == Metric.PRECISION || m == Metric.RECALL || m == Metric.FSCORE || m == Metric.IOU || m == Metric.SPECIFICITY;
     }
 
     /** Values metric {@code m} takes in the output. */

@@ -14,10 +14,14 @@ import java.util.List;
  * device; per-class formulas in {@link ScoreFormulas#perClass}. Averages: MICRO pools tp, true
  * and pred over classes; MACRO is the mean over classes (absent classes left out or scored
  * zeroDivision, see {@link Absent}); WEIGHTED weighs by true_c. Accuracy = Σtp / ΣM. Balanced
- * accuracy = mean recall over classes with true_c > 0 (as scikit-learn). Cohen's kappa =
- * 1 - Σ_{i≠j} M / Σ_{i≠j} E with E = outer(true, pred)/ΣM (scikit-learn's form; NaN when
- * agreement by chance is perfect, as there). An empty matrix scores zeroDivision everywhere
- * except kappa (NaN). Sums of scores add in class order from zero.
+ * accuracy = mean recall over the k classes with true_c > 0 (as scikit-learn); adjusted:
+ * (b - 1/k) / (1 - 1/k). Cohen's kappa = 1 - Σ W∘M / Σ W∘E with E = outer(true, pred)/ΣM and
+ * W = 1 off the diagonal (unweighted), |i - j| (linear) or (i - j)² (quadratic), i and j the
+ * class indices 0..C-1 (scikit-learn with {@code labels=range(C)}; NaN when agreement by chance
+ * is perfect, as there). MCC (scikit-learn's multiclass form) = (c·n - Σ t_k p_k) /
+ * (sqrt(n² - Σ t_k²) · sqrt(n² - Σ p_k²)) with c = Σtp, n = ΣM, t = true, p = pred; 0 when the
+ * denominator is 0. An empty matrix scores zeroDivision everywhere except kappa (NaN) and MCC
+ * (0). Sums of scores add in class order from zero.
  */
 final class ConfusionScoring {
     private ConfusionScoring() {}
@@ -48,9 +52,17 @@ final class ConfusionScoring {
                     yield ScoreFormulas.ratioOr(s, k.tru().gt(0).to(DType.FLOAT64).sum().view(1), zd);
                 }
                 case KAPPA -> kappa(k);
+                case KAPPA_LINEAR, KAPPA_QUADRATIC -> weightedKappa(k, m == ConfusionScoreSpec.Metric.KAPPA_QUADRATIC);
+                case MCC -> mcc(k);
+                case BALANCED_ACCURACY_ADJUSTED -> {
+                    Tensor present = k.tru().gt(0).to(DType.FLOAT64).sum().view(1);
+                    Tensor b = ScoreFormulas.ratioOr(ScoreFormulas.ratioOr(k.tp(), k.tru(), 0).sum().view(1), present, zd);
+                    Tensor chance = ScoreFormulas.isZero(present).add(1).div(present); // 1 / k
+                    yield b.sub(chance).div(chance.neg().add(1));
+                }
                 case MEAN_IOU -> averaged(ConfusionScoreSpec.Metric.IOU, Average.MACRO, spec, k);
                 default -> spec.average() == Average.NONE
-                        ? ScoreFormulas.perClass(m, k.tp(), k.tru(), k.pred(), zd, spec.beta())
+                        ? ScoreFormulas.perClass(m, k.tp(), k.tru(), k.pred(), k.total(), zd, spec.beta())
                         : averaged(m, spec.average(), spec, k);
             });
         }
@@ -60,13 +72,14 @@ final class ConfusionScoring {
     private static Tensor averaged(ConfusionScoreSpec.Metric m, Average avg, ConfusionScoreSpec spec, Counts k) {
         double zd = spec.zeroDivision();
         return switch (avg) {
-            case MICRO -> ScoreFormulas.perClass(m, k.tp().sum().view(1), k.tru().sum().view(1), k.pred().sum().view(1), zd, spec.beta());
+            case MICRO -> ScoreFormulas.perClass(m, k.tp().sum().view(1), k.tru().sum().view(1), k.pred().sum().view(1),
+                    k.total().mul(k.classes()), zd, spec.beta()); // pooled over classes: C·N samples
             case WEIGHTED -> {
-                Tensor s = k.tru().mul(ScoreFormulas.perClass(m, k.tp(), k.tru(), k.pred(), zd, spec.beta())).sum().view(1);
+                Tensor s = k.tru().mul(ScoreFormulas.perClass(m, k.tp(), k.tru(), k.pred(), k.total(), zd, spec.beta())).sum().view(1);
                 yield ScoreFormulas.ratioOr(s, k.tru().sum().view(1), zd);
             }
             case MACRO -> {
-                Tensor v = ScoreFormulas.perClass(m, k.tp(), k.tru(), k.pred(), zd, spec.beta());
+                Tensor v = ScoreFormulas.perClass(m, k.tp(), k.tru(), k.pred(), k.total(), zd, spec.beta());
                 if (spec.absent() == Absent.EXCLUDE) {
                     Tensor used = k.tru().add(k.pred()).gt(0).to(DType.FLOAT64);
                     Tensor s = v.mul(used).sum().view(1); // an absent class adds 0
@@ -89,5 +102,28 @@ final class ConfusionScoring {
         // the diagonal adds 0; an empty matrix gives 0/0 terms, so NaN
         Tensor expectedSum = expected.mul(Tensor.fromArray(offDiagonal, c, c).to(expected.device())).sum().view(1);
         return observed.div(expectedSum).neg().add(1);
+    }
+
+    /** 1 - Σ W∘M / Σ W∘E with W_ij = |i - j| or (i - j)²; W and M are small integers, so Σ W∘M is exact. */
+    private static Tensor weightedKappa(Counts k, boolean quadratic) {
+        int c = k.classes();
+        double[] w = new double[c * c];
+        for (int i = 0; i < c; i++) {
+            for (int j = 0; j < c; j++) w[i * c + j] = quadratic ? (double) (i - j) * (i - j) : Math.abs(i - j);
+        }
+        Tensor weights = Tensor.fromArray(w, c, c).to(k.hist().device());
+        Tensor observed = k.hist().to(DType.FLOAT64).mul(weights).sum().view(1);
+        Tensor expected = k.tru().view(c, 1).mul(k.pred().view(1, c)).div(k.total()).mul(weights).sum().view(1);
+        return observed.div(expected).neg().add(1);
+    }
+
+    /** scikit-learn's multiclass Matthews correlation; 0 where its denominator is 0 (its numerator is 0 there too). */
+    private static Tensor mcc(Counts k) {
+        Tensor n = k.total();
+        Tensor covTP = k.tp().sum().view(1).mul(n).sub(k.tru().mul(k.pred()).sum().view(1));
+        Tensor nn = n.mul(n);
+        Tensor covPP = nn.sub(k.pred().mul(k.pred()).sum().view(1));
+        Tensor covTT = nn.sub(k.tru().mul(k.tru()).sum().view(1));
+        return ScoreFormulas.ratioOr(covTP, ScoreFormulas.sqrt64(covTT).mul(ScoreFormulas.sqrt64(covPP)), 0);
     }
 }

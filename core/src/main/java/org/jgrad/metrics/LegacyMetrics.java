@@ -7,7 +7,8 @@ import org.jgrad.tensor.Tensor;
 /**
  * The scores of segmentation_models_pytorch's legacy {@code utils.metrics} classes ({@code IoU},
  * {@code Fscore}, {@code Accuracy}, {@code Precision}, {@code Recall}) as functions of one batch:
- * predictions thresholded (strictly, {@code > threshold}; sigmoid first when the spec says so),
+ * predictions thresholded with the spec's rule (smp legacy: {@code > threshold}, the default of
+ * {@link BinaryStatsSpec#probabilities()} and {@link BinaryStatsSpec#logits()}; sigmoid first when the spec says so),
  * then every pixel of every kept channel summed, then
  * <ul>
  * <li>IoU = (tp + eps) / (tp + fp + fn + eps)</li>
@@ -15,7 +16,9 @@ import org.jgrad.tensor.Tensor;
  * <li>accuracy = (tp + tn) / pixels (no eps)</li>
  * <li>precision = (tp + eps) / (tp + fp + eps), recall = (tp + eps) / (tp + fn + eps)</li>
  * </ul>
- * smp's defaults: eps = 1e-7, threshold = 0.5, no activation. Unlike smp (which sums in the
+ * smp's defaults: eps = 1e-7, threshold = 0.5, no activation. smp's {@code threshold=None} (soft
+ * scores on the probabilities, no counting) is {@link #softIou}, {@link #softFscore},
+ * {@link #softAccuracy}, {@link #softPrecision} and {@link #softRecall}. Unlike smp (which sums in the
  * input's float type), counts are exact 64-bit integers.
  */
 public final class LegacyMetrics {
@@ -60,5 +63,38 @@ public final class LegacyMetrics {
 
     public static double recall(Tensor preds, Tensor targets, BinaryStatsSpec spec, double eps) {
         return one(preds, targets, spec, eps, 1, Metric.RECALL);
+    }
+
+    // ------------------------------------------------------------------ threshold=None: soft scores
+
+    /**
+     * smp's legacy {@code iou(pr, gt, eps, threshold=None)}: on the probabilities themselves
+     * (sigmoid of preds first when activation is SIGMOID), ignoreChannels removed. Formulas:
+     * {@link ScoreFormulas#legacySoft}.
+     */
+    public static double softIou(Tensor preds, Tensor targets, BinaryStatsSpec.Activation activation, double eps, int... ignoreChannels) {
+        return SoftLegacy.score(Metric.IOU, preds, targets, activation, eps, 1, ignoreChannels);
+    }
+
+    /** smp's legacy {@code f_score(pr, gt, beta, eps, threshold=None)}; Dice at beta 1. */
+    public static double softFscore(Tensor preds, Tensor targets, BinaryStatsSpec.Activation activation, double beta, double eps,
+                                    int... ignoreChannels) {
+        if (!(beta >= 0) || Double.isInfinite(beta)) throw new IllegalArgumentException("beta must be finite and >= 0, got " + beta);
+        return SoftLegacy.score(Metric.FSCORE, preds, targets, activation, eps, beta, ignoreChannels);
+    }
+
+    /** smp's legacy {@code precision(pr, gt, eps, threshold=None)}. */
+    public static double softPrecision(Tensor preds, Tensor targets, BinaryStatsSpec.Activation activation, double eps, int... ignoreChannels) {
+        return SoftLegacy.score(Metric.PRECISION, preds, targets, activation, eps, 1, ignoreChannels);
+    }
+
+    /** smp's legacy {@code recall(pr, gt, eps, threshold=None)}. */
+    public static double softRecall(Tensor preds, Tensor targets, BinaryStatsSpec.Activation activation, double eps, int... ignoreChannels) {
+        return SoftLegacy.score(Metric.RECALL, preds, targets, activation, eps, 1, ignoreChannels);
+    }
+
+    /** smp's legacy {@code accuracy(pr, gt, threshold=None)}: the fraction of elements where gt == pr exactly. */
+    public static double softAccuracy(Tensor preds, Tensor targets, BinaryStatsSpec.Activation activation, int... ignoreChannels) {
+        return SoftLegacy.score(Metric.ACCURACY, preds, targets, activation, 0, 1, ignoreChannels);
     }
 }

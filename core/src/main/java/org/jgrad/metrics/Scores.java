@@ -26,10 +26,12 @@ public final class Scores {
         return new BinaryScoreSpec(List.of(metrics), Style.SMP, reduction, images, classes, 0, SMP_ZERO_DIVISION, 1.0, null);
     }
 
-    /** smp's newer functions with every knob. */
+    /**
+     * smp's newer functions with every knob. zeroDivision may be any number or NaN (smp then
+     * leaves a 0/0 NaN, and the reductions over it are NaN).
+     */
     public static BinaryScoreSpec smp(int images, int classes, Reduction reduction, double zeroDivision, double beta,
                                       double[] classWeights, Metric... metrics) {
-        MetricChecks.zeroDivision(zeroDivision);
         return new BinaryScoreSpec(List.of(metrics), Style.SMP, reduction, images, classes, 0, zeroDivision, beta, classWeights);
     }
 

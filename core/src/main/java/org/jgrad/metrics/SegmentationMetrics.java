@@ -17,13 +17,16 @@ import java.util.List;
  * on the inputs' device — and derives Dice, IoU, pixel accuracy, precision and recall from that
  * one state.
  * <pre>{@code
- * var seg = new SegmentationMetrics(BinaryStatsSpec.logits());     // sigmoid, > 0.5
+ * var seg = new SegmentationMetrics();     // sigmoid(x) >= 0.5, as smp's get_stats
  * for (Batch b : loader) seg.update(model.forward(b.x()), b.y());
  * System.out.print(seg.compute().report());
  * }</pre>
  *
- * <p>Scoring defaults to smp's {@code metrics} functions with MICRO reduction and
- * zero_division 1 (an empty prediction of an empty mask is perfect); {@link #legacy(double)}
+ * <p>Defaults mirror smp 0.3.x's {@code metrics} module: {@code get_stats}'s rule
+ * {@code sigmoid(x) >= 0.5} (the no-argument constructor; a given spec keeps its own rule), the
+ * MICRO reduction, and zero_division 1 for the other reductions. As in smp, a MICRO score whose
+ * counts give 0/0 (say Dice when neither targets nor predictions have a positive pixel) is NaN;
+ * {@link #microZeroDivision(boolean)} substitutes zero_division there instead. {@link #legacy(double)}
  * switches to smp's legacy eps smoothing. With {@link Grouping#PER_CHANNEL} (multilabel) the
  * reductions MICRO, MACRO and WEIGHTED pool or average the channels. Per-image groupings are
  * not accumulated across batches (the imagewise reductions are not sums); use
@@ -48,6 +51,7 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
     private double zeroDivision = Scores.SMP_ZERO_DIVISION;
     private Reduction reduction = Reduction.MICRO;
     private double[] classWeights;
+    private boolean microZeroDivision;
 
     private Tensor counts; // INT64 [groups, 4] on the inputs' device
     private int channels = -1;
@@ -61,8 +65,8 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
         this.spec = spec;
     }
 
-    /** Sigmoid of logits, threshold 0.5. */
-    public SegmentationMetrics() { this(BinaryStatsSpec.logits()); }
+    /** Sigmoid of logits, positive when {@code sigmoid(x) >= 0.5} (smp's {@code get_stats} rule). */
+    public SegmentationMetrics() { this(BinaryStatsSpec.logits().withRule(BinaryStatsSpec.Rule.GREATER_EQUAL)); }
 
     public BinaryStatsSpec spec() { return spec; }
 
@@ -74,15 +78,26 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
         return this;
     }
 
-    /** smp metrics scoring: a 0/0 score becomes {@code zeroDivision}. */
+    /** smp metrics scoring: a 0/0 score becomes {@code zeroDivision} (NaN allowed, as in smp). */
     public SegmentationMetrics zeroDivision(double zd) {
-        MetricChecks.zeroDivision(zd);
         this.style = Style.SMP;
         this.zeroDivision = zd;
         return this;
     }
 
-    /** MICRO (default), MACRO or WEIGHTED (then classWeights are required, as in smp). */
+    /**
+     * MICRO only, SMP style: replace a 0/0 score by zero_division (true) or leave it NaN as smp
+     * does (false, the default).
+     */
+    public SegmentationMetrics microZeroDivision(boolean substitute) {
+        this.microZeroDivision = substitute;
+        return this;
+    }
+
+    /**
+     * MICRO (default), MACRO or WEIGHTED (then classWeights are required, as in smp); MACRO with
+     * classWeights is smp's {@code Σ w_c s_c / (C Σw)}, WEIGHTED {@code Σ w_c s_c / Σw}.
+     */
     public SegmentationMetrics reduction(Reduction r, double... classWeights) {
         MetricChecks.notNull(r, "reduction");
         if (r != Reduction.MICRO && r != Reduction.MACRO && r != Reduction.WEIGHTED) {
@@ -117,7 +132,7 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
     }
 
     private BinaryScoreSpec scoreSpec(int classes) {
-        return new BinaryScoreSpec(ORDER, style, reduction, 1, classes, eps, zeroDivision, 1.0, classWeights);
+        return new BinaryScoreSpec(ORDER, style, reduction, 1, classes, eps, zeroDivision, 1.0, classWeights, microZeroDivision);
     }
 
     /** The scores of everything seen since the last reset; copies seven doubles. Before any update all counts are zero. */
@@ -127,9 +142,9 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
         try {
             double[] v = BinaryStats.scores(c, scoreSpec(c.size(0)));
             if (counts == null || noPixels(counts.toLongArray())) {
-                return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], Double.NaN, Double.NaN);
+                return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], Double.NaN, Double.NaN, spec.decision());
             }
-            return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+            return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], v[5], v[6], spec.decision());
         } finally {
             if (c != counts) c.close();
         }
@@ -138,6 +153,16 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
     private static boolean noPixels(long[] tpFpFnTn) {
         for (long n : tpFpFnTn) if (n != 0) return false;
         return true;
+    }
+
+    /** The decision rule and the scoring, e.g. {@code SegmentationMetrics[positive: sigmoid(x) >= 0.5, SMP MICRO zero_division=1.0 (NaN for MICRO 0/0)]}. */
+    @Override
+    public String toString() {
+        String scoring = style == Style.LEGACY ? "LEGACY eps=" + eps + " " + reduction
+                : "SMP " + reduction + " zero_division=" + zeroDivision
+                  + (reduction == Reduction.MICRO ? (microZeroDivision ? " (also for MICRO 0/0)" : " (NaN for MICRO 0/0, as smp)") : "");
+        return "SegmentationMetrics[positive: " + spec.decision() + ", grouping=" + spec.grouping() + ", " + scoring
+                + (classWeights == null ? "" : ", classWeights=" + Arrays.toString(classWeights)) + "]";
     }
 
     /** Equivalent to {@code compute().report()}. */

@@ -6,10 +6,11 @@ import java.util.Locale;
  * What {@link SegmentationMetrics#compute()} returns: host doubles. {@code foreground} is the
  * fraction of counted pixels whose target is positive, {@code predictedForeground} the fraction
  * predicted positive; they explain the scores when one side is rare, and are NaN when no pixel
- * was counted.
+ * was counted. {@code decision} says when a pixel was predicted positive ({@code sigmoid(x) >= 0.5},
+ * {@code p > 0.3}, ...).
  */
 public record SegmentationScores(double dice, double iou, double accuracy, double precision, double recall,
-                                 double foreground, double predictedForeground) {
+                                 double foreground, double predictedForeground, String decision) {
 
     /** Foreground (or background) below this share of the pixels makes accuracy misleading. */
     static final double RARE = 0.10;
@@ -26,10 +27,11 @@ public record SegmentationScores(double dice, double iou, double accuracy, doubl
         sb.append(String.format(Locale.ROOT, "precision       %.4f%n", precision));
         sb.append(String.format(Locale.ROOT, "recall          %.4f%n", recall));
         if (Double.isNaN(foreground)) {
-            sb.append(String.format(Locale.ROOT, "foreground      no pixels counted: the scores above are the zero-division value%n"));
+            sb.append(String.format(Locale.ROOT, "foreground      no pixels counted (positive when %s): the scores above are the zero-division value%n", decision));
             return sb.toString();
         }
-        sb.append(String.format(Locale.ROOT, "foreground      %s of pixels (predicted: %s)%n", pct(foreground), pct(predictedForeground)));
+        sb.append(String.format(Locale.ROOT, "foreground      %s of pixels (predicted: %s, positive when %s)%n",
+                pct(foreground), pct(predictedForeground), decision));
         if (foreground < RARE) {
             sb.append(String.format(Locale.ROOT,
                     "note: accuracy %.2f but Dice %.2f: foreground is %s of pixels, so predicting background everywhere "

@@ -112,6 +112,7 @@ class MetricPtxSimTest {
                     BinaryStatsSpec spec = new BinaryStatsSpec(rnd.nextBoolean() ? BinaryStatsSpec.Activation.SIGMOID : BinaryStatsSpec.Activation.NONE,
                             new double[]{0, 0.5, 1, 0.25}[rnd.nextInt(4)], g, rnd.nextBoolean(), rnd.nextBoolean() ? 255 : -1, null);
                     if (shape.length > 1 && shape[1] == 3 && rnd.nextBoolean()) spec = spec.withIgnoreChannels(1);
+                    if (rnd.nextBoolean()) spec = spec.withRule(BinaryStatsSpec.Rule.GREATER_EQUAL); // the cutoff carries either rule
                     final BinaryStatsSpec fspec = spec;
                     int n = 1;
                     for (int s : shape) n *= s;

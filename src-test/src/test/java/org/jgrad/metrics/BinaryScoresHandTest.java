@@ -5,11 +5,13 @@ import org.jgrad.metrics.BinaryScoreSpec.Reduction;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.backend.BinaryStatsSpec.Activation;
 import org.jgrad.backend.BinaryStatsSpec.Grouping;
+import org.jgrad.backend.BinaryStatsSpec.Rule;
 import org.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,10 +25,15 @@ class BinaryScoresHandTest {
         }
     }
 
+    /** smp MICRO with the zero_division substitution jgrad offers (smp itself leaves 0/0 NaN there). */
     private static double smp(float[] p, byte[] t, Metric m, double zd, double beta) {
+        return smp(p, t, m, zd, beta, true);
+    }
+
+    private static double smp(float[] p, byte[] t, Metric m, double zd, double beta, boolean microZeroDivision) {
         try (Tensor pr = Tensor.fromArray(p, 1, p.length); Tensor tg = Tensor.fromArray(t, 1, t.length);
              Tensor c = BinaryStats.stats(pr, tg, BinaryStatsSpec.probabilities())) {
-            return BinaryStats.scores(c, Scores.smp(1, 1, Reduction.MICRO, zd, beta, null, m))[0];
+            return BinaryStats.scores(c, Scores.smp(1, 1, Reduction.MICRO, zd, beta, null, m).withMicroZeroDivision(microZeroDivision))[0];
         }
     }
 
@@ -63,7 +70,11 @@ class BinaryScoresHandTest {
             assertEquals(1.0, LegacyMetrics.accuracy(p, t, spec), 0);
             assertTrue(Double.isNaN(LegacyMetrics.iou(p, t, spec, 0)), "0/0 without eps is NaN");
         }
-        // smp: 0/0 -> zero_division
+        // smp's micro: 0/0 stays NaN whatever zero_division is; on request it becomes zero_division
+        assertTrue(Double.isNaN(smp(none, zeros, Metric.IOU, 1, 1, false)));
+        assertTrue(Double.isNaN(smp(none, zeros, Metric.FSCORE, 0, 1, false)));
+        assertTrue(Double.isNaN(smp(none, zeros, Metric.BALANCED_ACCURACY, 0, 1, false)), "recall is 0/0");
+        assertEquals(1.0, smp(none, zeros, Metric.ACCURACY, 0, 1, false), 0); // tn = 3: defined
         assertEquals(1.0, smp(none, zeros, Metric.IOU, 1, 1), 0);
         assertEquals(0.0, smp(none, zeros, Metric.IOU, 0, 1), 0);
         assertEquals(0.5, smp(none, zeros, Metric.FSCORE, 0.5, 1), 0);
@@ -81,6 +92,31 @@ class BinaryScoresHandTest {
             assertEquals(1e-7 / (4 + 1e-7), LegacyMetrics.iou(p, t, spec, 1e-7), 1e-22);
             assertEquals(1e-7 / (4 + 1e-7), LegacyMetrics.precision(p, t, spec, 1e-7), 1e-22);
         }
+    }
+
+    @Test
+    void greaterEqualCountsValuesAtTheThreshold() {
+        byte[] t = {1, 1, 1};
+        BinaryStatsSpec ge = BinaryStatsSpec.probabilities().withRule(Rule.GREATER_EQUAL);
+        assertArrayEquals(new long[]{2, 0, 1, 0}, counts(new float[]{0.5f, 0.50000006f, Math.nextDown(0.5f)}, t, ge));
+        assertArrayEquals(new long[]{2, 0, 1, 0}, counts(new float[]{0.3f, Math.nextUp(0.3f), Math.nextDown(0.3f)}, t, ge.withThreshold(0.3)));
+        // threshold 0: every number, -0 included, is >= 0; threshold 1: only 1
+        assertArrayEquals(new long[]{2, 0, 1, 0}, counts(new float[]{0f, -0f, -Float.MIN_VALUE}, t, ge.withThreshold(0)));
+        assertArrayEquals(new long[]{1, 0, 2, 0}, counts(new float[]{1f, Math.nextDown(1f), Float.NaN}, t, ge.withThreshold(1)));
+        // sigmoid(0) = 0.5 exactly: positive under >=, not under >; the floats either side decide as their sign
+        BinaryStatsSpec lg = BinaryStatsSpec.logits().withRule(Rule.GREATER_EQUAL);
+        assertArrayEquals(new long[]{2, 0, 1, 0}, counts(new float[]{0f, -0f, -Float.MIN_VALUE}, t, lg));
+        assertArrayEquals(new long[]{0, 0, 3, 0}, counts(new float[]{0f, -0f, -Float.MIN_VALUE}, t, BinaryStatsSpec.logits()));
+        // sigmoid thresholds 0 and 1 under >=: 0 takes every logit but NaN (sigmoid(-inf) = 0), 1 only +inf
+        assertArrayEquals(new long[]{2, 0, 1, 0}, counts(new float[]{Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, Float.NaN}, t, lg.withThreshold(0)));
+        assertArrayEquals(new long[]{1, 0, 2, 0}, counts(new float[]{Float.POSITIVE_INFINITY, Float.MAX_VALUE, Float.NaN}, t, lg.withThreshold(1)));
+        assertEquals(Float.NEGATIVE_INFINITY, lg.withThreshold(0).cutoff());
+        assertEquals(0f, lg.cutoff());
+        assertEquals(Float.MIN_VALUE, BinaryStatsSpec.logits().cutoff());
+        // the rule is part of the spec's identity and of what it prints
+        assertNotEquals(lg, BinaryStatsSpec.logits());
+        assertTrue(lg.toString().contains("sigmoid(x) >= 0.5"), lg.toString());
+        assertTrue(BinaryStatsSpec.probabilities().withThreshold(0.3).toString().contains("p > 0.3"));
     }
 
     @Test

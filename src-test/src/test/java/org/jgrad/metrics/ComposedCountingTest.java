@@ -54,6 +54,7 @@ class ComposedCountingTest {
                     BinaryStatsSpec spec = new BinaryStatsSpec(rnd.nextBoolean() ? Activation.SIGMOID : Activation.NONE,
                             new double[]{0, 0.5, 1, 0.25}[rnd.nextInt(4)], g, rnd.nextBoolean(), rnd.nextBoolean() ? 255 : -1, null);
                     if (shape.length > 1 && shape[1] >= 3 && rnd.nextBoolean()) spec = spec.withIgnoreChannels(1);
+                    if (rnd.nextBoolean()) spec = spec.withRule(BinaryStatsSpec.Rule.GREATER_EQUAL); // the cutoff carries either rule
                     float[] p = new float[n];
                     for (int i = 0; i < n; i++) {
                         int k = rnd.nextInt(40);

@@ -225,4 +225,25 @@ class ConfusionMatrixTest {
             other.close();
         }
     }
+
+    @Test
+    void multiclassSegmentationDiceAndIouFromLogitsWithIgnoreIndex() {
+        // [1, 3 classes, 2 x 3 pixels]; argmax per pixel: 0 1 2 / 2 1 0; targets 0 1 1 / 255 2 0 (255 ignored)
+        float[] logits = {
+                5, 0, 0, 0, 0, 5,   // class 0 scores
+                0, 5, 0, 0, 5, 0,   // class 1
+                0, 0, 5, 5, 0, 0};  // class 2
+        long[] targets = {0, 1, 1, 255, 2, 0};
+        try (Tensor lg = Tensor.fromArray(logits, 1, 3, 2, 3); Tensor t = Tensor.fromArray(targets, 1, 2, 3);
+             ConfusionMatrix cm = new ConfusionMatrix(3).ignoreIndex(255)) {
+            cm.update(lg, t);
+            // counted pixels (pred, true): (0,0) (1,1) (2,1) (1,2) (0,0); the ignored pixel predicted 2 enters nothing
+            // class 0: tp 2, fp 0, fn 0; class 1: tp 1, fp 1 (pred 1 true 2), fn 1 (true 1 pred 2); class 2: tp 0, fp 1, fn 1
+            ConfusionResult r = cm.compute();
+            assertArrayEquals(new double[]{1, 2.0 / 4, 0}, r.dice(), 1e-15);
+            assertArrayEquals(new double[]{1, 1.0 / 3, 0}, r.iou(), 1e-15);
+            assertEquals((1 + 1.0 / 3 + 0) / 3, r.meanIoU(), 1e-15);
+            assertEquals((1 + 0.5 + 0) / 3, r.meanDice(), 1e-15);
+        }
+    }
 }

@@ -34,8 +34,13 @@ public final class MetricMathReference {
     }
 
     private static double scored(BinaryScoreSpec s, BinaryScoreSpec.Metric m, double tp, double fp, double fn, double tn) {
+        return scored(s, m, true, tp, fp, fn, tn);
+    }
+
+    /** smp 0.3.2+: every reduction but MICRO replaces a 0/0 by zeroDivision. */
+    private static double scored(BinaryScoreSpec s, BinaryScoreSpec.Metric m, boolean substitute, double tp, double fp, double fn, double tn) {
         double v = binaryScore(m, s.style(), s.eps(), s.beta(), tp, fp, fn, tn);
-        return s.style() == Style.SMP && Double.isNaN(v) ? s.zeroDivision() : v;
+        return substitute && s.style() == Style.SMP && Double.isNaN(v) ? s.zeroDivision() : v;
     }
 
     /** {@code counts} holds rows x 4 longs (tp, fp, fn, tn); returns {@code spec.outputLength()} doubles. */
@@ -54,16 +59,16 @@ public final class MetricMathReference {
             switch (r) {
                 case MICRO -> {
                     double[] s = sumRows(counts, 0, rows, 1);
-                    out[k++] = scored(spec, m, s[0], s[1], s[2], s[3]);
+                    out[k++] = scored(spec, m, spec.microZeroDivision(), s[0], s[1], s[2], s[3]);
                 }
                 case MACRO, WEIGHTED -> {
                     double acc = 0;
                     for (int j = 0; j < c; j++) {
                         double[] s = sumRows(counts, j, n, c);
                         double v = scored(spec, m, s[0], s[1], s[2], s[3]);
-                        acc += r == Reduction.WEIGHTED ? v * (w[j] / wsum) : v;
+                        acc += w != null ? v * (w[j] / wsum) : v;
                     }
-                    out[k++] = acc / c;
+                    out[k++] = r == Reduction.WEIGHTED ? acc : acc / c;
                 }
                 case MICRO_IMAGEWISE -> {
                     double acc = 0;
@@ -82,7 +87,7 @@ public final class MetricMathReference {
                             per += scored(spec, m, counts[o], counts[o + 1], counts[o + 2], counts[o + 3]);
                         }
                         per /= n;
-                        acc += r == Reduction.WEIGHTED_IMAGEWISE ? per * (w[j] / wsum) : per;
+                        acc += w != null ? per * (w[j] / wsum) : per;
                     }
                     out[k++] = acc / c;
                 }
@@ -148,12 +153,46 @@ public final class MetricMathReference {
                     out[k++] = present == 0 ? zd : s / present;
                 }
                 case KAPPA -> out[k++] = kappa(hist, c, tru, pred, total);
-                case MEAN_IOU -> out[k++] = averaged(ConfusionScoreSpec.Metric.IOU, Average.MACRO, spec, tp, tru, pred);
+                case KAPPA_LINEAR, KAPPA_QUADRATIC -> {
+                    double observed = 0, expected = 0;
+                    for (int i = 0; i < c; i++) {
+                        for (int j = 0; j < c; j++) {
+                            double w = m == ConfusionScoreSpec.Metric.KAPPA_QUADRATIC ? (double) (i - j) * (i - j) : Math.abs(i - j);
+                            observed += hist[i * c + j] * w;
+                            expected += tru[i] * pred[j] / total * w;
+                        }
+                    }
+                    out[k++] = 1 - observed / expected;
+                }
+                case MCC -> {
+                    double correct = 0, tXp = 0, pp = 0, tt = 0;
+                    for (int i = 0; i < c; i++) correct += tp[i];
+                    for (int i = 0; i < c; i++) tXp += tru[i] * pred[i];
+                    for (int i = 0; i < c; i++) pp += pred[i] * pred[i];
+                    for (int i = 0; i < c; i++) tt += tru[i] * tru[i];
+                    double covTP = correct * total - tXp, nn = total * total;
+                    double den = sqrt64(nn - tt) * sqrt64(nn - pp);
+                    out[k++] = den == 0 ? 0 : covTP / den;
+                }
+                case BALANCED_ACCURACY_ADJUSTED -> {
+                    double s = 0;
+                    int present = 0;
+                    for (int i = 0; i < c; i++) {
+                        if (tru[i] > 0) {
+                            s += tp[i] / tru[i];
+                            present++;
+                        }
+                    }
+                    double b = present == 0 ? zd : s / present;
+                    double chance = (present == 0 ? 2.0 : 1.0) / present;
+                    out[k++] = (b - chance) / (1 - chance);
+                }
+                case MEAN_IOU -> out[k++] = averaged(ConfusionScoreSpec.Metric.IOU, Average.MACRO, spec, tp, tru, pred, total);
                 default -> {
                     if (spec.average() == Average.NONE) {
-                        for (int i = 0; i < c; i++) out[k++] = perClass(m, tp[i], tru[i], pred[i], zd, spec.beta());
+                        for (int i = 0; i < c; i++) out[k++] = perClass(m, tp[i], tru[i], pred[i], total, zd, spec.beta());
                     } else {
-                        out[k++] = averaged(m, spec.average(), spec, tp, tru, pred);
+                        out[k++] = averaged(m, spec.average(), spec, tp, tru, pred, total);
                     }
                 }
             }
@@ -161,9 +200,13 @@ public final class MetricMathReference {
         return out;
     }
 
-    /** precision, recall, F-beta or IoU of one class (or of pooled counts), scikit-learn style. */
-    public static double perClass(ConfusionScoreSpec.Metric m, double tp, double tru, double pred, double zd, double beta) {
+    /** precision, recall, F-beta, IoU or specificity of one class (or of pooled counts: total = C·N), scikit-learn style. */
+    public static double perClass(ConfusionScoreSpec.Metric m, double tp, double tru, double pred, double total, double zd, double beta) {
         return switch (m) {
+            case SPECIFICITY -> {
+                double fp = pred - tp, tn = total - tru - fp;
+                yield tn + fp == 0 ? zd : tn / (tn + fp);
+            }
             case PRECISION -> pred == 0 ? zd : tp / pred;
             case RECALL -> tru == 0 ? zd : tp / tru;
             case IOU -> tru + pred - tp == 0 ? zd : tp / (tru + pred - tp);
@@ -179,7 +222,7 @@ public final class MetricMathReference {
     }
 
     private static double averaged(ConfusionScoreSpec.Metric m, Average avg, ConfusionScoreSpec spec,
-                                   double[] tp, double[] tru, double[] pred) {
+                                   double[] tp, double[] tru, double[] pred, double total) {
         int c = tp.length;
         double zd = spec.zeroDivision();
         switch (avg) {
@@ -190,12 +233,12 @@ public final class MetricMathReference {
                     b += tru[i];
                     d += pred[i];
                 }
-                return perClass(m, a, b, d, zd, spec.beta());
+                return perClass(m, a, b, d, total * c, zd, spec.beta());
             }
             case WEIGHTED -> {
                 double s = 0, wsum = 0;
                 for (int i = 0; i < c; i++) {
-                    s += tru[i] * perClass(m, tp[i], tru[i], pred[i], zd, spec.beta());
+                    s += tru[i] * perClass(m, tp[i], tru[i], pred[i], total, zd, spec.beta());
                     wsum += tru[i];
                 }
                 return wsum == 0 ? zd : s / wsum;
@@ -205,12 +248,20 @@ public final class MetricMathReference {
                 int used = 0;
                 for (int i = 0; i < c; i++) {
                     if (spec.absent() == Absent.EXCLUDE && tru[i] == 0 && pred[i] == 0) continue;
-                    s += perClass(m, tp[i], tru[i], pred[i], zd, spec.beta());
+                    s += perClass(m, tp[i], tru[i], pred[i], total, zd, spec.beta());
                     used++;
                 }
                 return used == 0 ? zd : s / used;
             }
         }
+    }
+
+    /** ScoreFormulas.sqrt64: float32 seed, two float64 Newton steps, 0 at 0. */
+    private static double sqrt64(double a) {
+        if (a == 0) return 0;
+        double x = (float) Math.sqrt((float) a);
+        for (int i = 0; i < 2; i++) x = (x + a / x) * 0.5;
+        return x;
     }
 
     private static double kappa(long[] hist, int c, double[] tru, double[] pred, double total) {

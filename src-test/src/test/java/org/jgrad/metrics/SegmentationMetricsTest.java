@@ -83,8 +83,10 @@ class SegmentationMetricsTest {
             whole.reduction(Reduction.MACRO);
             double d0 = 2.0 * c[0] / (2 * c[0] + c[1] + c[2]), d1 = 2.0 * c[4] / (2 * c[4] + c[5] + c[6]);
             assertEquals((d0 + d1) / 2, whole.compute().dice(), 1e-15);
-            // smp's weighted: sum(w_c d_c / sum w) / C
+            // smp >= 0.3.2's weighted: sum(w_c d_c / sum w); macro with weights divides that by C
             whole.reduction(Reduction.WEIGHTED, 1, 3);
+            assertEquals(0.25 * d0 + 0.75 * d1, whole.compute().dice(), 1e-15);
+            whole.reduction(Reduction.MACRO, 1, 3);
             assertEquals((0.25 * d0 + 0.75 * d1) / 2, whole.compute().dice(), 1e-15);
         }
     }
@@ -103,6 +105,30 @@ class SegmentationMetricsTest {
         seg.close();
         // an upper bound: the Cleaner may free other tests' garbage meanwhile, which only lowers the counter
         assertTrue(MemoryStats.liveBytes(Device.cpu()) <= before, "nothing is left alive");
+    }
+
+    @Test
+    void defaultsFollowSmpGetStatsAndMicroLeavesZeroByZeroNaN() {
+        try (SegmentationMetrics seg = new SegmentationMetrics();
+             Tensor x = Tensor.fromArray(new float[]{0f, -1f, -2f, -3f}, 1, 1, 4);
+             Tensor none = Tensor.zeros(DType.UINT8, Device.cpu(), 1, 1, 4)) {
+            seg.update(x, none); // logit 0: sigmoid 0.5 >= 0.5 is positive, so fp = 1
+            assertArrayEquals(new long[]{0, 1, 0, 3}, seg.counts());
+            assertTrue(seg.toString().contains("sigmoid(x) >= 0.5"), seg.toString());
+            assertTrue(seg.compute().report().contains("positive when sigmoid(x) >= 0.5"), seg.compute().report());
+        }
+        try (SegmentationMetrics seg = new SegmentationMetrics();
+             Tensor x = Tensor.fromArray(new float[]{-1f, -2f}, 1, 1, 2);
+             Tensor none = Tensor.zeros(DType.UINT8, Device.cpu(), 1, 1, 2)) {
+            seg.update(x, none); // nothing true, nothing predicted: Dice is 0/0
+            SegmentationScores s = seg.compute();
+            assertTrue(Double.isNaN(s.dice()) && Double.isNaN(s.iou()) && Double.isNaN(s.precision()), "smp's micro: NaN");
+            assertEquals(1.0, s.accuracy(), 0);
+            assertTrue(seg.toString().contains("NaN for MICRO 0/0"), seg.toString());
+            assertEquals(1.0, seg.microZeroDivision(true).compute().dice(), 0);
+            assertEquals(0.0, seg.zeroDivision(0).compute().iou(), 0);
+            assertTrue(Double.isNaN(seg.microZeroDivision(false).compute().iou()));
+        }
     }
 
     @Test

@@ -176,7 +176,8 @@ class BadInputSuiteTest {
         add("metrics", "ConfusionMatrix shape mismatch", IAE, () -> new ConfusionMatrix(3).update(i64(4), i64(5)), "[4]", "[5]");
         add("metrics", "ConfusionMatrix classNames count", IAE, () -> new ConfusionMatrix(3).classNames("a", "b"), "2", "3");
         add("metrics", "SegmentationMetrics legacy eps -1", IAE, () -> new SegmentationMetrics().legacy(-1), "eps", "-1");
-        add("metrics", "SegmentationMetrics zeroDivision NaN", IAE, () -> new SegmentationMetrics().zeroDivision(Double.NaN), "zeroDivision", "NaN");
+        add("metrics", "SegmentationMetrics imagewise reduction on an accumulator", IAE,
+                () -> new SegmentationMetrics().reduction(org.jgrad.metrics.BinaryScoreSpec.Reduction.MICRO_IMAGEWISE), "reduction", "MICRO_IMAGEWISE");
         add("metrics", "SegmentationMetrics float64 preds", IAE, () -> new SegmentationMetrics().update(
                 Tensor.zeros(DType.FLOAT64, Device.cpu(), 2, 1, 2, 2), i64(2, 1, 2, 2)), "preds", "FLOAT64");
         add("metrics", "SegmentationMetrics shape mismatch", IAE, () -> new SegmentationMetrics().update(f32(2, 1, 2, 2), i64(2, 1, 2, 3)),

@@ -14,7 +14,8 @@ import java.util.function.DoubleUnaryOperator;
  * The CPU backend: Java arrays, both cores through {@link Parallel}. Float32 contiguous cases
  * take tight loops; everything else goes through a generic strided walk in double precision
  * (exact for every dtype we hold except INT64 beyond 2^53, which only casts to float reach).
- * The nn, loss, metric and optimizer families are mixed in from {@code Cpu*} interfaces.
+ * The layer primitives and every optional fused family (nn, loss, metric counting, optimizer)
+ * are mixed in from {@code Cpu*} interfaces, so the CPU keeps its fused kernels.
  */
 public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, CpuOptim {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -33,15 +34,16 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
 
     /** A contiguous copy of {@code t} in a fresh buffer of its own; close it when done. */
     static Scratch contiguousCopy(View t) {
-        Scratch c = Scratch.owned(View.contiguous(INSTANCE.allocateUninitialized(t.dtype(), t.numel()), t.shape()));
+        Scratch c = Scratch.owned(View.contiguous(INSTANCE.allocate(t.dtype(), t.numel(), false), t.shape()));
         INSTANCE.copy(t, c.view());
         return c;
     }
 
     // ------------------------------------------------------------------ memory
 
+    /** Java arrays start zeroed, so {@code zeroed} costs nothing either way. */
     @Override
-    public Storage allocate(DType dtype, long numel) {
+    public Storage allocate(DType dtype, long numel, boolean zeroed) {
         if (numel > Integer.MAX_VALUE) throw new IllegalArgumentException("CPU tensors hold at most 2^31-1 elements, asked " + numel);
         return CpuStorage.allocate(dtype, (int) numel);
     }
@@ -523,6 +525,9 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
         double u1 = r.nextDouble(), u2 = r.nextDouble();
         return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
     }
+
+    @Override
+    public void synchronize() {} // every CPU primitive has finished when it returns
 
     @Override
     public String toString() { return "cpu"; }

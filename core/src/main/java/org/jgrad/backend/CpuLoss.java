@@ -2,8 +2,8 @@ package org.jgrad.backend;
 
 import org.jgrad.tensor.View;
 
-/** The CPU implementations of {@link LossPrimitives}, mixed into {@link CpuBackend}. */
-interface CpuLoss extends LossPrimitives {
+/** The CPU's {@link FusedLoss} family, mixed into {@link CpuBackend}. */
+interface CpuLoss extends FusedLoss {
 
     @Override
     default void softmaxCrossEntropyForward(View logits, View target, View weight, long ignoreIndex,

@@ -2,8 +2,12 @@ package org.jgrad.backend;
 
 import org.jgrad.tensor.View;
 
-/** The CPU implementations of {@link NnPrimitives}, mixed into {@link CpuBackend}. */
-interface CpuNn extends NnPrimitives {
+/**
+ * The CPU's layer kernels, mixed into {@link CpuBackend}: the required convolution, pooling and
+ * upsampling primitives of {@link Backend} and the whole {@link FusedNn} family (softmax aside,
+ * which lives with the reductions in {@code CpuBackend}).
+ */
+interface CpuNn extends Backend, FusedNn {
 
     @Override
     default boolean reluBackwardFused(View gradOut, View out, View gradIn) {

@@ -5,8 +5,8 @@ import org.jgrad.tensor.View;
 
 import java.util.List;
 
-/** The CPU implementations of {@link OptimPrimitives}, mixed into {@link CpuBackend}: one fused pass per tensor. */
-interface CpuOptim extends OptimPrimitives {
+/** The CPU's {@link FusedOptim} family, mixed into {@link CpuBackend}: one fused pass per tensor. */
+interface CpuOptim extends FusedOptim {
 
     @Override
     default void sgdStep(List<View> params, List<View> grads, List<View> momentumBuffers, boolean[] firstStep, SgdHyper h) {

@@ -1,7 +1,7 @@
 package org.jgrad.backend;
 
-import org.jgrad.backend.OptimPrimitives.AdamHyper;
-import org.jgrad.backend.OptimPrimitives.SgdHyper;
+import org.jgrad.backend.FusedOptim.AdamHyper;
+import org.jgrad.backend.FusedOptim.SgdHyper;
 
 /**
  * Fused per-element loops of the optimizer steps, in float for FLOAT32 and double for FLOAT64.

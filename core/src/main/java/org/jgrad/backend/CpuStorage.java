@@ -9,11 +9,24 @@ public final class CpuStorage extends Storage {
     private Object array;
 
     CpuStorage(DType dtype, Object array, int length) {
-        super(dtype, length, Device.cpu());
+        this(dtype, array, length, Device.cpu());
+    }
+
+    /**
+     * Host memory that reports another device: for a test backend that runs the CPU kernels on
+     * its own device type (the CPU kernels read only the array, never the device).
+     */
+    CpuStorage(DType dtype, Object array, int length, Device device) {
+        super(dtype, length, device);
         this.array = array;
     }
 
     static CpuStorage allocate(DType dtype, int n) {
+        return allocate(dtype, n, Device.cpu());
+    }
+
+    /** A zeroed array of {@code n} elements reporting {@code device}. */
+    static CpuStorage allocate(DType dtype, int n, Device device) {
         Object a = switch (dtype) {
             case FLOAT32 -> new float[n];
             case FLOAT64 -> new double[n];
@@ -21,7 +34,7 @@ public final class CpuStorage extends Storage {
             case INT64 -> new long[n];
             case UINT8 -> new byte[n];
         };
-        return new CpuStorage(dtype, a, n);
+        return new CpuStorage(dtype, a, n, device);
     }
 
     /** The backing array; its type follows {@link #dtype()}. */

@@ -1,6 +1,8 @@
 package org.jgrad.ops;
 
 import org.jgrad.backend.Backends;
+import org.jgrad.backend.FusedNn;
+import org.jgrad.ops.composed.ComposedConvBias;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.Tensor;
 
@@ -143,18 +145,23 @@ public final class Convolution {
 
     /** out += bias[c] over N, H, W, in place on the fresh output (no recording: the node covers it). */
     private static void addBias(Tensor out, Tensor bias) {
-        if (bias != null) Backends.of(out.device()).conv2dBiasAdd(out.raw(), bias.raw());
+        if (bias == null) return;
+        var fused = Backends.of(out.device()).capability(FusedNn.class);
+        if (fused.isPresent()) fused.get().conv2dBiasAdd(out.raw(), bias.raw());
+        else ComposedConvBias.biasAdd(out, bias);
     }
 
     /** The bias gradient: g summed over N, H and W. */
     private static Tensor biasGrad(Tensor bias, Tensor g) {
         if (bias == null || !bias.requiresGrad()) return null;
+        var fused = Backends.of(g.device()).capability(FusedNn.class);
+        if (fused.isEmpty()) return ComposedConvBias.biasBackward(g);
         Tensor gb = Tensor.empty(bias.dtype(), bias.device(), bias.size(0));
         try {
-            Backends.of(g.device()).conv2dBiasBackward(g.raw(), gb.raw());
+            fused.get().conv2dBiasBackward(g.raw(), gb.raw());
             return gb;
         } catch (UnsupportedOperationException e) {
-            // the fused reduction is optional for a backend; the generic one gives the same sums
+            // the fused kernel may decline some operands (a dtype); the generic sum gives the same sums
             gb.close();
             return g.sum(new int[]{0, 2, 3}, false);
         }

@@ -16,7 +16,7 @@ public final class Creation {
     /** Unspecified contents (the backend may skip zero-filling), for outputs about to be overwritten. */
     public static Tensor empty(DType dtype, Device device, int... shape) {
         Shapes.check(shape);
-        return new Tensor(Backends.of(device).allocateUninitialized(dtype, Shapes.numel(shape)), shape);
+        return new Tensor(Backends.of(device).allocate(dtype, Shapes.numel(shape), false), shape);
     }
 
     public static Tensor zeros(DType dtype, Device device, int... shape) {

@@ -1,6 +1,7 @@
 package org.jgrad.ops;
 
 import org.jgrad.backend.Backends;
+import org.jgrad.backend.FusedNn;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.autograd.Grad;
 import org.jgrad.backend.BinaryOp;
@@ -188,9 +189,10 @@ public final class Elementwise {
 
     /** g * (out > 0), in one fused pass where the backend has one. */
     private static Tensor reluGrad(Tensor g, Tensor out) {
-        if (g.dtype() == out.dtype() && Arrays.equals(g.shape(), out.shape())) {
+        var fused = Backends.of(g.device()).capability(FusedNn.class);
+        if (fused.isPresent() && g.dtype() == out.dtype() && Arrays.equals(g.shape(), out.shape())) {
             Tensor gx = Tensor.empty(g.dtype(), g.device(), g.shape());
-            if (Backends.of(g.device()).reluBackwardFused(g.raw(), out.raw(), gx.raw())) return gx;
+            if (fused.get().reluBackwardFused(g.raw(), out.raw(), gx.raw())) return gx;
             gx.close();
         }
         return g.mul(compareScalar(UnaryOp.GT_SCALAR, out, 0).to(g.dtype()));

@@ -1,6 +1,8 @@
 package org.jgrad.ops;
 
 import org.jgrad.backend.Backends;
+import org.jgrad.backend.FusedNn;
+import org.jgrad.ops.composed.ComposedBatchNorm;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.Tensor;
 
@@ -46,20 +48,23 @@ public final class Normalization {
             throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, got input of shape "
                     + Arrays.toString(x.shape()));
         }
+        var fused = Backends.of(x.device()).capability(FusedNn.class);
+        if (fused.isEmpty()) return ComposedBatchNorm.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+        FusedNn nn = fused.get();
         int[] xs = x.shape();
         Tensor x3 = x.contiguous().view(n, c, s);
         Tensor out = Tensor.empty(x.dtype(), x.device(), n, c, s);
         Tensor saveMean = Tensor.empty(x.dtype(), x.device(), c);
         Tensor saveInvStd = Tensor.empty(x.dtype(), x.device(), c);
         Tensor w = weight == null ? null : sameType(weight, x), b = bias == null ? null : sameType(bias, x);
-        Backends.of(x.device()).batchNormForward(x3.raw(), Tensor.rawOrNull(runningMean), Tensor.rawOrNull(runningVar), Tensor.rawOrNull(w), Tensor.rawOrNull(b), training, momentum, eps, out.raw(), saveMean.raw(), saveInvStd.raw());
+        nn.batchNormForward(x3.raw(), Tensor.rawOrNull(runningMean), Tensor.rawOrNull(runningVar), Tensor.rawOrNull(w), Tensor.rawOrNull(b), training, momentum, eps, out.raw(), saveMean.raw(), saveInvStd.raw());
         Tensor result = out.view(xs);
         return Autograd.record(result, "batch_norm", new Tensor[]{x, weight, bias}, g -> {
             Tensor g3 = g.contiguous().view(n, c, s);
             Tensor gx = x.requiresGrad() ? Tensor.empty(x.dtype(), x.device(), n, c, s) : null;
             Tensor gw = weight != null && weight.requiresGrad() ? Tensor.empty(x.dtype(), x.device(), c) : null;
             Tensor gb = bias != null && bias.requiresGrad() ? Tensor.empty(x.dtype(), x.device(), c) : null;
-            Backends.of(x.device()).batchNormBackward(g3.raw(), x3.raw(), Tensor.rawOrNull(w), saveMean.raw(), saveInvStd.raw(), training, Tensor.rawOrNull(gx), Tensor.rawOrNull(gw), Tensor.rawOrNull(gb));
+            nn.batchNormBackward(g3.raw(), x3.raw(), Tensor.rawOrNull(w), saveMean.raw(), saveInvStd.raw(), training, Tensor.rawOrNull(gx), Tensor.rawOrNull(gw), Tensor.rawOrNull(gb));
             return new Tensor[]{gx == null ? null : gx.view(xs),
                     gw == null ? null : gw.to(weight.dtype()), gb == null ? null : gb.to(bias.dtype())};
         });

@@ -1,6 +1,8 @@
 package org.jgrad.ops;
 
 import org.jgrad.backend.Backends;
+import org.jgrad.backend.FusedNn;
+import org.jgrad.ops.composed.ComposedSoftmax;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.backend.ReduceOp;
 import org.jgrad.tensor.DType;
@@ -111,8 +113,10 @@ public final class Reductions {
     public static Tensor softmax(Tensor x, int dim, boolean log) {
         if (!x.dtype().isFloatingPoint()) throw new IllegalArgumentException("softmax needs a floating-point tensor, got " + x.dtype());
         int d = Shapes.dim(dim, x.dim());
+        var fused = Backends.of(x.device()).capability(FusedNn.class);
+        if (fused.isEmpty()) return ComposedSoftmax.softmax(x, d, log);
         Tensor out = Tensor.empty(x.dtype(), x.device(), x.shape());
-        Backends.of(x.device()).softmax(x.raw(), d, log, out.raw());
+        fused.get().softmax(x.raw(), d, log, out.raw());
         return Autograd.record(out, log ? "log_softmax" : "softmax", new Tensor[]{x}, g -> {
             if (log) { // g - softmax * sum(g)
                 return new Tensor[]{g.sub(out.exp().mul(g.sum(d, true)))};

@@ -1,6 +1,7 @@
 package org.jgrad.optim;
 
-import org.jgrad.backend.OptimPrimitives.AdamHyper;
+import org.jgrad.backend.FusedOptim;
+import org.jgrad.backend.FusedOptim.AdamHyper;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
@@ -80,7 +81,9 @@ abstract sealed class AdamBase extends Optimizer permits Adam, AdamW {
             v.add(s.expAvgSq);
             if (amsgrad) vmax.add(s.maxExpAvgSq);
         }
-        batch.backend().adamStep(raw(batch.data()), raw(batch.grads()), raw(m), raw(v), raw(vmax), steps, h);
+        var fused = batch.backend().capability(FusedOptim.class);
+        if (fused.isPresent()) fused.get().adamStep(raw(batch.data()), raw(batch.grads()), raw(m), raw(v), raw(vmax), steps, h);
+        else ComposedSteps.adamStep(batch.data(), batch.grads(), m, v, vmax, steps, h);
     }
 
     private static Tensor zerosLike(Tensor p) { return Scope.escape(Tensor.zeros(p.dtype(), p.device(), p.shape())); }

@@ -1,8 +1,8 @@
 package org.jgrad.optim;
 
 import org.jgrad.autograd.Grad;
-import org.jgrad.backend.OptimPrimitives.AdamHyper;
-import org.jgrad.backend.OptimPrimitives.SgdHyper;
+import org.jgrad.backend.FusedOptim.AdamHyper;
+import org.jgrad.backend.FusedOptim.SgdHyper;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
@@ -24,7 +24,7 @@ public final class ComposedSteps {
 
     /**
      * One SGD step, in place on {@code params} and {@code momentumBuffers}; see
-     * {@code OptimPrimitives.sgdStep} for the update and the argument contract.
+     * {@code FusedOptim.sgdStep} for the update and the argument contract.
      */
     public static void sgdStep(List<Tensor> params, List<Tensor> grads, List<Tensor> momentumBuffers, boolean[] firstStep,
                                SgdHyper h) {
@@ -50,7 +50,7 @@ public final class ComposedSteps {
 
     /**
      * One Adam / AdamW step, in place on {@code params} and the moment buffers; see
-     * {@code OptimPrimitives.adamStep} for the update and the argument contract.
+     * {@code FusedOptim.adamStep} for the update and the argument contract.
      */
     public static void adamStep(List<Tensor> params, List<Tensor> grads, List<Tensor> expAvgs, List<Tensor> expAvgSqs,
                                 List<Tensor> maxExpAvgSqs, long[] steps, AdamHyper h) {

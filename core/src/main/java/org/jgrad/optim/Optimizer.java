@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * <p>A step skips parameters whose gradient is {@code null} (PyTorch's behaviour for
  * {@code grad = None}; {@link #zeroGrad()} sets gradients to {@code null}, PyTorch 2's default).
  * The update of each group is one call of a backend primitive over all its parameters on a device
- * (see {@link org.jgrad.backend.OptimPrimitives}), so the math lives in one place and a GPU backend
+ * (see {@link org.jgrad.backend.FusedOptim}), so the math lives in one place and a GPU backend
  * can run it as one fused launch.
  *
  * <p>State dict layout (PyTorch's, with Java values): {@code "state"} maps a parameter's index

@@ -1,6 +1,7 @@
 package org.jgrad.optim;
 
-import org.jgrad.backend.OptimPrimitives.SgdHyper;
+import org.jgrad.backend.FusedOptim;
+import org.jgrad.backend.FusedOptim.SgdHyper;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
@@ -103,7 +104,9 @@ public final class SGD extends Optimizer {
         } else {
             for (Tensor p : batch.params()) if (state(p) == null) putState(p, new State());
         }
-        batch.backend().sgdStep(raw(batch.data()), raw(batch.grads()), raw(buffers), first, h);
+        var fused = batch.backend().capability(FusedOptim.class);
+        if (fused.isPresent()) fused.get().sgdStep(raw(batch.data()), raw(batch.grads()), raw(buffers), first, h);
+        else ComposedSteps.sgdStep(batch.data(), batch.grads(), buffers, first, h);
     }
 
     /** The momentum buffer of {@code p} (null before its first step with momentum): a read-only look for tests and tools. */

@@ -14,9 +14,10 @@
  * }
  * }</pre>
  *
- * <p>The update of each parameter group is one call of a backend primitive
- * ({@link org.jgrad.backend.OptimPrimitives#sgdStep}, {@link org.jgrad.backend.OptimPrimitives#adamStep})
- * over all its parameters, so a GPU backend can run a whole step as one fused launch.
+ * <p>The update of each parameter group is one call of a fused primitive
+ * ({@link org.jgrad.backend.FusedOptim#sgdStep}, {@link org.jgrad.backend.FusedOptim#adamStep})
+ * over all its parameters where the backend offers that family (a GPU runs a whole step as one fused
+ * launch), else of {@link org.jgrad.optim.ComposedSteps} with tensor ops.
  *
  * <p>Where jgrad differs from PyTorch 1.13, on purpose:
  * <ul>

@@ -2,6 +2,11 @@ package org.jgrad.cuda;
 
 import org.jgrad.backend.AsyncUpload;
 import org.jgrad.backend.Backend;
+import org.jgrad.backend.FusedLoss;
+import org.jgrad.backend.FusedNn;
+import org.jgrad.backend.FusedOptim;
+import org.jgrad.backend.FusedOptim.AdamHyper;
+import org.jgrad.backend.FusedOptim.SgdHyper;
 import org.jgrad.backend.BinaryStatsSpec;
 import org.jgrad.backend.MetricCounting;
 import org.jgrad.cuda.metrics.CudaMetrics;
@@ -28,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #conv2dBackwardFilter}, {@link #conv2dBiasAdd}); the other layer primitives
  * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
  */
-public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
+public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOptim, MetricCounting, AsyncUpload {
     /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */
     static final long STAGING_BYTES = 32L << 20;
 
@@ -131,16 +136,13 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
 
     // ------------------------------------------------------------------ memory
 
+    /** Without {@code zeroed} no zero-filling pass: every primitive overwrites its outputs. */
     @Override
-    public Storage allocate(DType dtype, long numel) {
+    public Storage allocate(DType dtype, long numel, boolean zeroed) {
         CudaStorage s = allocateRaw(dtype, numel);
-        if (s.bytes() > 0) rt.memsetD8(s.pointer(), (byte) 0, s.bytes());
+        if (zeroed && s.bytes() > 0) rt.memsetD8(s.pointer(), (byte) 0, s.bytes());
         return s;
     }
-
-    /** No zero-filling pass: every primitive overwrites its outputs. */
-    @Override
-    public Storage allocateUninitialized(DType dtype, long numel) { return allocateRaw(dtype, numel); }
 
     /** Uninitialised storage, for outputs about to be overwritten. */
     CudaStorage allocateRaw(DType dtype, long numel) {
@@ -567,14 +569,14 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
 
     @Override
     public void sgdStep(java.util.List<View> params, java.util.List<View> grads, java.util.List<View> momentumBuffers,
-                        boolean[] firstStep, org.jgrad.backend.OptimPrimitives.SgdHyper h) {
+                        boolean[] firstStep, SgdHyper h) {
         optim().sgd(params, grads, momentumBuffers, firstStep, h);
     }
 
     @Override
     public void adamStep(java.util.List<View> params, java.util.List<View> grads, java.util.List<View> expAvgs,
                          java.util.List<View> expAvgSqs, java.util.List<View> maxExpAvgSqs, long[] steps,
-                         org.jgrad.backend.OptimPrimitives.AdamHyper h) {
+                         AdamHyper h) {
         optim().adam(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, h);
     }
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The fused softmax cross-entropy of {@link org.jgrad.backend.LossPrimitives} on the GPU
+ * The fused softmax cross-entropy of {@link org.jgrad.backend.FusedLoss} on the GPU
  * (loss.ptx: {@code ce_fwd_f32}, {@code ce_bwd_f32}). Checks the arguments, picks how many lanes
  * share a column, and launches; nothing is copied to the host. A target out of range is found by
  * the kernel and reported through the backend's {@link DeviceErrors} at the next synchronising

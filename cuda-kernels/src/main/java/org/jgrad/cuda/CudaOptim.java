@@ -1,8 +1,8 @@
 package org.jgrad.cuda;
 
 import org.jgrad.backend.Backend;
-import org.jgrad.backend.OptimPrimitives.AdamHyper;
-import org.jgrad.backend.OptimPrimitives.SgdHyper;
+import org.jgrad.backend.FusedOptim.AdamHyper;
+import org.jgrad.backend.FusedOptim.SgdHyper;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.View;
 
@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The optimizer steps of {@link org.jgrad.backend.OptimPrimitives} on the GPU: one launch of
+ * The optimizer steps of {@link org.jgrad.backend.FusedOptim} on the GPU: one launch of
  * optim.ptx ({@code optim_sgd_f32}, {@code optim_adam_f32}) updates every parameter of the list.
  * The per-parameter table (addresses, sizes, chunk offsets, first-step flags, Adam's bias
  * corrections) is staged by {@link OptimTable}; hyper-parameters shared by all parameters travel

@@ -2,8 +2,8 @@ package org.jgrad.cuda;
 
 import org.jgrad.backend.Backends;
 import org.jgrad.backend.Backend;
-import org.jgrad.backend.OptimPrimitives.AdamHyper;
-import org.jgrad.backend.OptimPrimitives.SgdHyper;
+import org.jgrad.backend.FusedOptim.AdamHyper;
+import org.jgrad.backend.FusedOptim.SgdHyper;
 import org.jgrad.nn.loss.Losses;
 import org.jgrad.nn.loss.Reduction;
 import org.jgrad.tensor.DType;
@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("gpu")
 class CudaLossOptimGpuTest {
-    private final Backend cpu = Backends.of(Device.cpu());
+    private final org.jgrad.backend.CpuBackend cpu = org.jgrad.backend.CpuBackend.INSTANCE; // the concrete type: the fused families are not on Backend
     private final Random rng = new Random(11261);
 
     private float[] random(int n, float scale) {

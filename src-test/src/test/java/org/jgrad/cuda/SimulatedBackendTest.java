@@ -19,7 +19,7 @@ import java.util.Random;
 abstract class SimulatedBackendTest {
     protected SimulatedRuntime rt;
     protected CudaBackend gpu;
-    protected final Backend cpu = Backends.of(Device.cpu());
+    protected final org.jgrad.backend.CpuBackend cpu = org.jgrad.backend.CpuBackend.INSTANCE; // the concrete type: the fused families are not on Backend
     protected final Random rng;
     private final int memoryBytes;
 

@@ -1,6 +1,6 @@
 package org.jgrad.optim;
 
-import org.jgrad.backend.OptimPrimitives;
+import org.jgrad.backend.FusedOptim;
 import org.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -116,19 +116,5 @@ class BadInputTest {
         SGD twoParams = new SGD(List.of(Tensor.zeros(3).requiresGrad(true), Tensor.zeros(3).requiresGrad(true)), 0.1, 0.9);
         rejects(() -> twoParams.loadStateDict(st), "doesn't match the size");
         rejects(() -> new StepLR(sgd(), 2).loadStateDict(Map.of("last_epoch", 3)), "_step_count");
-    }
-
-    @Test
-    void aBackendWithoutTheFusedStepSaysSo() {
-        OptimPrimitives bare = new OptimPrimitives() {
-            @Override
-            public String toString() { return "test-backend"; }
-        };
-        Exception e = assertThrows(UnsupportedOperationException.class, () -> bare.sgdStep(List.of(), List.of(), null, null,
-                new OptimPrimitives.SgdHyper(0.1, 0, 0, 0, false, false)));
-        assertTrue(e.getMessage().contains("sgdStep") && e.getMessage().contains("test-backend"), e.getMessage());
-        e = assertThrows(UnsupportedOperationException.class, () -> bare.adamStep(List.of(), List.of(), List.of(), List.of(), null,
-                new long[0], new OptimPrimitives.AdamHyper(0.1, 0.9, 0.999, 1e-8, 0, false, false, false)));
-        assertTrue(e.getMessage().contains("adamStep"), e.getMessage());
     }
 }

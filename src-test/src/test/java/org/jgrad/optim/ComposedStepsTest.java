@@ -1,7 +1,7 @@
 package org.jgrad.optim;
 
-import org.jgrad.backend.OptimPrimitives.AdamHyper;
-import org.jgrad.backend.OptimPrimitives.SgdHyper;
+import org.jgrad.backend.FusedOptim.AdamHyper;
+import org.jgrad.backend.FusedOptim.SgdHyper;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;

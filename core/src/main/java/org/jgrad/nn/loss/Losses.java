@@ -1,6 +1,7 @@
 package org.jgrad.nn.loss;
 
 import org.jgrad.backend.Backends;
+import org.jgrad.backend.FusedLoss;
 import org.jgrad.autograd.Autograd;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Tensor;
@@ -18,6 +19,27 @@ public final class Losses {
     private Losses() {}
 
     // ------------------------------------------------------------------ cross-entropy
+
+    /**
+     * The [3, N, S] cross-entropy terms (weighted NLL, smoothing term, target weight) of
+     * {@link FusedLoss#softmaxCrossEntropyForward}, on the tape for {@code input}: fused where the
+     * backend offers {@link FusedLoss}, else composed from tensor ops.
+     */
+    private static Tensor fusedOrComposedTerms(Tensor input, Tensor t2, Tensor w, long ignoreIndex, int n, int c, int s) {
+        var fused = Backends.of(input.device()).capability(FusedLoss.class);
+        if (fused.isEmpty()) return ComposedCrossEntropy.terms(input.reshape(n, c, s), t2, w, ignoreIndex);
+        FusedLoss loss = fused.get();
+        int[] is = input.shape();
+        Tensor x3 = input.detach().contiguous().view(n, c, s);
+        Tensor logProbs = Tensor.empty(input.dtype(), input.device(), n, c, s);
+        Tensor terms = Tensor.empty(input.dtype(), input.device(), 3, n, s);
+        loss.softmaxCrossEntropyForward(x3.raw(), t2.raw(), Tensor.rawOrNull(w), ignoreIndex, logProbs.raw(), terms.raw());
+        return Autograd.record(terms, "cross_entropy", new Tensor[]{input}, g -> {
+            Tensor gl = Tensor.empty(input.dtype(), input.device(), n, c, s);
+            loss.softmaxCrossEntropyBackward(g.contiguous().raw(), logProbs.raw(), t2.raw(), Tensor.rawOrNull(w), ignoreIndex, gl.raw());
+            return new Tensor[]{gl.view(is)};
+        });
+    }
 
     /** Mean cross-entropy of logits [N, C, ...] against class indices [N, ...]. */
     public static Tensor crossEntropy(Tensor input, Tensor target) {
@@ -82,17 +104,8 @@ public final class Losses {
             }
             w = weight.detach().to(input.dtype()).contiguous();
         }
-        Tensor x3 = input.detach().contiguous().view(n, c, s);
         Tensor t2 = target.to(DType.INT64).contiguous().view(n, s);
-        Tensor logProbs = Tensor.empty(input.dtype(), input.device(), n, c, s);
-        Tensor terms = Tensor.empty(input.dtype(), input.device(), 3, n, s);
-        Backends.of(input.device()).softmaxCrossEntropyForward(x3.raw(), t2.raw(), Tensor.rawOrNull(w), ignoreIndex, logProbs.raw(), terms.raw());
-        final Tensor wf = w;
-        Autograd.record(terms, "cross_entropy", new Tensor[]{input}, g -> {
-            Tensor gl = Tensor.empty(input.dtype(), input.device(), n, c, s);
-            Backends.of(input.device()).softmaxCrossEntropyBackward(g.contiguous().raw(), logProbs.raw(), t2.raw(), Tensor.rawOrNull(wf), ignoreIndex, gl.raw());
-            return new Tensor[]{gl.view(is)};
-        });
+        Tensor terms = fusedOrComposedTerms(input, t2, w, ignoreIndex, n, c, s);
         Tensor nll = terms.select(0, 0).reshape(ts);
         if (labelSmoothing == 0) {
             return switch (reduction) {

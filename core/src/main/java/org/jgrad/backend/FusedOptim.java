@@ -5,9 +5,8 @@ import org.jgrad.tensor.View;
 import java.util.List;
 
 /**
- * Optim primitives. Each method has a default that throws {@link UnsupportedOperationException}
- * naming the primitive and the backend, so a backend can be brought up family by family; the
- * CPU backend implements every one (see {@code CpuOptim}).
+ * Optional fused optimizer steps, offered through {@link Backend#capability(Class)}; without
+ * them {@code org.jgrad.optim.ComposedSteps} runs the same update with tensor ops.
  *
  * <p>Each primitive is a whole optimizer step over a list of tensors (one parameter group on one
  * device): the math of an update lives here and nowhere else, so a GPU backend can run the step
@@ -17,7 +16,7 @@ import java.util.List;
  * operations follows PyTorch 1.13's single-tensor implementations, in the tensor's dtype, so a
  * CPU trajectory matches PyTorch's to within rounding of fused multiply-adds.
  */
-public interface OptimPrimitives {
+public interface FusedOptim {
 
     /** Hyper-parameters of one SGD step (PyTorch's names: lr, momentum, dampening, weight_decay, nesterov, maximize). */
     record SgdHyper(double lr, double momentum, double dampening, double weightDecay, boolean nesterov, boolean maximize) {}
@@ -40,9 +39,7 @@ public interface OptimPrimitives {
      * @param momentumBuffers one buffer per parameter, or {@code null} when momentum is 0
      * @param firstStep       per parameter: true when its buffer is to be initialised from this gradient
      */
-    default void sgdStep(List<View> params, List<View> grads, List<View> momentumBuffers, boolean[] firstStep, SgdHyper h) {
-        throw Backend.unsupported("sgdStep", this);
-    }
+    void sgdStep(List<View> params, List<View> grads, List<View> momentumBuffers, boolean[] firstStep, SgdHyper h);
 
     /**
      * One Adam / AdamW step, in place on {@code params} and the moment buffers:
@@ -57,8 +54,6 @@ public interface OptimPrimitives {
      * @param maxExpAvgSqs one buffer per parameter when amsgrad, else {@code null}
      * @param steps        per parameter: its step count t, already including this step (1 on the first)
      */
-    default void adamStep(List<View> params, List<View> grads, List<View> expAvgs, List<View> expAvgSqs,
-                          List<View> maxExpAvgSqs, long[] steps, AdamHyper h) {
-        throw Backend.unsupported("adamStep", this);
-    }
+    void adamStep(List<View> params, List<View> grads, List<View> expAvgs, List<View> expAvgSqs,
+                          List<View> maxExpAvgSqs, long[] steps, AdamHyper h);
 }

@@ -3,11 +3,10 @@ package org.jgrad.backend;
 import org.jgrad.tensor.View;
 
 /**
- * Loss primitives. Each method has a default that throws {@link UnsupportedOperationException}
- * naming the primitive and the backend, so a backend can be brought up family by family; the
- * CPU backend implements every one (see {@code CpuLoss}).
+ * Optional fused cross-entropy, offered through {@link Backend#capability(Class)}; without it
+ * {@code org.jgrad.nn.loss.ComposedCrossEntropy} builds the same terms from tensor ops.
  */
-public interface LossPrimitives {
+public interface FusedLoss {
 
     /**
      * Fused log-softmax + negative log-likelihood over {@code logits} [N, C, S] (contiguous; S is
@@ -22,10 +21,8 @@ public interface LossPrimitives {
      * all 0 where {@code target == ignoreIndex}; {@code weight} [C] or null (all 1). A target
      * outside [0, C) that is not {@code ignoreIndex} is an error naming the value.
      */
-    default void softmaxCrossEntropyForward(View logits, View target, View weight, long ignoreIndex,
-                                            View logProbs, View terms) {
-        throw Backend.unsupported("softmaxCrossEntropyForward", this);
-    }
+    void softmaxCrossEntropyForward(View logits, View target, View weight, long ignoreIndex,
+                                    View logProbs, View terms);
 
     /**
      * Gradient of {@link #softmaxCrossEntropyForward} with respect to the logits, from the
@@ -33,8 +30,6 @@ public interface LossPrimitives {
      * none): {@code gradLogits[c] = g0 * w[t] * (p[c] - [c == t]) + g1 * (p[c] * sum(w) - w[c])},
      * 0 where the target is ignored.
      */
-    default void softmaxCrossEntropyBackward(View gradTerms, View logProbs, View target, View weight, long ignoreIndex,
-                                             View gradLogits) {
-        throw Backend.unsupported("softmaxCrossEntropyBackward", this);
-    }
+    void softmaxCrossEntropyBackward(View gradTerms, View logProbs, View target, View weight, long ignoreIndex,
+                                     View gradLogits);
 }

@@ -14,10 +14,6 @@ import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Storage;
 import org.jgrad.tensor.View;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The CUDA backend for one GPU. All work is queued on one stream, so calls return before the
@@ -29,9 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
  */
 public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
-    /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */
-    static final long STAGING_BYTES = 32L << 20;
-
     private final int index;
     private final CudaContext ctx;     // null when running on a simulated device (tests): no cuDNN then
     private final DeviceRuntime rt;
@@ -39,15 +32,14 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
     private final DeviceCopies copies;
     private final Kernels kernels;
     private final DeviceErrors errors;
-    private final WideOps wide;
+    private final CudaElementwise elementwise;
+    private final CudaMatmulConv linear;
     // the families' launchers: cheap to make (no device memory until a launch needs it)
     private final CudaTensorKernels tensorKernels;
     private final CudaNn nn;
     private final CudaLoss loss;
     private final CudaMetrics metrics;
-    private final AtomicLong d2hBytes = new AtomicLong();
-    private final AtomicLong d2hCopies = new AtomicLong();
-    private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
+    private final HostTransfers transfers;
 
     CudaBackend(int index, CudaContext ctx) {
         this(index, ctx, DeviceRuntime.of(ctx), null);
@@ -64,7 +56,9 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
         this.kernels = new Kernels(launcher);
         this.copies = new DeviceCopies(memory, rt, kernels);
         this.errors = new DeviceErrors(rt);
-        this.wide = new WideOps(memory, copies, kernels, launcher);
+        this.transfers = new HostTransfers(memory, copies, errors, rt);
+        this.elementwise = new CudaElementwise(memory, copies, kernels, new WideOps(memory, copies, kernels, launcher));
+        this.linear = new CudaMatmulConv(memory, copies, kernels, rt);
         this.tensorKernels = new CudaTensorKernels(memory, copies, errors, launcher);
         this.nn = new CudaNn(memory, copies, launcher);
         this.loss = new CudaLoss(memory, copies, errors, launcher);
@@ -104,15 +98,15 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
     public Device device() { return memory.device(); }
 
     /** Whether matmul and convolutions may use TF32 tensor cores (off by default: FP32 results match the CPU's closely). */
-    public boolean allowTf32() { return allowTf32; }
+    public boolean allowTf32() { return linear.allowTf32(); }
 
-    public void setAllowTf32(boolean allow) { this.allowTf32 = allow; }
-
-    @Override
-    public long deviceToHostBytes() { return d2hBytes.get(); }
+    public void setAllowTf32(boolean allow) { linear.setAllowTf32(allow); }
 
     @Override
-    public long deviceToHostCopies() { return d2hCopies.get(); }
+    public long deviceToHostBytes() { return transfers.deviceToHostBytes(); }
+
+    @Override
+    public long deviceToHostCopies() { return transfers.deviceToHostCopies(); }
 
     /** Waits for the stream, then throws any error a kernel recorded (see {@link DeviceErrors}). */
     @Override
@@ -166,48 +160,10 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
     }
 
     @Override
-    public Storage fromHost(Object array, DType dtype) {
-        int n = HostArrays.length(array, dtype);
-        CudaStorage s = memory.allocate(dtype, n);
-        // (no Tensor over s here: closing it would drop the only reference and free the block)
-        if (n > 0) upload(s.pointer(), dtype, n, array);
-        return s;
-    }
+    public Storage fromHost(Object array, DType dtype) { return transfers.fromHost(array, dtype); }
 
     @Override
-    public void toHost(View src, Object dst) {
-        memory.require("src", src);
-        memory.awaitStaged(src);
-        int n = src.numel();
-        int len = HostArrays.length(dst, src.dtype());
-        if (len != n) throw new IllegalArgumentException("dst has " + len + " elements, src " + Arrays.toString(src.shape()) + " has " + n);
-        if (n == 0) return;
-        View dense = copies.dense(src);
-        try {
-            DType dt = src.dtype();
-            long base = memory.address(dense);
-            synchronized (this) {
-                MemorySegment stage = staging();
-                ValueLayout layout = HostArrays.layout(dt);
-                long chunkElems = STAGING_BYTES / dt.byteSize();
-                for (long e = 0; e < n; e += chunkElems) {
-                    int c = (int) Math.min(chunkElems, n - e);
-                    rt.copyDtoH(stage, base + e * dt.byteSize(), (long) c * dt.byteSize());
-                    rt.synchronize();
-                    HostArrays.copyOut(stage, layout, dst, (int) e, c);
-                }
-            }
-            d2hBytes.addAndGet((long) n * dt.byteSize());
-            d2hCopies.incrementAndGet();
-            errors.check(); // the stream has synchronised: a kernel's report is complete
-        } finally {
-            copies.release(dense, src);
-        }
-    }
-
-    private MemorySegment staging() {
-        return rt.staging(STAGING_BYTES);
-    }
+    public void toHost(View src, Object dst) { transfers.toHost(src, dst); }
 
     @Override
     public void copy(View src, View dst) { copies.copy(src, dst); }
@@ -215,251 +171,49 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
     @Override
     public void fill(View dst, double value) { copies.fill(dst, value); }
 
-    // ------------------------------------------------------------------ elementwise
+    // ------------------------------------------------------------------ elementwise and reductions (CudaElementwise, WideOps)
 
     @Override
-    public void unary(UnaryOp op, View x, View out, double a, double b) {
-        memory.require("x", x);
-        memory.require("out", out);
-        memory.awaitStaged(x, out);
-        sameShape("unary " + op, x, out);
-        if (x.dtype() != DType.FLOAT32 || !(out.dtype() == DType.FLOAT32 || PtxOps.isComparison(op) && out.dtype() == DType.UINT8)) {
-            wide.unary(op, x, out, a, b);
-            return;
-        }
-        int outKind = outKind("unary " + op, out, PtxOps.isComparison(op));
-        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides());
-        kernels.unary(PtxOps.unary(op), meta, memory.address(out), outKind, memory.address(x), (float) a, (float) b);
-    }
+    public void unary(UnaryOp op, View x, View out, double a, double b) { elementwise.unary(op, x, out, a, b); }
 
     @Override
-    public void binary(BinaryOp op, View x, View y, View out) {
-        memory.require("x", x);
-        memory.require("y", y);
-        memory.require("out", out);
-        memory.awaitStaged(x, y, out);
-        sameShape("binary " + op, x, out);
-        sameShape("binary " + op, y, out);
-        if (x.dtype() != DType.FLOAT32 || y.dtype() != DType.FLOAT32
-                || !(out.dtype() == DType.FLOAT32 || op.isComparison() && out.dtype() == DType.UINT8)) {
-            wide.binary(op, x, y, out);
-            return;
-        }
-        int outKind = outKind("binary " + op, out, op.isComparison());
-        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides(), y.strides());
-        kernels.binary(PtxOps.binary(op), meta, memory.address(out), outKind, memory.address(x), memory.address(y));
-    }
+    public void binary(BinaryOp op, View x, View y, View out) { elementwise.binary(op, x, y, out); }
 
     /** out = grad where x > 0 else 0: ReLU's backward in one pass (x is the forward input). */
-    public void reluBackward(View x, View grad, View out) {
-        memory.require("x", x);
-        memory.require("grad", grad);
-        memory.require("out", out);
-        memory.awaitStaged(x, grad, out);
-        sameShape("reluBackward", x, out);
-        sameShape("reluBackward", grad, out);
-        requireF32("reluBackward", x);
-        requireF32("reluBackward", grad);
-        outKind("reluBackward", out, false);
-        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides(), grad.strides());
-        kernels.binary(PtxOps.RELU_BACKWARD, meta, memory.address(out), 0, memory.address(x), memory.address(grad));
-    }
+    public void reluBackward(View x, View grad, View out) { elementwise.reluBackward(x, grad, out); }
 
     @Override
-    public void where(View cond, View x, View y, View out) {
-        memory.require("cond", cond);
-        memory.require("x", x);
-        memory.require("y", y);
-        memory.require("out", out);
-        memory.awaitStaged(cond, x, y, out);
-        sameShape("where", cond, out);
-        sameShape("where", x, out);
-        sameShape("where", y, out);
-        requireF32("where", x);
-        requireF32("where", y);
-        requireF32("where", out);
-        int condKind = switch (cond.dtype()) {
-            case FLOAT32 -> 0;
-            case UINT8 -> 1;
-            default -> throw Backend.unsupported("where with a " + cond.dtype() + " condition", this);
-        };
-        // the kernel writes a dense output; any other layout goes through a temporary
-        View target = out.isContiguous() ? out : memory.temporary(DType.FLOAT32, out.shape());
-        try {
-            StridedMeta meta = StridedMeta.of(out.shape(), cond.strides(), x.strides(), y.strides());
-            kernels.where(meta, memory.address(target), memory.address(cond), condKind, memory.address(x), memory.address(y));
-            if (target != out) copy(target, out);
-        } finally {
-            if (target != out) memory.release(target);
-        }
-    }
-
-    // ------------------------------------------------------------------ reductions
+    public void where(View cond, View x, View y, View out) { elementwise.where(cond, x, y, out); }
 
     @Override
-    public void reduce(ReduceOp op, View x, int[] dims, View out) {
-        memory.require("x", x);
-        memory.require("out", out);
-        memory.awaitStaged(x, out);
-        int rank = x.rank();
-        boolean[] reduced = new boolean[rank];
-        for (int d : dims) {
-            if (d < 0 || d >= rank) throw new IllegalArgumentException("reduce dims " + Arrays.toString(dims) + " out of range for rank " + rank);
-            reduced[d] = true;
-        }
-        // permute: kept dims first (their order is out's order), reduced dims last
-        int[] shape = x.shape(), strides = x.strides();
-        int[] pShape = new int[rank], pStrides = new int[rank];
-        int p = 0;
-        long rows = 1, k = 1;
-        for (int d = 0; d < rank; d++) if (!reduced[d]) { pShape[p] = shape[d]; pStrides[p++] = strides[d]; rows *= shape[d]; }
-        for (int d = 0; d < rank; d++) if (reduced[d]) { pShape[p] = shape[d]; pStrides[p++] = strides[d]; k *= shape[d]; }
-        if (out.numel() != rows) throw new IllegalArgumentException("reduce: out " + Arrays.toString(out.shape()) + " must have " + rows + " elements");
-        if (rows == 0) return;
-        if (k == 0) { fill(out, identity(op)); return; }
-        if (x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32) {
-            wide.reduce(op, new View(x.storage(), pShape, pStrides, x.offset()), (int) rows, (int) k, out);
-            return;
-        }
-        View target = out.isContiguous() ? out : memory.temporary(DType.FLOAT32, out.shape());
-        try {
-            byte[] meta = StridedMeta.of(pShape, pStrides).pack(1);
-            kernels.reduceRows(PtxOps.reduce(op), (int) rows, (int) k, memory.address(target), memory.address(x), meta);
-            if (target != out) copy(target, out);
-        } finally {
-            if (target != out) memory.release(target);
-        }
-    }
+    public void reduce(ReduceOp op, View x, int[] dims, View out) { elementwise.reduce(op, x, dims, out); }
 
-    private static double identity(ReduceOp op) {
-        return switch (op) { case SUM -> 0; case PROD -> 1; case MAX -> Double.NEGATIVE_INFINITY; case MIN -> Double.POSITIVE_INFINITY; };
-    }
-
-    // ------------------------------------------------------------------ matmul
+    // ------------------------------------------------------------------ matmul (cuBLAS) and convolution (cuDNN): CudaMatmulConv
 
     @Override
-    public void matmul(View a, View b, View out) {
-        memory.require("a", a);
-        memory.require("b", b);
-        memory.require("out", out);
-        memory.awaitStaged(a, b, out);
-        requireF32("matmul", a);
-        requireF32("matmul", b);
-        requireF32("matmul", out);
-        if (a.rank() != 3 || b.rank() != 3 || out.rank() != 3) {
-            throw new IllegalArgumentException("matmul: expected a [B,M,K], b [B,K,N], out [B,M,N], got " + Arrays.toString(a.shape())
-                    + ", " + Arrays.toString(b.shape()) + ", " + Arrays.toString(out.shape()));
-        }
-        int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
-        if (b.size(0) != batch || b.size(1) != k || out.size(0) != batch || out.size(1) != m || out.size(2) != n) {
-            throw new IllegalArgumentException("matmul: shapes a " + Arrays.toString(a.shape()) + ", b " + Arrays.toString(b.shape())
-                    + ", out " + Arrays.toString(out.shape()) + " do not agree");
-        }
-        if (out.numel() == 0) return;
-        if (k == 0) { fill(out, 0); return; }
-        View a2 = GemmMapping.mappable(m, k, a.strides()[1], a.strides()[2]) && a.strides()[0] >= 0 ? a : copies.dense(a);
-        View b2 = GemmMapping.mappable(k, n, b.strides()[1], b.strides()[2]) && b.strides()[0] >= 0 ? b : copies.dense(b);
-        boolean outOk = GemmMapping.outputMappable(m, n, out.strides()[1], out.strides()[2])
-                && (batch == 1 || out.strides()[0] >= (long) (m - 1) * Math.max(out.strides()[1], n) + n);
-        View c = outOk ? out : memory.temporary(DType.FLOAT32, out.shape());
-        try {
-            int[] sa = a2.strides(), sb = b2.strides(), sc = c.strides();
-            GemmMapping.Call call = GemmMapping.map(batch, m, n, k, batch == 1 ? 0 : sa[0], sa[1], sa[2],
-                    batch == 1 ? 0 : sb[0], sb[1], sb[2], batch == 1 ? 0 : sc[0], sc[1], sc[2]);
-            // cuBLAS's first operand is B's buffer, its second A's: C^T = B^T A^T
-            rt.gemm(call, memory.address(b2), memory.address(a2), memory.address(c), allowTf32);
-            if (c != out) copy(c, out);
-        } finally {
-            if (a2 != a) memory.release(a2);
-            if (b2 != b) memory.release(b2);
-            if (c != out) memory.release(c);
-        }
-    }
-
-    // ------------------------------------------------------------------ convolution (cuDNN)
+    public void matmul(View a, View b, View out) { linear.matmul(a, b, out); }
 
     /** out = conv2d(x, w) (cross-correlation, as in PyTorch); x [N,C,H,W], w [K,C/groups,R,S], out [N,K,P,Q]. */
     @Override
     public void conv2dForward(View x, View w, View out, int[] stride, int[] pad, int[] dilation, int groups) {
-        ConvGeometry g = convArgs("conv2dForward", x, w, stride, pad, dilation, groups);
-        expectShape("conv2dForward", "out", out, g.outputShape());
-        runConv(g, Cudnn.Pass.FORWARD, x, w, out);
+        linear.conv2dForward(x, w, out, stride, pad, dilation, groups);
     }
 
     /** dx = gradient of conv2d with respect to its input, from dy [N,K,P,Q] and w. */
     @Override
     public void conv2dBackwardData(View dy, View w, View dx, int[] stride, int[] pad, int[] dilation, int groups) {
-        ConvGeometry g = convArgs("conv2dBackwardData", dx, w, stride, pad, dilation, groups);
-        expectShape("conv2dBackwardData", "dy", dy, g.outputShape());
-        runConv(g, Cudnn.Pass.BACKWARD_DATA, w, dy, dx);
+        linear.conv2dBackwardData(dy, w, dx, stride, pad, dilation, groups);
     }
 
     /** dw = gradient of conv2d with respect to its weight, from x and dy. */
     @Override
     public void conv2dBackwardFilter(View x, View dy, View dw, int[] stride, int[] pad, int[] dilation, int groups) {
-        ConvGeometry g = convArgs("conv2dBackwardFilter", x, dw, stride, pad, dilation, groups);
-        expectShape("conv2dBackwardFilter", "dy", dy, g.outputShape());
-        runConv(g, Cudnn.Pass.BACKWARD_FILTER, x, dy, dw);
+        linear.conv2dBackwardFilter(x, dy, dw, stride, pad, dilation, groups);
     }
 
-    /**
-     * out[n,k,h,w] += bias[k], in place: the elementwise add kernel over a stride-0 [1,K,1,1]
-     * view of the bias (one pass, as cudnnAddTensor would make, and no cuDNN call to order).
-     */
+    /** out[n,k,h,w] += bias[k], in place (one elementwise pass over a stride-0 view of the bias). */
     @Override
-    public void conv2dBiasAdd(View out, View bias) {
-        memory.require("out", out);
-        memory.require("bias", bias);
-        memory.awaitStaged(out, bias);
-        requireF32("conv2dBiasAdd", out);
-        requireF32("conv2dBiasAdd", bias);
-        if (out.rank() != 4 || bias.numel() != out.size(1)) {
-            throw new IllegalArgumentException("conv2dBiasAdd: bias of " + bias.numel() + " elements does not match out " + Arrays.toString(out.shape()));
-        }
-        if (!out.isContiguous()) throw new IllegalArgumentException("conv2dBiasAdd: out must be contiguous");
-        View b = copies.dense(bias);
-        try {
-            StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), out.strides(), new int[] {0, 1, 0, 0});
-            kernels.binary(PtxOps.binary(BinaryOp.ADD), meta, memory.address(out), 0, memory.address(out), memory.address(b));
-        } finally {
-            if (b != bias) memory.release(b);
-        }
-    }
-
-    private ConvGeometry convArgs(String what, View x, View w, int[] stride, int[] pad, int[] dilation, int groups) {
-        memory.require("x", x);
-        memory.require("w", w);
-        requireF32(what, x);
-        requireF32(what, w);
-        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), stride, pad, dilation, groups);
-        return g;
-    }
-
-    private static void expectShape(String what, String name, View t, int[] shape) {
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(what + ": " + name + " must have shape " + Arrays.toString(shape) + ", got " + Arrays.toString(t.shape()));
-        }
-    }
-
-    /** Runs one pass with dense operands (copies made for strided views). */
-    private void runConv(ConvGeometry g, Cudnn.Pass pass, View in0, View in1, View out) {
-        memory.require("out", out);
-        memory.awaitStaged(in0, in1, out);
-        requireF32("conv2d", in0);
-        requireF32("conv2d", in1);
-        requireF32("conv2d", out);
-        if (g.n() == 0) return;
-        View a = copies.dense(in0), b = copies.dense(in1);
-        View o = out.isContiguous() ? out : memory.temporary(DType.FLOAT32, out.shape());
-        try {
-            rt.conv(g, pass, memory.address(a), memory.address(b), memory.address(o), allowTf32);
-            if (o != out) copy(o, out);
-        } finally {
-            if (a != in0) memory.release(a);
-            if (b != in1) memory.release(b);
-            if (o != out) memory.release(o);
-        }
-    }
+    public void conv2dBiasAdd(View out, View bias) { linear.conv2dBiasAdd(out, bias); }
 
     // ------------------------------------------------------------------ tensor primitives: argReduce, softmax, gather, scatterAdd, random
     // (PTX in argreduce.ptx, softmax.ptx, gather.ptx, philox.ptx; logic in CudaTensorKernels)
@@ -483,21 +237,6 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
 
     @Override
     public void scatterAdd(View dst, int dim, View index, View src) { memory.awaitStaged(dst, index, src); tensorKernels.scatterAdd(dst, dim, index, src); }
-
-    /** {@code n} elements of a host array to device address {@code base}, through the staging buffer. */
-    private void upload(long base, DType dtype, int n, Object array) {
-        synchronized (this) {
-            MemorySegment stage = staging();
-            ValueLayout layout = HostArrays.layout(dtype);
-            long chunkElems = STAGING_BYTES / dtype.byteSize();
-            for (long e = 0; e < n; e += chunkElems) {
-                int len = (int) Math.min(chunkElems, n - e);
-                HostArrays.copyIn(array, (int) e, stage, layout, len);
-                rt.copyHtoD(base + e * dtype.byteSize(), stage, (long) len * dtype.byteSize());
-                rt.synchronize(); // the staging block is reused by the next chunk
-            }
-        }
-    }
 
     // ------------------------------------------------------------------ metrics (PTX in seg_stats.ptx, confusion.ptx)
 
@@ -603,23 +342,5 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
     public void upsampleNearest2dBackward(View gradOut, View gradX, float scaleH, float scaleW) {
         memory.awaitStaged(gradOut, gradX);
         nn.upsampleNearest2dBackward(gradOut, gradX, scaleH, scaleW);
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private void requireF32(String what, View t) {
-        if (t.dtype() != DType.FLOAT32) throw Backend.unsupported(what + " on " + t.dtype() + " (CUDA arithmetic is float32 for now)", this);
-    }
-
-    private int outKind(String what, View out, boolean comparison) {
-        if (out.dtype() == DType.FLOAT32) return 0;
-        if (comparison && out.dtype() == DType.UINT8) return 1;
-        throw Backend.unsupported(what + " writing " + out.dtype(), this);
-    }
-
-    private static void sameShape(String what, View a, View b) {
-        if (!Arrays.equals(a.shape(), b.shape())) {
-            throw new IllegalArgumentException(what + ": shapes " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()) + " differ");
-        }
     }
 }

@@ -14,7 +14,6 @@ import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Storage;
 import org.jgrad.tensor.View;
 
-
 /**
  * The CUDA backend for one GPU. All work is queued on one stream, so calls return before the
  * GPU finishes; only transfers to the host ({@link #toHost}) and {@link #synchronize} wait.
@@ -23,14 +22,18 @@ import org.jgrad.tensor.View;
  * <p>Convolutions run on cuDNN ({@link #conv2dForward}, {@link #conv2dBackwardData},
  * {@link #conv2dBackwardFilter}, {@link #conv2dBiasAdd}); the other layer primitives
  * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
+ *
+ * <p>This class only delegates: the helpers share this GPU's {@link DeviceMemory} (allocation,
+ * address lookups, temporaries) and {@link DeviceCopies}, and none of them calls back here.
+ * A primitive orders its operands after any staged batch's copy with one explicit
+ * {@link DeviceMemory#awaitStaged} call before it queues work (here, for the families whose
+ * helpers start with argument checks only; in the helper's entry method otherwise).
  */
 public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
-    private final int index;
     private final CudaContext ctx;     // null when running on a simulated device (tests): no cuDNN then
     private final DeviceRuntime rt;
     private final DeviceMemory memory;
     private final DeviceCopies copies;
-    private final Kernels kernels;
     private final DeviceErrors errors;
     private final CudaElementwise elementwise;
     private final CudaMatmulConv linear;
@@ -47,13 +50,12 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
 
     /** A backend over any runtime; {@code device} fixes the Device its storages report (tests pass one). */
     CudaBackend(int index, CudaContext ctx, DeviceRuntime rt, Device device) {
-        this.index = index;
         this.ctx = ctx;
         this.rt = rt;
         KernelLauncher launcher = rt.launcher();
         this.memory = new DeviceMemory(rt, device == null ? Device.cuda(index) : device,
                 "cuda:" + index + " (" + rt.deviceName() + ", " + rt.architecture() + ")");
-        this.kernels = new Kernels(launcher);
+        Kernels kernels = new Kernels(launcher);
         this.copies = new DeviceCopies(memory, rt, kernels);
         this.errors = new DeviceErrors(rt);
         this.transfers = new HostTransfers(memory, copies, errors, rt);
@@ -79,8 +81,6 @@ public final class CudaBackend implements Backend, MetricCounting, AsyncUpload {
 
     /** The driver context (null on a simulated device). */
     public CudaContext context() { return ctx; }
-
-    DeviceRuntime runtime() { return rt; }
 
     /** This GPU's memory and stream ordering, shared by the helpers (tests inspect it). */
     DeviceMemory memory() { return memory; }

@@ -19,11 +19,6 @@ import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Storage;
 import org.jgrad.tensor.View;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * The CUDA backend for one GPU. All work is queued on one stream, so calls return before the
  * GPU finishes; only transfers to the host ({@link #toHost}) and {@link #synchronize} wait.
@@ -32,26 +27,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Convolutions run on cuDNN ({@link #conv2dForward}, {@link #conv2dBackwardData},
  * {@link #conv2dBackwardFilter}, {@link #conv2dBiasAdd}); the other layer primitives
  * (pooling, upsampling, batch norm, the bias gradient) on the PTX of nn.ptx via {@code CudaNn}.
+ *
+ * <p>This class only delegates: the helpers share this GPU's {@link DeviceMemory} (allocation,
+ * address lookups, temporaries) and {@link DeviceCopies}, and none of them calls back here.
+ * A primitive orders its operands after any staged batch's copy with one explicit
+ * {@link DeviceMemory#awaitStaged} call before it queues work (here, for the families whose
+ * helpers start with argument checks only; in the helper's entry method otherwise).
  */
 public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOptim, MetricCounting, AsyncUpload {
-    /** Host staging: pinned, reused, chunked so a huge tensor never needs a huge pinned block. */
-    static final long STAGING_BYTES = 32L << 20;
-
-    private final int index;
     private final CudaContext ctx;     // null when running on a simulated device (tests): no cuDNN then
     private final DeviceRuntime rt;
-    private final Kernels kernels;
+    private final DeviceMemory memory;
+    private final DeviceCopies copies;
     private final DeviceErrors errors;
-    private final WideOps wide;
+    private final CudaElementwise elementwise;
+    private final CudaMatmulConv linear;
     // the families' launchers: cheap to make (no device memory until a launch needs it)
     private final CudaTensorKernels tensorKernels;
     private final CudaNn nn;
     private final CudaLoss loss;
     private final CudaMetrics metrics;
-    private final AtomicLong d2hBytes = new AtomicLong();
-    private final AtomicLong d2hCopies = new AtomicLong();
-    private volatile boolean allowTf32 = Boolean.getBoolean("jgrad.cuda.tf32");
-    private volatile Device device;
+    private final HostTransfers transfers;
 
     CudaBackend(int index, CudaContext ctx) {
         this(index, ctx, DeviceRuntime.of(ctx), null);
@@ -59,17 +55,21 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
 
     /** A backend over any runtime; {@code device} fixes the Device its storages report (tests pass one). */
     CudaBackend(int index, CudaContext ctx, DeviceRuntime rt, Device device) {
-        this.index = index;
         this.ctx = ctx;
         this.rt = rt;
-        this.device = device;
-        this.kernels = new Kernels(rt.launcher());
-        this.wide = new WideOps(this, kernels, rt.launcher());
+        KernelLauncher launcher = rt.launcher();
+        this.memory = new DeviceMemory(rt, device == null ? Device.cuda(index) : device,
+                "cuda:" + index + " (" + rt.deviceName() + ", " + rt.architecture() + ")");
+        Kernels kernels = new Kernels(launcher);
+        this.copies = new DeviceCopies(memory, rt, kernels);
         this.errors = new DeviceErrors(rt);
-        this.tensorKernels = new CudaTensorKernels(this, rt.launcher());
-        this.nn = new CudaNn(this, rt.launcher());
-        this.loss = new CudaLoss(this, rt);
-        this.metrics = new CudaMetrics(new CudaMetricDevice(this, rt));
+        this.transfers = new HostTransfers(memory, copies, errors, rt);
+        this.elementwise = new CudaElementwise(memory, copies, kernels, new WideOps(memory, copies, kernels, launcher));
+        this.linear = new CudaMatmulConv(memory, copies, kernels, rt);
+        this.tensorKernels = new CudaTensorKernels(memory, copies, errors, launcher);
+        this.nn = new CudaNn(memory, copies, launcher);
+        this.loss = new CudaLoss(memory, copies, errors, launcher);
+        this.metrics = new CudaMetrics(new CudaMetricDevice(memory, copies, launcher));
     }
 
     /**
@@ -87,31 +87,31 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
     /** The driver context (null on a simulated device). */
     public CudaContext context() { return ctx; }
 
-    DeviceRuntime runtime() { return rt; }
+    /** This GPU's memory and stream ordering, shared by the helpers (tests inspect it). */
+    DeviceMemory memory() { return memory; }
+
+    /** Device address of a view's first element (tests compare it with library call arguments). */
+    long address(View v) { return memory.address(v); }
 
     @Override
-    public String name() { return "cuda:" + index + " (" + rt.deviceName() + ", " + rt.architecture() + ")"; }
+    public String name() { return memory.toString(); }
 
     @Override
     public String toString() { return name(); }
 
     @Override
-    public Device device() {
-        Device d = device;
-        if (d == null) device = d = Device.cuda(index);
-        return d;
-    }
+    public Device device() { return memory.device(); }
 
     /** Whether matmul and convolutions may use TF32 tensor cores (off by default: FP32 results match the CPU's closely). */
-    public boolean allowTf32() { return allowTf32; }
+    public boolean allowTf32() { return linear.allowTf32(); }
 
-    public void setAllowTf32(boolean allow) { this.allowTf32 = allow; }
-
-    @Override
-    public long deviceToHostBytes() { return d2hBytes.get(); }
+    public void setAllowTf32(boolean allow) { linear.setAllowTf32(allow); }
 
     @Override
-    public long deviceToHostCopies() { return d2hCopies.get(); }
+    public long deviceToHostBytes() { return transfers.deviceToHostBytes(); }
+
+    @Override
+    public long deviceToHostCopies() { return transfers.deviceToHostCopies(); }
 
     /** Waits for the stream, then throws any error a kernel recorded (see {@link DeviceErrors}). */
     @Override
@@ -139,24 +139,9 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
     /** Without {@code zeroed} no zero-filling pass: every primitive overwrites its outputs. */
     @Override
     public Storage allocate(DType dtype, long numel, boolean zeroed) {
-        CudaStorage s = allocateRaw(dtype, numel);
+        CudaStorage s = memory.allocate(dtype, numel);
         if (zeroed && s.bytes() > 0) rt.memsetD8(s.pointer(), (byte) 0, s.bytes());
         return s;
-    }
-
-    /** Uninitialised storage, for outputs about to be overwritten. */
-    CudaStorage allocateRaw(DType dtype, long numel) {
-        if (dtype == null) throw new IllegalArgumentException("dtype must not be null");
-        if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
-        long p = rt.allocate(numel * dtype.byteSize());
-        return new CudaStorage(this, device(), dtype, numel, p);
-    }
-
-    /** Uninitialised storage ready for work on {@code stream} (the staging copy stream). */
-    CudaStorage allocateRawOn(long stream, DType dtype, long numel) {
-        if (numel < 0 || numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
-        long p = rt.allocateOn(stream, numel * dtype.byteSize());
-        return new CudaStorage(this, device(), dtype, numel, p);
     }
 
     private volatile CudaBatchStager stager;
@@ -169,7 +154,7 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
         CudaBatchStager s = stager;
         if (s == null) {
             synchronized (this) {
-                if (stager == null) stager = new CudaBatchStager(this, rt);
+                if (stager == null) stager = new CudaBatchStager(memory, rt);
                 s = stager;
             }
         }
@@ -177,329 +162,69 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
     }
 
     @Override
-    public Storage fromHost(Object array, DType dtype) {
-        int n = HostArrays.length(array, dtype);
-        CudaStorage s = allocateRaw(dtype, n);
-        // (no Tensor over s here: closing it would drop the only reference and free the block)
-        if (n > 0) upload(s.pointer(), dtype, n, array);
-        return s;
-    }
+    public Storage fromHost(Object array, DType dtype) { return transfers.fromHost(array, dtype); }
 
     @Override
-    public void toHost(View src, Object dst) {
-        storage("src", src);
-        int n = src.numel();
-        int len = HostArrays.length(dst, src.dtype());
-        if (len != n) throw new IllegalArgumentException("dst has " + len + " elements, src " + Arrays.toString(src.shape()) + " has " + n);
-        if (n == 0) return;
-        View dense = dense(src);
-        try {
-            DType dt = src.dtype();
-            long base = address(dense);
-            synchronized (this) {
-                MemorySegment stage = staging();
-                ValueLayout layout = HostArrays.layout(dt);
-                long chunkElems = STAGING_BYTES / dt.byteSize();
-                for (long e = 0; e < n; e += chunkElems) {
-                    int c = (int) Math.min(chunkElems, n - e);
-                    rt.copyDtoH(stage, base + e * dt.byteSize(), (long) c * dt.byteSize());
-                    rt.synchronize();
-                    HostArrays.copyOut(stage, layout, dst, (int) e, c);
-                }
-            }
-            d2hBytes.addAndGet((long) n * dt.byteSize());
-            d2hCopies.incrementAndGet();
-            errors.check(); // the stream has synchronised: a kernel's report is complete
-        } finally {
-            if (dense != src) DeviceViews.release(dense);
-        }
-    }
-
-    private MemorySegment staging() {
-        return rt.staging(STAGING_BYTES);
-    }
+    public void toHost(View src, Object dst) { transfers.toHost(src, dst); }
 
     @Override
-    public void copy(View src, View dst) {
-        storage("src", src);
-        storage("dst", dst);
-        sameShape("copy", src, dst);
-        if (src.numel() == 0) return;
-        if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
-            rt.copyDtoD(address(dst), address(src), (long) src.numel() * src.dtype().byteSize());
-            return;
-        }
-        StridedMeta meta = StridedMeta.of(dst.shape(), dst.strides(), src.strides());
-        kernels.copy(meta, address(dst), dst.dtype().ordinal(), address(src), src.dtype().ordinal());
-    }
+    public void copy(View src, View dst) { copies.copy(src, dst); }
 
     @Override
-    public void fill(View dst, double value) {
-        storage("dst", dst);
-        if (dst.numel() == 0) return;
-        DType dt = dst.dtype();
-        long bits = switch (dt) {
-            case FLOAT32 -> Float.floatToRawIntBits((float) value) & 0xFFFFFFFFL;
-            case FLOAT64 -> Double.doubleToRawLongBits(value);
-            case INT32 -> ((int) value) & 0xFFFFFFFFL;
-            case INT64 -> (long) value;
-            case UINT8 -> ((int) value) & 0xFFL;
-        };
-        if (dst.isContiguous() && dt.byteSize() == 4) {
-            rt.memsetD32(address(dst), (int) bits, dst.numel());
-        } else if (dst.isContiguous() && dt.byteSize() == 1) {
-            rt.memsetD8(address(dst), (byte) bits, dst.numel());
-        } else {
-            kernels.fill(StridedMeta.of(dst.shape(), dst.strides()), address(dst), dt.byteSize(), bits);
-        }
-    }
+    public void fill(View dst, double value) { copies.fill(dst, value); }
 
-    // ------------------------------------------------------------------ elementwise
+    // ------------------------------------------------------------------ elementwise and reductions (CudaElementwise, WideOps)
 
     @Override
-    public void unary(UnaryOp op, View x, View out, double a, double b) {
-        storage("x", x);
-        storage("out", out);
-        sameShape("unary " + op, x, out);
-        if (x.dtype() != DType.FLOAT32 || !(out.dtype() == DType.FLOAT32 || PtxOps.isComparison(op) && out.dtype() == DType.UINT8)) {
-            wide.unary(op, x, out, a, b);
-            return;
-        }
-        int outKind = outKind("unary " + op, out, PtxOps.isComparison(op));
-        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides());
-        kernels.unary(PtxOps.unary(op), meta, address(out), outKind, address(x), (float) a, (float) b);
-    }
+    public void unary(UnaryOp op, View x, View out, double a, double b) { elementwise.unary(op, x, out, a, b); }
 
     @Override
-    public void binary(BinaryOp op, View x, View y, View out) {
-        storage("x", x);
-        storage("y", y);
-        storage("out", out);
-        sameShape("binary " + op, x, out);
-        sameShape("binary " + op, y, out);
-        if (x.dtype() != DType.FLOAT32 || y.dtype() != DType.FLOAT32
-                || !(out.dtype() == DType.FLOAT32 || op.isComparison() && out.dtype() == DType.UINT8)) {
-            wide.binary(op, x, y, out);
-            return;
-        }
-        int outKind = outKind("binary " + op, out, op.isComparison());
-        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides(), y.strides());
-        kernels.binary(PtxOps.binary(op), meta, address(out), outKind, address(x), address(y));
-    }
+    public void binary(BinaryOp op, View x, View y, View out) { elementwise.binary(op, x, y, out); }
 
     /** out = grad where x > 0 else 0: ReLU's backward in one pass (x is the forward input). */
-    public void reluBackward(View x, View grad, View out) {
-        storage("x", x);
-        storage("grad", grad);
-        storage("out", out);
-        sameShape("reluBackward", x, out);
-        sameShape("reluBackward", grad, out);
-        requireF32("reluBackward", x);
-        requireF32("reluBackward", grad);
-        outKind("reluBackward", out, false);
-        StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), x.strides(), grad.strides());
-        kernels.binary(PtxOps.RELU_BACKWARD, meta, address(out), 0, address(x), address(grad));
-    }
+    public void reluBackward(View x, View grad, View out) { elementwise.reluBackward(x, grad, out); }
 
     @Override
-    public void where(View cond, View x, View y, View out) {
-        storage("cond", cond);
-        storage("x", x);
-        storage("y", y);
-        storage("out", out);
-        sameShape("where", cond, out);
-        sameShape("where", x, out);
-        sameShape("where", y, out);
-        requireF32("where", x);
-        requireF32("where", y);
-        requireF32("where", out);
-        int condKind = switch (cond.dtype()) {
-            case FLOAT32 -> 0;
-            case UINT8 -> 1;
-            default -> throw Backend.unsupported("where with a " + cond.dtype() + " condition", this);
-        };
-        // the kernel writes a dense output; any other layout goes through a temporary
-        View target = out.isContiguous() ? out : DeviceViews.hold(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
-        try {
-            StridedMeta meta = StridedMeta.of(out.shape(), cond.strides(), x.strides(), y.strides());
-            kernels.where(meta, address(target), address(cond), condKind, address(x), address(y));
-            if (target != out) copy(target, out);
-        } finally {
-            if (target != out) DeviceViews.release(target);
-        }
-    }
-
-    // ------------------------------------------------------------------ reductions
+    public void where(View cond, View x, View y, View out) { elementwise.where(cond, x, y, out); }
 
     @Override
-    public void reduce(ReduceOp op, View x, int[] dims, View out) {
-        storage("x", x);
-        storage("out", out);
-        int rank = x.rank();
-        boolean[] reduced = new boolean[rank];
-        for (int d : dims) {
-            if (d < 0 || d >= rank) throw new IllegalArgumentException("reduce dims " + Arrays.toString(dims) + " out of range for rank " + rank);
-            reduced[d] = true;
-        }
-        // permute: kept dims first (their order is out's order), reduced dims last
-        int[] shape = x.shape(), strides = x.strides();
-        int[] pShape = new int[rank], pStrides = new int[rank];
-        int p = 0;
-        long rows = 1, k = 1;
-        for (int d = 0; d < rank; d++) if (!reduced[d]) { pShape[p] = shape[d]; pStrides[p++] = strides[d]; rows *= shape[d]; }
-        for (int d = 0; d < rank; d++) if (reduced[d]) { pShape[p] = shape[d]; pStrides[p++] = strides[d]; k *= shape[d]; }
-        if (out.numel() != rows) throw new IllegalArgumentException("reduce: out " + Arrays.toString(out.shape()) + " must have " + rows + " elements");
-        if (rows == 0) return;
-        if (k == 0) { fill(out, identity(op)); return; }
-        if (x.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32) {
-            wide.reduce(op, new View(x.storage(), pShape, pStrides, x.offset()), (int) rows, (int) k, out);
-            return;
-        }
-        View target = out.isContiguous() ? out : DeviceViews.hold(allocateRaw(DType.FLOAT32, rows), out.shape());
-        try {
-            byte[] meta = StridedMeta.of(pShape, pStrides).pack(1);
-            kernels.reduceRows(PtxOps.reduce(op), (int) rows, (int) k, address(target), address(x), meta);
-            if (target != out) copy(target, out);
-        } finally {
-            if (target != out) DeviceViews.release(target);
-        }
-    }
+    public void reduce(ReduceOp op, View x, int[] dims, View out) { elementwise.reduce(op, x, dims, out); }
 
-    private static double identity(ReduceOp op) {
-        return switch (op) { case SUM -> 0; case PROD -> 1; case MAX -> Double.NEGATIVE_INFINITY; case MIN -> Double.POSITIVE_INFINITY; };
-    }
-
-    // ------------------------------------------------------------------ matmul
+    // ------------------------------------------------------------------ matmul (cuBLAS) and convolution (cuDNN): CudaMatmulConv
 
     @Override
-    public void matmul(View a, View b, View out) {
-        storage("a", a);
-        storage("b", b);
-        storage("out", out);
-        requireF32("matmul", a);
-        requireF32("matmul", b);
-        requireF32("matmul", out);
-        if (a.rank() != 3 || b.rank() != 3 || out.rank() != 3) {
-            throw new IllegalArgumentException("matmul: expected a [B,M,K], b [B,K,N], out [B,M,N], got " + Arrays.toString(a.shape())
-                    + ", " + Arrays.toString(b.shape()) + ", " + Arrays.toString(out.shape()));
-        }
-        int batch = a.size(0), m = a.size(1), k = a.size(2), n = b.size(2);
-        if (b.size(0) != batch || b.size(1) != k || out.size(0) != batch || out.size(1) != m || out.size(2) != n) {
-            throw new IllegalArgumentException("matmul: shapes a " + Arrays.toString(a.shape()) + ", b " + Arrays.toString(b.shape())
-                    + ", out " + Arrays.toString(out.shape()) + " do not agree");
-        }
-        if (out.numel() == 0) return;
-        if (k == 0) { fill(out, 0); return; }
-        View a2 = GemmMapping.mappable(m, k, a.strides()[1], a.strides()[2]) && a.strides()[0] >= 0 ? a : dense(a);
-        View b2 = GemmMapping.mappable(k, n, b.strides()[1], b.strides()[2]) && b.strides()[0] >= 0 ? b : dense(b);
-        boolean outOk = GemmMapping.outputMappable(m, n, out.strides()[1], out.strides()[2])
-                && (batch == 1 || out.strides()[0] >= (long) (m - 1) * Math.max(out.strides()[1], n) + n);
-        View c = outOk ? out : DeviceViews.hold(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
-        try {
-            int[] sa = a2.strides(), sb = b2.strides(), sc = c.strides();
-            GemmMapping.Call call = GemmMapping.map(batch, m, n, k, batch == 1 ? 0 : sa[0], sa[1], sa[2],
-                    batch == 1 ? 0 : sb[0], sb[1], sb[2], batch == 1 ? 0 : sc[0], sc[1], sc[2]);
-            // cuBLAS's first operand is B's buffer, its second A's: C^T = B^T A^T
-            rt.gemm(call, address(b2), address(a2), address(c), allowTf32);
-            if (c != out) copy(c, out);
-        } finally {
-            if (a2 != a) DeviceViews.release(a2);
-            if (b2 != b) DeviceViews.release(b2);
-            if (c != out) DeviceViews.release(c);
-        }
-    }
-
-    // ------------------------------------------------------------------ convolution (cuDNN)
+    public void matmul(View a, View b, View out) { linear.matmul(a, b, out); }
 
     /** out = conv2d(x, w) (cross-correlation, as in PyTorch); x [N,C,H,W], w [K,C/groups,R,S], out [N,K,P,Q]. */
     @Override
     public void conv2dForward(View x, View w, View out, int[] stride, int[] pad, int[] dilation, int groups) {
-        ConvGeometry g = convArgs("conv2dForward", x, w, stride, pad, dilation, groups);
-        expectShape("conv2dForward", "out", out, g.outputShape());
-        runConv(g, Cudnn.Pass.FORWARD, x, w, out);
+        linear.conv2dForward(x, w, out, stride, pad, dilation, groups);
     }
 
     /** dx = gradient of conv2d with respect to its input, from dy [N,K,P,Q] and w. */
     @Override
     public void conv2dBackwardData(View dy, View w, View dx, int[] stride, int[] pad, int[] dilation, int groups) {
-        ConvGeometry g = convArgs("conv2dBackwardData", dx, w, stride, pad, dilation, groups);
-        expectShape("conv2dBackwardData", "dy", dy, g.outputShape());
-        runConv(g, Cudnn.Pass.BACKWARD_DATA, w, dy, dx);
+        linear.conv2dBackwardData(dy, w, dx, stride, pad, dilation, groups);
     }
 
     /** dw = gradient of conv2d with respect to its weight, from x and dy. */
     @Override
     public void conv2dBackwardFilter(View x, View dy, View dw, int[] stride, int[] pad, int[] dilation, int groups) {
-        ConvGeometry g = convArgs("conv2dBackwardFilter", x, dw, stride, pad, dilation, groups);
-        expectShape("conv2dBackwardFilter", "dy", dy, g.outputShape());
-        runConv(g, Cudnn.Pass.BACKWARD_FILTER, x, dy, dw);
+        linear.conv2dBackwardFilter(x, dy, dw, stride, pad, dilation, groups);
     }
 
-    /**
-     * out[n,k,h,w] += bias[k], in place: the elementwise add kernel over a stride-0 [1,K,1,1]
-     * view of the bias (one pass, as cudnnAddTensor would make, and no cuDNN call to order).
-     */
+    /** out[n,k,h,w] += bias[k], in place (one elementwise pass over a stride-0 view of the bias). */
     @Override
-    public void conv2dBiasAdd(View out, View bias) {
-        storage("out", out);
-        storage("bias", bias);
-        requireF32("conv2dBiasAdd", out);
-        requireF32("conv2dBiasAdd", bias);
-        if (out.rank() != 4 || bias.numel() != out.size(1)) {
-            throw new IllegalArgumentException("conv2dBiasAdd: bias of " + bias.numel() + " elements does not match out " + Arrays.toString(out.shape()));
-        }
-        if (!out.isContiguous()) throw new IllegalArgumentException("conv2dBiasAdd: out must be contiguous");
-        View b = dense(bias);
-        try {
-            StridedMeta meta = StridedMeta.of(out.shape(), out.strides(), out.strides(), new int[] {0, 1, 0, 0});
-            kernels.binary(PtxOps.binary(BinaryOp.ADD), meta, address(out), 0, address(out), address(b));
-        } finally {
-            if (b != bias) DeviceViews.release(b);
-        }
-    }
-
-    private ConvGeometry convArgs(String what, View x, View w, int[] stride, int[] pad, int[] dilation, int groups) {
-        storage("x", x);
-        storage("w", w);
-        requireF32(what, x);
-        requireF32(what, w);
-        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), stride, pad, dilation, groups);
-        return g;
-    }
-
-    private static void expectShape(String what, String name, View t, int[] shape) {
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(what + ": " + name + " must have shape " + Arrays.toString(shape) + ", got " + Arrays.toString(t.shape()));
-        }
-    }
-
-    /** Runs one pass with dense operands (copies made for strided views). */
-    private void runConv(ConvGeometry g, Cudnn.Pass pass, View in0, View in1, View out) {
-        storage("out", out);
-        requireF32("conv2d", in0);
-        requireF32("conv2d", in1);
-        requireF32("conv2d", out);
-        if (g.n() == 0) return;
-        View a = dense(in0), b = dense(in1);
-        View o = out.isContiguous() ? out : DeviceViews.hold(allocateRaw(DType.FLOAT32, out.numel()), out.shape());
-        try {
-            rt.conv(g, pass, address(a), address(b), address(o), allowTf32);
-            if (o != out) copy(o, out);
-        } finally {
-            if (a != in0) DeviceViews.release(a);
-            if (b != in1) DeviceViews.release(b);
-            if (o != out) DeviceViews.release(o);
-        }
-    }
+    public void conv2dBiasAdd(View out, View bias) { linear.conv2dBiasAdd(out, bias); }
 
     // ------------------------------------------------------------------ tensor primitives: argReduce, softmax, gather, scatterAdd, random
     // (PTX in argreduce.ptx, softmax.ptx, gather.ptx, philox.ptx; logic in CudaTensorKernels)
 
     @Override
-    public void argReduce(boolean max, View x, int dim, View values, View indices) { tensorKernels.argReduce(max, x, dim, values, indices); }
+    public void argReduce(boolean max, View x, int dim, View values, View indices) { memory.awaitStaged(x, values, indices); tensorKernels.argReduce(max, x, dim, values, indices); }
 
     @Override
-    public void softmax(View x, int dim, boolean log, View out) { tensorKernels.softmax(x, dim, log, out); }
+    public void softmax(View x, int dim, boolean log, View out) { memory.awaitStaged(x, out); tensorKernels.softmax(x, dim, log, out); }
 
     /**
      * Drawn on the device with Philox4x32-10 (no host copy): the same seed gives the same
@@ -507,39 +232,24 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
      * initialised on the CPU, so a model moved with {@code .to(cuda)} starts identical.
      */
     @Override
-    public void random(View out, Distribution dist, double a, double b, long seed) { tensorKernels.random(out, dist, a, b, seed); }
+    public void random(View out, Distribution dist, double a, double b, long seed) { memory.awaitStaged(out); tensorKernels.random(out, dist, a, b, seed); }
 
     @Override
-    public void gather(View src, int dim, View index, View out) { tensorKernels.gather(src, dim, index, out); }
+    public void gather(View src, int dim, View index, View out) { memory.awaitStaged(src, index, out); tensorKernels.gather(src, dim, index, out); }
 
     @Override
-    public void scatterAdd(View dst, int dim, View index, View src) { tensorKernels.scatterAdd(dst, dim, index, src); }
-
-    /** {@code n} elements of a host array to device address {@code base}, through the staging buffer. */
-    private void upload(long base, DType dtype, int n, Object array) {
-        synchronized (this) {
-            MemorySegment stage = staging();
-            ValueLayout layout = HostArrays.layout(dtype);
-            long chunkElems = STAGING_BYTES / dtype.byteSize();
-            for (long e = 0; e < n; e += chunkElems) {
-                int len = (int) Math.min(chunkElems, n - e);
-                HostArrays.copyIn(array, (int) e, stage, layout, len);
-                rt.copyHtoD(base + e * dtype.byteSize(), stage, (long) len * dtype.byteSize());
-                rt.synchronize(); // the staging block is reused by the next chunk
-            }
-        }
-    }
+    public void scatterAdd(View dst, int dim, View index, View src) { memory.awaitStaged(dst, index, src); tensorKernels.scatterAdd(dst, dim, index, src); }
 
     // ------------------------------------------------------------------ metrics (PTX in seg_stats.ptx, confusion.ptx)
 
     @Override
-    public void binaryStats(View preds, View targets, BinaryStatsSpec spec, View counts) { metrics.binaryStats(preds, targets, spec, counts); }
+    public void binaryStats(View preds, View targets, BinaryStatsSpec spec, View counts) { memory.awaitStaged(preds, targets, counts); metrics.binaryStats(preds, targets, spec, counts); }
 
     @Override
-    public void confusionFromLogits(View logits, View targets, long ignoreIndex, View hist, View bad) { metrics.confusionFromLogits(logits, targets, ignoreIndex, hist, bad); }
+    public void confusionFromLogits(View logits, View targets, long ignoreIndex, View hist, View bad) { memory.awaitStaged(logits, targets, hist, bad); metrics.confusionFromLogits(logits, targets, ignoreIndex, hist, bad); }
 
     @Override
-    public void confusionFromLabels(View preds, View targets, long ignoreIndex, View hist, View bad) { metrics.confusionFromLabels(preds, targets, ignoreIndex, hist, bad); }
+    public void confusionFromLabels(View preds, View targets, long ignoreIndex, View hist, View bad) { memory.awaitStaged(preds, targets, hist, bad); metrics.confusionFromLabels(preds, targets, ignoreIndex, hist, bad); }
 
     // ------------------------------------------------------------------ loss and optimizer steps (loss.ptx, optim.ptx: CudaLoss, CudaOptim)
 
@@ -550,7 +260,7 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
         CudaOptim o = optim;
         if (o == null) {
             synchronized (this) {
-                if (optim == null) optim = new CudaOptim(this, rt);
+                if (optim == null) optim = new CudaOptim(memory, rt);
                 o = optim;
             }
         }
@@ -559,17 +269,20 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
 
     @Override
     public void softmaxCrossEntropyForward(View logits, View target, View weight, long ignoreIndex, View logProbs, View terms) {
+        memory.awaitStaged(logits, target, weight, logProbs, terms);
         loss.forward(logits, target, weight, ignoreIndex, logProbs, terms);
     }
 
     @Override
     public void softmaxCrossEntropyBackward(View gradTerms, View logProbs, View target, View weight, long ignoreIndex, View gradLogits) {
+        memory.awaitStaged(gradTerms, logProbs, target, weight, gradLogits);
         loss.backward(gradTerms, logProbs, target, weight, ignoreIndex, gradLogits);
     }
 
     @Override
     public void sgdStep(java.util.List<View> params, java.util.List<View> grads, java.util.List<View> momentumBuffers,
                         boolean[] firstStep, SgdHyper h) {
+        memory.awaitStaged(params, grads, momentumBuffers);
         optim().sgd(params, grads, momentumBuffers, firstStep, h);
     }
 
@@ -577,98 +290,59 @@ public final class CudaBackend implements Backend, FusedNn, FusedLoss, FusedOpti
     public void adamStep(java.util.List<View> params, java.util.List<View> grads, java.util.List<View> expAvgs,
                          java.util.List<View> expAvgSqs, java.util.List<View> maxExpAvgSqs, long[] steps,
                          AdamHyper h) {
+        memory.awaitStaged(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs);
         optim().adam(params, grads, expAvgs, expAvgSqs, maxExpAvgSqs, steps, h);
     }
 
     // ------------------------------------------------------------------ nn layers (PTX in nn.ptx; CudaNn)
 
     @Override
-    public boolean reluBackwardFused(View gradOut, View out, View gradIn) { return nn.reluBackwardFused(gradOut, out, gradIn); }
+    public boolean reluBackwardFused(View gradOut, View out, View gradIn) { memory.awaitStaged(gradOut, out, gradIn); return nn.reluBackwardFused(gradOut, out, gradIn); }
 
     @Override
-    public void conv2dBiasBackward(View gradOut, View gradBias) { nn.conv2dBiasBackward(gradOut, gradBias); }
+    public void conv2dBiasBackward(View gradOut, View gradBias) { memory.awaitStaged(gradOut, gradBias); nn.conv2dBiasBackward(gradOut, gradBias); }
 
     @Override
     public void batchNormForward(View x, View runningMean, View runningVar, View weight, View bias,
                                  boolean training, double momentum, double eps, View out, View saveMean, View saveInvStd) {
+        memory.awaitStaged(x, runningMean, runningVar, weight, bias, out, saveMean, saveInvStd);
         nn.batchNormForward(x, runningMean, runningVar, weight, bias, training, momentum, eps, out, saveMean, saveInvStd);
     }
 
     @Override
     public void batchNormBackward(View gradOut, View x, View weight, View saveMean, View saveInvStd,
                                   boolean training, View gradInput, View gradWeight, View gradBias) {
+        memory.awaitStaged(gradOut, x, weight, saveMean, saveInvStd, gradInput, gradWeight, gradBias);
         nn.batchNormBackward(gradOut, x, weight, saveMean, saveInvStd, training, gradInput, gradWeight, gradBias);
     }
 
     @Override
     public void maxPool2dForward(View x, View out, View indices, int[] kernel, int[] stride, int[] padding, int[] dilation) {
+        memory.awaitStaged(x, out, indices);
         nn.maxPool2dForward(x, out, indices, kernel, stride, padding, dilation);
     }
 
     @Override
-    public void maxPool2dBackward(View gradOut, View indices, View gradX) { nn.maxPool2dBackward(gradOut, indices, gradX); }
+    public void maxPool2dBackward(View gradOut, View indices, View gradX) { memory.awaitStaged(gradOut, indices, gradX); nn.maxPool2dBackward(gradOut, indices, gradX); }
 
     @Override
     public void avgPool2dForward(View x, View out, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        memory.awaitStaged(x, out);
         nn.avgPool2dForward(x, out, kernel, stride, padding, countIncludePad);
     }
 
     @Override
     public void avgPool2dBackward(View gradOut, View gradX, int[] kernel, int[] stride, int[] padding, boolean countIncludePad) {
+        memory.awaitStaged(gradOut, gradX);
         nn.avgPool2dBackward(gradOut, gradX, kernel, stride, padding, countIncludePad);
     }
 
     @Override
-    public void upsampleNearest2dForward(View x, View out, float scaleH, float scaleW) { nn.upsampleNearest2dForward(x, out, scaleH, scaleW); }
+    public void upsampleNearest2dForward(View x, View out, float scaleH, float scaleW) { memory.awaitStaged(x, out); nn.upsampleNearest2dForward(x, out, scaleH, scaleW); }
 
     @Override
     public void upsampleNearest2dBackward(View gradOut, View gradX, float scaleH, float scaleW) {
+        memory.awaitStaged(gradOut, gradX);
         nn.upsampleNearest2dBackward(gradOut, gradX, scaleH, scaleW);
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    /** The tensor's storage, checked to be this backend's. */
-    CudaStorage storage(String name, View t) {
-        if (t == null) throw new IllegalArgumentException(name + " must not be null");
-        if (!(t.storage() instanceof CudaStorage s) || s.backend() != this) {
-            throw new IllegalArgumentException(name + " is on " + t.device() + ", expected " + name());
-        }
-        long ready = s.readyEvent;
-        if (ready != 0) { // a staged batch: its copy runs on the copy stream; order, don't wait
-            rt.streamWaitEvent(rt.computeStream(), ready);
-            s.readyEvent = 0;
-        }
-        return s;
-    }
-
-    /** Device address of a view's first element. */
-    long address(View t) {
-        CudaStorage s = (CudaStorage) t.storage();
-        return s.pointer() + (long) t.offset() * t.dtype().byteSize();
-    }
-
-    /** The tensor itself when contiguous, else a fresh contiguous device copy (caller closes it). */
-    View dense(View t) {
-        if (t.isContiguous()) return t;
-        View d = DeviceViews.hold(allocateRaw(t.dtype(), t.numel()), t.shape());
-        copy(t, d);
-        return d;
-    }
-
-    private void requireF32(String what, View t) {
-        if (t.dtype() != DType.FLOAT32) throw Backend.unsupported(what + " on " + t.dtype() + " (CUDA arithmetic is float32 for now)", this);
-    }
-
-    private int outKind(String what, View out, boolean comparison) {
-        if (out.dtype() == DType.FLOAT32) return 0;
-        if (comparison && out.dtype() == DType.UINT8) return 1;
-        throw Backend.unsupported(what + " writing " + out.dtype(), this);
-    }
-
-    private static void sameShape(String what, View a, View b) {
-        if (!Arrays.equals(a.shape(), b.shape())) {
-            throw new IllegalArgumentException(what + ": shapes " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()) + " differ");
-        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (the backend's {@link org.jgrad.backend.AsyncUpload}): each batch is written into a slot of a ring of pinned host blocks, copied asynchronously on a
  * copy stream into memory allocated for that stream, and an event is recorded after the copy.
  * The batch's storages carry that event; the first primitive that uses one makes the compute
- * stream wait for it on the device ({@code cuStreamWaitEvent}), so the host never waits for a
+ * stream wait for it on the device ({@link DeviceMemory#awaitStaged}, a {@code cuStreamWaitEvent}), so the host never waits for a
  * copy and the copy of batch k+1 runs while step k computes.
  *
  * <p>A slot's host block is written again only after the event of its previous copy has
@@ -21,7 +21,7 @@ final class CudaBatchStager {
     static final int SLOTS = 8;
     private static final long ALIGN = 256;
 
-    private final CudaBackend backend;
+    private final DeviceMemory memory;
     private final DeviceRuntime rt;
     private final long copyStream;
     private final Slot[] slots = new Slot[SLOTS];
@@ -33,8 +33,8 @@ final class CudaBatchStager {
         boolean pending;
     }
 
-    CudaBatchStager(CudaBackend backend, DeviceRuntime rt) {
-        this.backend = backend;
+    CudaBatchStager(DeviceMemory memory, DeviceRuntime rt) {
+        this.memory = memory;
         this.rt = rt;
         this.copyStream = rt.newStream();
         for (int i = 0; i < SLOTS; i++) slots[i] = new Slot();
@@ -75,7 +75,7 @@ final class CudaBatchStager {
     /** Writes the elements of t (contiguous, on the host) into the pinned block at {@code offset} and queues their copy to fresh device memory. */
     private CudaStorage copyAsync(View t, MemorySegment host, long offset) {
         int n = t.numel();
-        CudaStorage d = backend.allocateRawOn(copyStream, t.dtype(), n);
+        CudaStorage d = memory.allocateOn(copyStream, t.dtype(), n);
         if (n > 0) {
             CpuStorage cs = (CpuStorage) t.storage();
             HostArrays.copyIn(cs.array(), t.offset(), host.asSlice(offset), HostArrays.layout(t.dtype()), n);

@@ -18,12 +18,16 @@ final class CudaLoss {
     static final String FAMILY = "loss";
     static final int BLOCK = 256;
 
-    private final CudaBackend backend;
-    private final DeviceRuntime rt;
+    private final DeviceMemory mem;
+    private final DeviceCopies copies;
+    private final DeviceErrors errors;
+    private final KernelLauncher launcher;
 
-    CudaLoss(CudaBackend backend, DeviceRuntime rt) {
-        this.backend = backend;
-        this.rt = rt;
+    CudaLoss(DeviceMemory mem, DeviceCopies copies, DeviceErrors errors, KernelLauncher launcher) {
+        this.mem = mem;
+        this.copies = copies;
+        this.errors = errors;
+        this.launcher = launcher;
     }
 
     void forward(View logits, View target, View weight, long ignoreIndex, View logProbs, View terms) {
@@ -38,11 +42,11 @@ final class CudaLoss {
             int cols = n * s;
             if (cols == 0) return;
             int lshift = laneShift(c, s);
-            rt.launcher().launch(FAMILY, "ce_fwd_f32", grid(cols, lshift), BLOCK, List.of(
-                    backend.address(logits), backend.address(target), w == null ? 0L : backend.address(w),
-                    backend.address(logProbs), backend.address(terms), ignoreIndex, cols, c, s, lshift, backend.errors().address()));
+            launcher.launch(FAMILY, "ce_fwd_f32", grid(cols, lshift), BLOCK, List.of(
+                    mem.address(logits), mem.address(target), w == null ? 0L : mem.address(w),
+                    mem.address(logProbs), mem.address(terms), ignoreIndex, cols, c, s, lshift, errors.address()));
         } finally {
-            if (w != null && w != weight) DeviceViews.release(w);
+            if (w != null && w != weight) mem.release(w);
         }
     }
 
@@ -58,11 +62,11 @@ final class CudaLoss {
             int cols = n * s;
             if (cols == 0 || c == 0) return;
             int lshift = laneShift(c, s);
-            rt.launcher().launch(FAMILY, "ce_bwd_f32", grid(cols, lshift), BLOCK, List.of(
-                    backend.address(gradTerms), backend.address(logProbs), backend.address(target), w == null ? 0L : backend.address(w),
-                    backend.address(gradLogits), ignoreIndex, cols, c, s, lshift, backend.errors().address()));
+            launcher.launch(FAMILY, "ce_bwd_f32", grid(cols, lshift), BLOCK, List.of(
+                    mem.address(gradTerms), mem.address(logProbs), mem.address(target), w == null ? 0L : mem.address(w),
+                    mem.address(gradLogits), ignoreIndex, cols, c, s, lshift, errors.address()));
         } finally {
-            if (w != null && w != weight) DeviceViews.release(w);
+            if (w != null && w != weight) mem.release(w);
         }
     }
 
@@ -83,13 +87,13 @@ final class CudaLoss {
     private int grid(int cols, int lshift) {
         long threads = (long) cols << lshift;
         long blocks = (threads + BLOCK - 1) / BLOCK;
-        return (int) Math.max(1, Math.min(blocks, (long) rt.launcher().multiprocessors() * 8));
+        return (int) Math.max(1, Math.min(blocks, (long) launcher.multiprocessors() * 8));
     }
 
     private int[] logitsShape(String what, String name, View t) {
-        backend.storage(name, t);
+        mem.require(name, t);
         if (t.dtype() != DType.FLOAT32) {
-            throw Backend.unsupported(what + " on " + name + " of " + t.dtype() + " (CUDA cross-entropy is float32)", backend);
+            throw Backend.unsupported(what + " on " + name + " of " + t.dtype() + " (CUDA cross-entropy is float32)", mem);
         }
         if (t.rank() != 3) throw new IllegalArgumentException(what + ": " + name + " must be [N, C, S], got " + Arrays.toString(t.shape()));
         if (!t.isContiguous()) throw new IllegalArgumentException(what + ": " + name + " must be contiguous, got strides " + Arrays.toString(t.strides()));
@@ -97,7 +101,7 @@ final class CudaLoss {
     }
 
     private void checkTarget(String what, View target, int n, int s) {
-        backend.storage("target", target);
+        mem.require("target", target);
         if (target.dtype() != DType.INT64) throw new IllegalArgumentException(what + ": target must be INT64, got " + target.dtype());
         if (!Arrays.equals(target.shape(), new int[]{n, s})) {
             throw new IllegalArgumentException(what + ": target must have shape [" + n + ", " + s + "], got " + Arrays.toString(target.shape()));
@@ -106,8 +110,8 @@ final class CudaLoss {
     }
 
     private void dense(String what, String name, View t, DType dtype, int... shape) {
-        backend.storage(name, t);
-        if (t.dtype() != dtype) throw Backend.unsupported(what + " with " + name + " of " + t.dtype() + " (CUDA cross-entropy is float32)", backend);
+        mem.require(name, t);
+        if (t.dtype() != dtype) throw Backend.unsupported(what + " with " + name + " of " + t.dtype() + " (CUDA cross-entropy is float32)", mem);
         if (!Arrays.equals(t.shape(), shape)) {
             throw new IllegalArgumentException(what + ": " + name + " must have shape " + Arrays.toString(shape) + ", got " + Arrays.toString(t.shape()));
         }
@@ -117,11 +121,11 @@ final class CudaLoss {
     /** The weight as a dense float32 [C] vector on this device (a copy when strided), or null. */
     private View weight(String what, View weight, int c) {
         if (weight == null) return null;
-        backend.storage("weight", weight);
-        if (weight.dtype() != DType.FLOAT32) throw Backend.unsupported(what + " with weight of " + weight.dtype() + " (CUDA cross-entropy is float32)", backend);
+        mem.require("weight", weight);
+        if (weight.dtype() != DType.FLOAT32) throw Backend.unsupported(what + " with weight of " + weight.dtype() + " (CUDA cross-entropy is float32)", mem);
         if (weight.rank() != 1 || weight.size(0) != c) {
             throw new IllegalArgumentException(what + ": weight must have shape [" + c + "], got " + Arrays.toString(weight.shape()));
         }
-        return backend.dense(weight);
+        return copies.dense(weight);
     }
 }

@@ -8,47 +8,47 @@ import org.jgrad.tensor.View;
 import java.util.List;
 
 /**
- * Connects the metric launchers ({@link CudaMetrics}) to a {@link CudaBackend} through its
- * {@link DeviceRuntime} (the GPU, or the PTX simulator in CPU tests): kernels of the seg_stats
- * and confusion modules, view addresses, dense copies of strided views. Kept out of CudaBackend
- * so that class only delegates.
+ * Connects the metric launchers ({@link CudaMetrics}) to one GPU (or the PTX simulator in CPU
+ * tests): kernels of the seg_stats and confusion modules, view addresses, dense copies of
+ * strided views. The backend's metric entry points order their operands after any staged copy
+ * ({@link DeviceMemory#awaitStaged}) before the launchers look up addresses here.
  */
 final class CudaMetricDevice implements MetricDevice {
-    private final CudaBackend backend;
-    private final DeviceRuntime rt;
+    private final DeviceMemory mem;
+    private final DeviceCopies copies;
+    private final KernelLauncher launcher;
 
-    CudaMetricDevice(CudaBackend backend, DeviceRuntime rt) {
-        this.backend = backend;
-        this.rt = rt;
+    CudaMetricDevice(DeviceMemory mem, DeviceCopies copies, KernelLauncher launcher) {
+        this.mem = mem;
+        this.copies = copies;
+        this.launcher = launcher;
     }
 
     @Override
     public Launcher launcher() {
-        return (module, kernel, grid, block, sharedBytes, args) -> rt.launcher().launch(module, kernel, grid, block, sharedBytes, List.of(args));
+        return (module, kernel, grid, block, sharedBytes, args) -> launcher.launch(module, kernel, grid, block, sharedBytes, List.of(args));
     }
 
-    /** The view's device address; a staged batch's copy is ordered before the kernel (backend.storage does it). */
+    /** The view's device address, checked to be this device's. */
     @Override
     public long address(View v) {
-        backend.storage("metric input", v);
-        return backend.address(v);
+        mem.require("metric input", v);
+        return mem.address(v);
     }
 
     @Override
-    public int multiprocessors() { return rt.launcher().multiprocessors(); }
+    public int multiprocessors() { return launcher.multiprocessors(); }
 
     /** The view itself when contiguous, else a dense device copy released on close. */
     @Override
     public Dense contiguous(View v) {
-        backend.storage("metric input", v);
-        View dense = backend.dense(v);
+        mem.require("metric input", v);
+        View dense = copies.dense(v);
         return new Dense() {
             @Override public View view() { return dense; }
 
             @Override
-            public void close() {
-                if (dense != v) DeviceViews.release(dense);
-            }
+            public void close() { copies.release(dense, v); }
         };
     }
 }

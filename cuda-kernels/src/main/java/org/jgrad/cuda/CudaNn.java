@@ -15,20 +15,22 @@ import java.util.Arrays;
  * nothing waits.
  */
 final class CudaNn {
-    private final CudaBackend be;
+    private final DeviceMemory mem;
+    private final DeviceCopies copies;
     private final NnKernels k;
 
-    CudaNn(CudaBackend be, KernelLauncher launcher) {
-        this.be = be;
+    CudaNn(DeviceMemory mem, DeviceCopies copies, KernelLauncher launcher) {
+        this.mem = mem;
+        this.copies = copies;
         this.k = new NnKernels(launcher);
     }
 
     // ------------------------------------------------------------------ ReLU
 
     boolean reluBackwardFused(View gradOut, View out, View gradIn) {
-        be.storage("gradOut", gradOut);
-        be.storage("out", out);
-        be.storage("gradIn", gradIn);
+        mem.require("gradOut", gradOut);
+        mem.require("out", out);
+        mem.require("gradIn", gradIn);
         // like the CPU's fused form: float32 and dense only; anything else is composed by the op
         if (gradOut.dtype() != DType.FLOAT32 || out.dtype() != DType.FLOAT32 || gradIn.dtype() != DType.FLOAT32) return false;
         if (!gradOut.isContiguous() || !out.isContiguous() || !gradIn.isContiguous()) return false;
@@ -37,7 +39,7 @@ final class CudaNn {
                     + Arrays.toString(out.shape()) + " and gradIn " + Arrays.toString(gradIn.shape()) + " must have one shape");
         }
         int n = gradIn.numel();
-        if (n > 0) k.reluBackward(n, be.address(gradIn), be.address(gradOut), be.address(out));
+        if (n > 0) k.reluBackward(n, mem.address(gradIn), mem.address(gradOut), mem.address(out));
         return true;
     }
 
@@ -47,7 +49,7 @@ final class CudaNn {
         String op = "maxPool2dForward";
         image(op, "x", x);
         image(op, "out", out);
-        be.storage("indices", indices);
+        mem.require("indices", indices);
         if (indices.dtype() != DType.INT64) throw new IllegalArgumentException(op + ": indices must be INT64, got " + indices.dtype());
         if (!Arrays.equals(indices.shape(), out.shape())) {
             throw new IllegalArgumentException(op + ": indices " + Arrays.toString(indices.shape()) + " must have out's shape " + Arrays.toString(out.shape()));
@@ -55,9 +57,9 @@ final class CudaNn {
         samePlanes(op, x, "out", out);
         int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0), d = pair(op, "dilation", dilation, 1);
         if (out.numel() == 0) return;
-        View xd = be.dense(x), o = target(out), idx = target(indices);
+        View xd = copies.dense(x), o = target(out), idx = target(indices);
         try {
-            k.maxPoolForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), kk, s, p, d, be.address(o), be.address(idx), be.address(xd));
+            k.maxPoolForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), kk, s, p, d, mem.address(o), mem.address(idx), mem.address(xd));
             finish(o, out);
             finish(idx, indices);
         } finally {
@@ -69,7 +71,7 @@ final class CudaNn {
         String op = "maxPool2dBackward";
         image(op, "gradOut", gradOut);
         image(op, "gradX", gradX);
-        be.storage("indices", indices);
+        mem.require("indices", indices);
         if (indices.dtype() != DType.INT64) throw new IllegalArgumentException(op + ": indices must be INT64, got " + indices.dtype());
         if (!Arrays.equals(indices.shape(), gradOut.shape())) {
             throw new IllegalArgumentException(op + ": indices " + Arrays.toString(indices.shape()) + " must have gradOut's shape " + Arrays.toString(gradOut.shape()));
@@ -77,12 +79,12 @@ final class CudaNn {
         samePlanes(op, gradX, "gradOut", gradOut);
         if (gradX.numel() == 0) return;
         View gx = target(gradX);
-        be.fill(gx, 0);
+        copies.fill(gx, 0);
         if (gradOut.numel() > 0) {
-            View g = be.dense(gradOut), idx = be.dense(indices);
+            View g = copies.dense(gradOut), idx = copies.dense(indices);
             try {
                 k.maxPoolBackward(gradOut.numel(), gradOut.size(2) * gradOut.size(3), gradX.size(2) * gradX.size(3),
-                        be.address(gx), be.address(g), be.address(idx));
+                        mem.address(gx), mem.address(g), mem.address(idx));
             } finally {
                 release(g, gradOut);
                 release(idx, indices);
@@ -98,9 +100,9 @@ final class CudaNn {
         samePlanes(op, x, "out", out);
         int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0);
         if (out.numel() == 0) return;
-        View xd = be.dense(x), o = target(out);
+        View xd = copies.dense(x), o = target(out);
         try {
-            k.avgPoolForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), kk, s, p, countIncludePad, be.address(o), be.address(xd));
+            k.avgPoolForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), kk, s, p, countIncludePad, mem.address(o), mem.address(xd));
             finish(o, out);
         } finally {
             release(xd, x);
@@ -114,11 +116,11 @@ final class CudaNn {
         samePlanes(op, gradX, "gradOut", gradOut);
         int[] kk = pair(op, "kernel", kernel, 1), s = pair(op, "stride", stride, 1), p = pair(op, "padding", padding, 0);
         if (gradX.numel() == 0) return;
-        if (gradOut.numel() == 0) { be.fill(gradX, 0); return; }
-        View g = be.dense(gradOut), gx = target(gradX);
+        if (gradOut.numel() == 0) { copies.fill(gradX, 0); return; }
+        View g = copies.dense(gradOut), gx = target(gradX);
         try {
             k.avgPoolBackward(gradX.numel(), gradX.size(2), gradX.size(3), gradOut.size(2), gradOut.size(3), kk, s, p, countIncludePad,
-                    be.address(gx), be.address(g));
+                    mem.address(gx), mem.address(g));
             finish(gx, gradX);
         } finally {
             release(g, gradOut);
@@ -134,9 +136,9 @@ final class CudaNn {
         samePlanes(op, x, "out", out);
         if (out.numel() == 0) return;
         if (x.numel() == 0) throw new IllegalArgumentException(op + ": x " + Arrays.toString(x.shape()) + " has no pixels for out " + Arrays.toString(out.shape()));
-        View xd = be.dense(x), o = target(out);
+        View xd = copies.dense(x), o = target(out);
         try {
-            k.upsampleForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), scaleH, scaleW, be.address(o), be.address(xd));
+            k.upsampleForward(out.numel(), x.size(2), x.size(3), out.size(2), out.size(3), scaleH, scaleW, mem.address(o), mem.address(xd));
             finish(o, out);
         } finally {
             release(xd, x);
@@ -149,11 +151,11 @@ final class CudaNn {
         image(op, "gradX", gradX);
         samePlanes(op, gradX, "gradOut", gradOut);
         if (gradX.numel() == 0) return;
-        if (gradOut.numel() == 0) { be.fill(gradX, 0); return; }
-        View g = be.dense(gradOut), gx = target(gradX);
+        if (gradOut.numel() == 0) { copies.fill(gradX, 0); return; }
+        View g = copies.dense(gradOut), gx = target(gradX);
         try {
             k.upsampleBackward(gradX.numel(), gradX.size(2), gradX.size(3), gradOut.size(2), gradOut.size(3), scaleH, scaleW,
-                    be.address(gx), be.address(g));
+                    mem.address(gx), mem.address(g));
             finish(gx, gradX);
         } finally {
             release(g, gradOut);
@@ -185,25 +187,25 @@ final class CudaNn {
         if (c == 0) return;
         int m = n * s;
         int parts = NnKernels.parts(c, m, k.multiprocessors());
-        View xd = be.dense(x), o = target(out), sm = target(saveMean), si = target(saveInvStd);
+        View xd = copies.dense(x), o = target(out), sm = target(saveMean), si = target(saveInvStd);
         View ws = training ? scratch(DType.FLOAT64, 2L * c * parts) : null, coef = scratch(DType.FLOAT32, 2L * c);
         try {
             if (training) {
-                if (m > 0) k.channelPartials(NnKernels.PARTIALS_STATS, c, s, m, parts, be.address(ws), be.address(xd), 0L, 0L, 0);
-                else be.fill(ws, 0);
+                if (m > 0) k.channelPartials(NnKernels.PARTIALS_STATS, c, s, m, parts, mem.address(ws), mem.address(xd), 0L, 0L, 0);
+                else copies.fill(ws, 0);
             }
-            k.batchNormForwardFinalize(c, s, parts, m, training, momentum, eps, ws == null ? 0L : be.address(ws), be.address(xd),
+            k.batchNormForwardFinalize(c, s, parts, m, training, momentum, eps, ws == null ? 0L : mem.address(ws), mem.address(xd),
                     addressOrZero(runningMean), strideOf(runningMean), addressOrZero(runningVar), strideOf(runningVar),
                     addressOrZero(weight), strideOf(weight), addressOrZero(bias), strideOf(bias),
-                    be.address(sm), be.address(si), be.address(coef));
-            if (x.numel() > 0) k.batchNormApply(NnKernels.APPLY_FORWARD, x.numel(), c, s, be.address(o), be.address(xd), 0L, be.address(coef));
+                    mem.address(sm), mem.address(si), mem.address(coef));
+            if (x.numel() > 0) k.batchNormApply(NnKernels.APPLY_FORWARD, x.numel(), c, s, mem.address(o), mem.address(xd), 0L, mem.address(coef));
             finish(o, out);
             finish(sm, saveMean);
             finish(si, saveInvStd);
         } finally {
             release(xd, x);
-            if (ws != null) DeviceViews.release(ws);
-            DeviceViews.release(coef);
+            if (ws != null) mem.release(ws);
+            mem.release(coef);
         }
     }
 
@@ -232,24 +234,24 @@ final class CudaNn {
         int m = n * s;
         boolean haveSums = gradWeight != null || gradBias != null || (training && gradInput != null);
         int parts = NnKernels.parts(c, m, k.multiprocessors());
-        View g = be.dense(gradOut), xd = be.dense(x);
+        View g = copies.dense(gradOut), xd = copies.dense(x);
         View gw = gradWeight == null ? null : target(gradWeight), gb = gradBias == null ? null : target(gradBias);
         View gi = gradInput == null ? null : target(gradInput);
         View ws = haveSums ? scratch(DType.FLOAT64, 2L * c * parts) : null, coef = scratch(DType.FLOAT32, 4L * c);
         try {
             if (haveSums) {
                 if (m > 0) {
-                    k.channelPartials(NnKernels.PARTIALS_BACKWARD, c, s, m, parts, be.address(ws), be.address(g), be.address(xd),
-                            be.address(saveMean), saveMean.strides()[0]);
+                    k.channelPartials(NnKernels.PARTIALS_BACKWARD, c, s, m, parts, mem.address(ws), mem.address(g), mem.address(xd),
+                            mem.address(saveMean), saveMean.strides()[0]);
                 } else {
-                    be.fill(ws, 0);
+                    copies.fill(ws, 0);
                 }
             }
-            k.batchNormBackwardFinalize(c, parts, m, training, haveSums, ws == null ? 0L : be.address(ws),
-                    addressOrZero(weight), strideOf(weight), be.address(saveMean), saveMean.strides()[0],
-                    be.address(saveInvStd), saveInvStd.strides()[0], addressOrZero(gw), addressOrZero(gb), be.address(coef));
+            k.batchNormBackwardFinalize(c, parts, m, training, haveSums, ws == null ? 0L : mem.address(ws),
+                    addressOrZero(weight), strideOf(weight), mem.address(saveMean), saveMean.strides()[0],
+                    mem.address(saveInvStd), saveInvStd.strides()[0], addressOrZero(gw), addressOrZero(gb), mem.address(coef));
             if (gi != null && gi.numel() > 0) {
-                k.batchNormApply(NnKernels.APPLY_BACKWARD, gi.numel(), c, s, be.address(gi), be.address(xd), be.address(g), be.address(coef));
+                k.batchNormApply(NnKernels.APPLY_BACKWARD, gi.numel(), c, s, mem.address(gi), mem.address(xd), mem.address(g), mem.address(coef));
             }
             if (gi != null) finish(gi, gradInput);
             if (gw != null) finish(gw, gradWeight);
@@ -257,8 +259,8 @@ final class CudaNn {
         } finally {
             release(g, gradOut);
             release(xd, x);
-            if (ws != null) DeviceViews.release(ws);
-            DeviceViews.release(coef);
+            if (ws != null) mem.release(ws);
+            mem.release(coef);
         }
     }
 
@@ -272,23 +274,23 @@ final class CudaNn {
         channelVector(op, "gradBias", gradBias, c, false);
         if (c == 0) return;
         int s = gradOut.numel() / Math.max(1, n * c), m = n * s;
-        if (m == 0) { be.fill(gradBias, 0); return; }
+        if (m == 0) { copies.fill(gradBias, 0); return; }
         int parts = NnKernels.parts(c, m, k.multiprocessors());
-        View g = be.dense(gradOut), ws = scratch(DType.FLOAT64, 2L * c * parts);
+        View g = copies.dense(gradOut), ws = scratch(DType.FLOAT64, 2L * c * parts);
         try {
-            k.channelPartials(NnKernels.PARTIALS_SUM, c, s, m, parts, be.address(ws), be.address(g), 0L, 0L, 0);
-            k.channelSumFinalize(c, parts, be.address(ws), be.address(gradBias), gradBias.strides()[0]);
+            k.channelPartials(NnKernels.PARTIALS_SUM, c, s, m, parts, mem.address(ws), mem.address(g), 0L, 0L, 0);
+            k.channelSumFinalize(c, parts, mem.address(ws), mem.address(gradBias), gradBias.strides()[0]);
         } finally {
             release(g, gradOut);
-            DeviceViews.release(ws);
+            mem.release(ws);
         }
     }
 
     // ------------------------------------------------------------------ helpers
 
     private void float32(String op, String name, View t) {
-        be.storage(name, t);
-        if (t.dtype() != DType.FLOAT32) throw Backend.unsupported(op + " with " + name + " of " + t.dtype() + " (CUDA arithmetic is float32)", be);
+        mem.require(name, t);
+        if (t.dtype() != DType.FLOAT32) throw Backend.unsupported(op + " with " + name + " of " + t.dtype() + " (CUDA arithmetic is float32)", mem);
     }
 
     private void image(String op, String name, View t) {
@@ -320,31 +322,19 @@ final class CudaNn {
         return v;
     }
 
-    private long addressOrZero(View t) { return t == null ? 0L : be.address(t); }
+    private long addressOrZero(View t) { return t == null ? 0L : mem.address(t); }
 
     private static int strideOf(View t) { return t == null ? 0 : t.strides()[0]; }
 
-    /** An uninitialised device array for partial sums or coefficients (the caller closes it). */
+    /** An uninitialised device array for partial sums or coefficients (the caller releases it). */
     private View scratch(DType dtype, long numel) {
-        return DeviceViews.hold(be.allocateRaw(dtype, numel), (int) numel);
+        if (numel > Integer.MAX_VALUE) throw new IllegalArgumentException("numel must be in [0, 2^31), got " + numel);
+        return mem.temporary(dtype, (int) numel);
     }
 
-    /** Where a kernel writes {@code out}: itself when contiguous, else a dense temporary that {@link #finish} copies back. */
-    private View target(View out) {
-        return out.isContiguous() ? out : DeviceViews.hold(be.allocateRaw(out.dtype(), out.numel()), out.shape());
-    }
+    private View target(View out) { return copies.target(out); }
 
-    private void finish(View target, View out) {
-        if (target == out) return;
-        try {
-            be.copy(target, out);
-        } finally {
-            DeviceViews.release(target);
-        }
-    }
+    private void finish(View target, View out) { copies.finish(target, out); }
 
-    /** Closes a dense copy made by {@link CudaBackend#dense}, never the caller's tensor. */
-    private static void release(View dense, View original) {
-        if (dense != original) DeviceViews.release(dense);
-    }
+    private void release(View dense, View original) { copies.release(dense, original); }
 }

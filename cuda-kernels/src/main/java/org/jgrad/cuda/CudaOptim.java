@@ -25,13 +25,13 @@ final class CudaOptim {
     /** Elements per chunk (2^12): 16 per thread of a 256-thread block, so small tensors waste little. */
     static final int LOG2_CHUNK = 12;
 
-    private final CudaBackend backend;
-    private final DeviceRuntime rt;
+    private final DeviceMemory mem;
+    private final KernelLauncher launcher;
     private final OptimTable table;
 
-    CudaOptim(CudaBackend backend, DeviceRuntime rt) {
-        this.backend = backend;
-        this.rt = rt;
+    CudaOptim(DeviceMemory mem, DeviceRuntime rt) {
+        this.mem = mem;
+        this.launcher = rt.launcher();
         this.table = new OptimTable(rt);
     }
 
@@ -61,7 +61,7 @@ final class CudaOptim {
         }
         long dTable = table.upload(s);
         int flags = (h.maximize() ? 1 : 0) | (h.weightDecay() != 0 ? 2 : 0) | (momentum ? 4 : 0) | (h.nesterov() ? 8 : 0);
-        rt.launcher().launch(FAMILY, "optim_sgd_f32", grid(chunks), BLOCK, List.of(
+        launcher.launch(FAMILY, "optim_sgd_f32", grid(chunks), BLOCK, List.of(
                 dTable, n, (int) chunks, LOG2_CHUNK, flags,
                 (float) h.weightDecay(), (float) h.momentum(), (float) (1 - h.dampening()), (float) -h.lr(),
                 table.doneAddress(), s.seq()));
@@ -103,7 +103,7 @@ final class CudaOptim {
         long dTable = table.upload(s);
         boolean decoupled = h.decoupledWeightDecay();
         int flags = (h.maximize() ? 1 : 0) | (decoupled ? 2 : 0) | (!decoupled && h.weightDecay() != 0 ? 4 : 0) | (h.amsgrad() ? 8 : 0);
-        rt.launcher().launch(FAMILY, "optim_adam_f32", grid(chunks), BLOCK, List.of(
+        launcher.launch(FAMILY, "optim_adam_f32", grid(chunks), BLOCK, List.of(
                 dTable, n, (int) chunks, LOG2_CHUNK, flags,
                 (float) h.weightDecay(), (float) (1 - h.lr() * h.weightDecay()),
                 (float) h.beta1(), (float) h.beta2(), (float) (1 - h.beta1()), (float) (1 - h.beta2()), (float) h.eps(),
@@ -113,11 +113,11 @@ final class CudaOptim {
     /** Writes entry i (addresses, numel, first chunk); returns the next parameter's first chunk. */
     private long entry(MemorySegment host, int i, View p, View g, View a, View b, View c, long chunk0) {
         long at = (long) i * OptimTable.ENTRY_BYTES;
-        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at, backend.address(p));
-        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 8, backend.address(g));
-        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 16, a == null ? 0 : backend.address(a));
-        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 24, b == null ? 0 : backend.address(b));
-        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 32, c == null ? 0 : backend.address(c));
+        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at, mem.address(p));
+        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 8, mem.address(g));
+        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 16, a == null ? 0 : mem.address(a));
+        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 24, b == null ? 0 : mem.address(b));
+        host.set(ValueLayout.JAVA_LONG_UNALIGNED, at + 32, c == null ? 0 : mem.address(c));
         host.set(ValueLayout.JAVA_INT_UNALIGNED, at + 40, p.numel());
         host.set(ValueLayout.JAVA_INT_UNALIGNED, at + 44, (int) chunk0);
         return chunk0 + chunks(p.numel());
@@ -134,7 +134,7 @@ final class CudaOptim {
 
     /** One block per chunk, at most 8 blocks per SM (blocks then take further chunks). */
     private int grid(long chunks) {
-        return (int) Math.max(1, Math.min(chunks, (long) rt.launcher().multiprocessors() * 8));
+        return (int) Math.max(1, Math.min(chunks, (long) launcher.multiprocessors() * 8));
     }
 
     private int checkParams(String what, List<View> params) {
@@ -154,9 +154,9 @@ final class CudaOptim {
     /** A float32, contiguous tensor of this device, of the parameter's shape when {@code like} is given. */
     private void check(String what, String name, int i, View t, View like) {
         String label = name + "[" + i + "]";
-        backend.storage(label, t);
+        mem.require(label, t);
         if (t.dtype() != DType.FLOAT32) {
-            throw Backend.unsupported(what + " on " + t.dtype() + " " + label + " (CUDA optimizer steps are float32; keep FLOAT64 parameters on the CPU)", backend);
+            throw Backend.unsupported(what + " on " + t.dtype() + " " + label + " (CUDA optimizer steps are float32; keep FLOAT64 parameters on the CPU)", mem);
         }
         if (!t.isContiguous()) throw new IllegalArgumentException(what + ": " + label + " must be contiguous, got strides " + Arrays.toString(t.strides()));
         if (like != null && !Arrays.equals(t.shape(), like.shape())) {

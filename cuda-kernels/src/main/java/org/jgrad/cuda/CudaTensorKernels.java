@@ -24,12 +24,16 @@ final class CudaTensorKernels {
     /** Strided rows (not contiguous along dim) go a thread each once there are this many per SM. */
     static final int THREAD_ROWS_PER_SM = 256;
 
-    private final CudaBackend backend;
+    private final DeviceMemory mem;
+    private final DeviceCopies copies;
+    private final DeviceErrors errors;
     private final KernelLauncher launcher;
     private final Kernels kernels;
 
-    CudaTensorKernels(CudaBackend backend, KernelLauncher launcher) {
-        this.backend = backend;
+    CudaTensorKernels(DeviceMemory mem, DeviceCopies copies, DeviceErrors errors, KernelLauncher launcher) {
+        this.mem = mem;
+        this.copies = copies;
+        this.errors = errors;
         this.launcher = launcher;
         this.kernels = new Kernels(launcher);
     }
@@ -38,9 +42,9 @@ final class CudaTensorKernels {
 
     void argReduce(boolean max, View x, int dim, View values, View indices) {
         String what = max ? "argReduce(max)" : "argReduce(min)";
-        backend.storage("x", x);
-        backend.storage("values", values);
-        backend.storage("indices", indices);
+        mem.require("x", x);
+        mem.require("values", values);
+        mem.require("indices", indices);
         requireF32(what, "x", x);
         requireF32(what, "values", values);
         if (indices.dtype() != DType.INT64) throw new IllegalArgumentException(what + ": indices must be INT64, got " + indices.dtype());
@@ -50,8 +54,8 @@ final class CudaTensorKernels {
         if (r.rows == 0) return;
         if (r.k == 0) throw new IllegalArgumentException(what + ": dimension " + dim + " of x " + Arrays.toString(x.shape()) + " has size 0");
         byte[] meta = StridedMeta.of(r.outerShape, r.outer(values), r.outer(indices), r.outer(x)).pack();
-        List<Object> args = List.of(max ? 1 : 0, r.rows, r.k, backend.address(values), backend.address(indices),
-                backend.address(x), r.along(x), meta);
+        List<Object> args = List.of(max ? 1 : 0, r.rows, r.k, mem.address(values), mem.address(indices),
+                mem.address(x), r.along(x), meta);
         launchRows("argreduce", "argreduce_thread_f32", "argreduce_block_f32", r, r.along(x), args);
     }
 
@@ -59,15 +63,15 @@ final class CudaTensorKernels {
 
     void softmax(View x, int dim, boolean log, View out) {
         String what = log ? "logSoftmax" : "softmax";
-        backend.storage("x", x);
-        backend.storage("out", out);
+        mem.require("x", x);
+        mem.require("out", out);
         requireF32(what, "x", x);
         requireF32(what, "out", out);
         expectShape(what, "out", out, x.shape());
         Rows r = Rows.of(what, x, dim);
         if (r.rows == 0 || r.k == 0) return;
         byte[] meta = StridedMeta.of(r.outerShape, r.outer(out), r.outer(x)).pack();
-        List<Object> args = List.of(log ? 1 : 0, r.rows, r.k, backend.address(out), backend.address(x), r.along(out), r.along(x), meta);
+        List<Object> args = List.of(log ? 1 : 0, r.rows, r.k, mem.address(out), mem.address(x), r.along(out), r.along(x), meta);
         launchRows("softmax", "softmax_thread_f32", "softmax_block_f32", r, r.along(x), args);
     }
 
@@ -124,9 +128,9 @@ final class CudaTensorKernels {
     // ------------------------------------------------------------------ gather / scatterAdd
 
     void gather(View src, int dim, View index, View out) {
-        backend.storage("src", src);
-        backend.storage("index", index);
-        backend.storage("out", out);
+        mem.require("src", src);
+        mem.require("index", index);
+        mem.require("out", out);
         requireF32("gather", "src", src);
         requireF32("gather", "out", out);
         checkIndex("gather", src, "src", dim, index);
@@ -137,14 +141,14 @@ final class CudaTensorKernels {
         srcWalk[dim] = 0; // the index value supplies the position along dim
         StridedMeta meta = StridedMeta.of(index.shape(), out.strides(), index.strides(), srcWalk);
         launcher.launch("gather", "gather_f32", kernels.gridFor(index.numel()), Kernels.BLOCK, List.of(
-                index.numel(), src.size(dim), srcStrides[dim], backend.errors().address(),
-                backend.address(out), backend.address(index), backend.address(src), meta.pack()));
+                index.numel(), src.size(dim), srcStrides[dim], errors.address(),
+                mem.address(out), mem.address(index), mem.address(src), meta.pack()));
     }
 
     void scatterAdd(View dst, int dim, View index, View src) {
-        backend.storage("dst", dst);
-        backend.storage("index", index);
-        backend.storage("src", src);
+        mem.require("dst", dst);
+        mem.require("index", index);
+        mem.require("src", src);
         requireF32("scatterAdd", "dst", dst);
         requireF32("scatterAdd", "src", src);
         checkIndex("scatterAdd", dst, "dst", dim, index);
@@ -164,8 +168,8 @@ final class CudaTensorKernels {
         dstWalk[dim] = 0;
         StridedMeta meta = StridedMeta.of(index.shape(), dstWalk, index.strides(), src.strides());
         launcher.launch("gather", "scatter_add_f32", kernels.gridFor(index.numel()), Kernels.BLOCK, List.of(
-                index.numel(), dst.size(dim), dstStrides[dim], backend.errors().address(),
-                backend.address(dst), backend.address(index), backend.address(src), meta.pack()));
+                index.numel(), dst.size(dim), dstStrides[dim], errors.address(),
+                mem.address(dst), mem.address(index), mem.address(src), meta.pack()));
     }
 
     /** torch's rules: same rank, dim in range, index no larger than the indexed tensor off {@code dim}. */
@@ -195,7 +199,7 @@ final class CudaTensorKernels {
      * with float32 resolution).
      */
     void random(View out, Distribution dist, double a, double b, long seed) {
-        backend.storage("out", out);
+        mem.require("out", out);
         if (dist == null) throw new IllegalArgumentException("random: dist must not be null");
         int n = out.numel();
         if (n == 0) return;
@@ -213,14 +217,14 @@ final class CudaTensorKernels {
             default -> throw new IllegalArgumentException("random: unknown distribution " + dist);
         }
         boolean direct = out.dtype() == DType.FLOAT32 && out.isContiguous();
-        View target = direct ? out : DeviceViews.hold(backend.allocateRaw(DType.FLOAT32, n), out.shape());
+        View target = direct ? out : mem.temporary(DType.FLOAT32, out.shape());
         try {
             int counters = (int) ((n + 3L) / 4);
             launcher.launch("philox", "random_f32", kernels.gridFor(counters), Kernels.BLOCK, List.of(
-                    code, n, backend.address(target), (int) seed, (int) (seed >>> 32), fa, scale, bound));
-            if (!direct) backend.copy(target, out);
+                    code, n, mem.address(target), (int) seed, (int) (seed >>> 32), fa, scale, bound));
+            if (!direct) copies.copy(target, out);
         } finally {
-            if (target != out) DeviceViews.release(target);
+            if (target != out) mem.release(target);
         }
     }
 
@@ -228,7 +232,7 @@ final class CudaTensorKernels {
 
     private void requireF32(String what, String name, View t) {
         if (t.dtype() != DType.FLOAT32) {
-            throw Backend.unsupported(what + " with " + name + " of " + t.dtype() + " (CUDA arithmetic is float32 for now)", backend);
+            throw Backend.unsupported(what + " with " + name + " of " + t.dtype() + " (CUDA arithmetic is float32 for now)", mem);
         }
     }
 

@@ -19,33 +19,35 @@ import java.util.List;
  * extra passes cost little; float32 keeps its one-pass kernels.
  */
 final class WideOps {
-    private final CudaBackend backend;
+    private final DeviceMemory mem;
+    private final DeviceCopies copies;
     private final Kernels kernels;
     private final KernelLauncher launcher;
 
-    WideOps(CudaBackend backend, Kernels kernels, KernelLauncher launcher) {
-        this.backend = backend;
+    WideOps(DeviceMemory mem, DeviceCopies copies, Kernels kernels, KernelLauncher launcher) {
+        this.mem = mem;
+        this.copies = copies;
         this.kernels = kernels;
         this.launcher = launcher;
     }
 
     void binary(BinaryOp op, View x, View y, View out) {
-        if (op == BinaryOp.POW) throw Backend.unsupported("binary POW on " + x.dtype() + "/" + y.dtype() + " (float32 only)", backend);
+        if (op == BinaryOp.POW) throw Backend.unsupported("binary POW on " + x.dtype() + "/" + y.dtype() + " (float32 only)", mem);
         boolean exact = x.dtype() == DType.INT64 && y.dtype() == DType.INT64 && out.dtype() == DType.INT64
                 && (op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL);
         DType work = exact ? DType.INT64 : DType.FLOAT64;
         int n = out.numel();
         if (n == 0) return;
         View xd = dense(x, work), yd = dense(y, work);
-        View r = DeviceViews.hold(backend.allocateRaw(work, n), out.shape());
+        View r = mem.temporary(work, out.shape());
         try {
             launcher.launch("wide", exact ? "ew_binary_s64" : "ew_binary_f64", kernels.gridFor(n), Kernels.BLOCK,
-                    List.of(PtxOps.binary(op), n, backend.address(r), backend.address(xd), backend.address(yd)));
-            backend.copy(r, out);
+                    List.of(PtxOps.binary(op), n, mem.address(r), mem.address(xd), mem.address(yd)));
+            copies.copy(r, out);
         } finally {
-            DeviceViews.release(xd);
-            DeviceViews.release(yd);
-            DeviceViews.release(r);
+            mem.release(xd);
+            mem.release(yd);
+            mem.release(r);
         }
     }
 
@@ -53,42 +55,42 @@ final class WideOps {
         switch (op) {
             case NEG, ABS, SIGN, CLAMP, ADD_SCALAR, MUL_SCALAR, RDIV_SCALAR,
                  GT_SCALAR, LT_SCALAR, GE_SCALAR, LE_SCALAR, EQ_SCALAR, NE_SCALAR -> { }
-            default -> throw Backend.unsupported("unary " + op + " on " + x.dtype() + " into " + out.dtype() + " (float32 only)", backend);
+            default -> throw Backend.unsupported("unary " + op + " on " + x.dtype() + " into " + out.dtype() + " (float32 only)", mem);
         }
         int n = out.numel();
         if (n == 0) return;
         View xd = dense(x, DType.FLOAT64);
-        View r = DeviceViews.hold(backend.allocateRaw(DType.FLOAT64, n), out.shape());
+        View r = mem.temporary(DType.FLOAT64, out.shape());
         try {
             launcher.launch("wide", "ew_unary_f64", kernels.gridFor(n), Kernels.BLOCK,
-                    List.of(PtxOps.unary(op), n, backend.address(r), backend.address(xd), a, b));
-            backend.copy(r, out);
+                    List.of(PtxOps.unary(op), n, mem.address(r), mem.address(xd), a, b));
+            copies.copy(r, out);
         } finally {
-            DeviceViews.release(xd);
-            DeviceViews.release(r);
+            mem.release(xd);
+            mem.release(r);
         }
     }
 
     /** {@code permuted}: x viewed with the kept dims first and the reduced ones last; {@code rows * k} elements. */
     void reduce(ReduceOp op, View permuted, int rows, int k, View out) {
-        View xd = DeviceViews.hold(backend.allocateRaw(DType.FLOAT64, (long) rows * k), permuted.shape());
-        View r = DeviceViews.hold(backend.allocateRaw(DType.FLOAT64, rows), out.shape());
+        View xd = mem.temporary(DType.FLOAT64, permuted.shape());
+        View r = mem.temporary(DType.FLOAT64, out.shape());
         try {
-            backend.copy(permuted, xd);
+            copies.copy(permuted, xd);
             int grid = (int) Math.min(rows, (long) launcher.multiprocessors() * 32);
             launcher.launch("wide", "reduce_rows_f64", grid, 32,
-                    List.of(PtxOps.reduce(op), rows, k, backend.address(r), backend.address(xd)));
-            backend.copy(r, out);
+                    List.of(PtxOps.reduce(op), rows, k, mem.address(r), mem.address(xd)));
+            copies.copy(r, out);
         } finally {
-            DeviceViews.release(xd);
-            DeviceViews.release(r);
+            mem.release(xd);
+            mem.release(r);
         }
     }
 
     /** A dense copy of a (possibly broadcast) view in {@code dtype}. */
     private View dense(View t, DType dtype) {
-        View d = DeviceViews.hold(backend.allocateRaw(dtype, t.numel()), t.shape());
-        backend.copy(t, d);
+        View d = mem.temporary(dtype, t.shape());
+        copies.copy(t, d);
         return d;
     }
 }

@@ -42,7 +42,7 @@ class CudaTensorOpsGpuTest {
         // empty tensors
         assertEquals(0, Tensor.fromArray(new float[0], 0, 3).to(gpu).toFloatArray().length);
         // large enough to need several staging chunks
-        float[] big = random(rng, (int) (CudaBackend.STAGING_BYTES / 4) * 2 + 17);
+        float[] big = random(rng, (int) (HostTransfers.STAGING_BYTES / 4) * 2 + 17);
         assertArrayEquals(big, Tensor.fromArray(big, big.length).to(gpu).toFloatArray());
     }
 

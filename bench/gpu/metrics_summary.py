@@ -32,7 +32,9 @@ def bytes_read(shape):
 
 def main():
     d = sys.argv[1]
-    jmh = [r for p in sorted(glob.glob(os.path.join(d, "jmh-*.json"))) for r in (load(p) or [])]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from summarize import load_jmh  # the JSON, or a killed run's Result lines
+    jmh = load_jmh(d)
     peer = load(os.path.join(d, "peer_torch_metrics.json")) or {"shapes": {}}
     ours = {}
     for r in jmh:

@@ -20,6 +20,47 @@ def load(path):
         return None
 
 
+def jmh_from_log(path):
+    """JMH records from a log's 'Result' lines: what a run killed before writing its JSON still measured."""
+    out, bench, params, pending = [], None, {}, False
+    try:
+        lines = open(path, errors="replace").read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        if line.startswith("# Benchmark: "):
+            bench = line.split(": ", 1)[1].strip()
+        elif line.startswith("# Parameters: "):
+            body = line.split(": ", 1)[1].strip().strip("()")
+            params = dict(p.strip().split(" = ", 1) for p in body.split(", ") if " = " in p)
+        elif line.startswith('Result "'):
+            pending = True
+        elif pending and line.strip():
+            pending = False
+            parts = line.split()
+            unit = next((p for p in parts if p.endswith("/op") or p.startswith("ops/")), None)
+            try:
+                score = float(parts[0])
+            except ValueError:
+                continue
+            if bench and unit:
+                out.append({"benchmark": bench, "params": dict(params), "primaryMetric": {"score": score, "scoreUnit": unit}})
+    return out
+
+
+def load_jmh(d):
+    """Every class's JSON; for a class whose run left a log but no JSON (killed), its log's Result lines."""
+    recs = []
+    for log in sorted(glob.glob(os.path.join(d, "jmh-*.log"))):
+        js = log[:-4] + ".json"
+        got = load(js)
+        recs += got if got else jmh_from_log(log)
+    for js in sorted(glob.glob(os.path.join(d, "jmh-*.json"))):
+        if not os.path.exists(js[:-5] + ".log"):
+            recs += load(js) or []
+    return recs
+
+
 def main():
     d = sys.argv[1]
     lines = []
@@ -82,7 +123,7 @@ def main():
     lines.append("")
 
     # one JSON per benchmark class (jmh-GpuGemmBench.json, ...): a class killed by the deadline loses only its own numbers
-    jmh = [r for p in sorted(glob.glob(os.path.join(d, "jmh-*.json"))) for r in (load(p) or [])]
+    jmh = load_jmh(d)
     ours = {}
     ours_train = {}
     for r in jmh:

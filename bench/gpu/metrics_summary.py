@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The metric kernels' table: GpuMetricsBench (JMH, jmh-gpu.json) beside the PyTorch peer
+"""The metric kernels' table: GpuMetricsBench (JMH, jmh-GpuMetricsBench.json or any jmh-*.json) beside the PyTorch peer
 (peer_torch_metrics.json), both from the same GPU call.
 
 Per shape: bytes one update must read; our update's time and effective GB/s (bytes read / time);
@@ -7,6 +7,7 @@ the copy bandwidth measured in the same JVM (read + write) and by torch; our rea
 fraction of the copy bandwidth; each peer's time and our speed-up over it.
 Usage: metrics_summary.py RESULTS_DIR   (writes metrics-summary.md there and prints it)
 """
+import glob
 import json
 import os
 import sys
@@ -31,7 +32,9 @@ def bytes_read(shape):
 
 def main():
     d = sys.argv[1]
-    jmh = load(os.path.join(d, "jmh-gpu.json")) or []
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from summarize import load_jmh  # the JSON, or a killed run's Result lines
+    jmh = load_jmh(d)
     peer = load(os.path.join(d, "peer_torch_metrics.json")) or {"shapes": {}}
     ours = {}
     for r in jmh:

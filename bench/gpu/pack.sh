@@ -3,7 +3,7 @@
 # and no Maven: a small Java 25 runtime (jre.tar.gz), the project's jars and their runtime
 # dependencies (lib/), the test classes (lib/jgrad-tests-tests.jar) and the JUnit console
 # launcher (junit/). Everything stays well under the 64 MiB a device run may carry.
-# Usage: bench/gpu/pack.sh          (then carry .device to the GPU machine)
+# Usage: bench/gpu/pack.sh          (then carry .device to the GPU machine and run bench/gpu/run.sh "$OUT/gpu" there)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 dev="$root/.device"
@@ -13,7 +13,8 @@ cd "$root"
 echo "[pack] building core, cuda-kernels, src-test, bench"
 bin/mvn25 -pl core,cuda-kernels,src-test,bench -am install -DskipTests
 
-rm -rf "$dev/lib" "$dev/junit"
+# an unpacked runtime (left by older run.sh versions) would push .device past what a device run carries
+rm -rf "$dev/lib" "$dev/junit" "$dev/jre"
 mkdir -p "$dev/lib" "$dev/junit"
 cp core/target/jgrad-core-*.jar cuda-kernels/target/jgrad-cuda-*.jar bench/target/jgrad-bench-*.jar "$dev/lib/"
 rm -f "$dev"/lib/*-sources.jar "$dev"/lib/*-javadoc.jar
@@ -48,8 +49,8 @@ fi
 
 echo "$modules" > "$dev/jre.modules"
 
-size=$(du -sk "$dev" --exclude=jre | cut -f1)
-echo "[pack] .device holds $((size / 1024)) MiB (without an unpacked jre/):"
+size=$(du -sk "$dev" | cut -f1)
+echo "[pack] .device holds $((size / 1024)) MiB:"
 ls -la "$dev" "$dev/lib" "$dev/junit"
 if (( size > 60 * 1024 )); then
   echo "[pack] .device is over 60 MiB: a device run carries at most 64 MiB in all" >&2

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the GPU check's markdown summary from the JUnit reports, JMH's JSON and the PyTorch peer.
 
-Usage: summarize.py RESULTS_DIR   (reads junit/*.xml, jmh-gpu.json, jmh-train.json and the peer_torch*.json there;
-writes summary.md there and prints it)
+Usage: summarize.py RESULTS_DIR   (reads junit/*.xml, every jmh-*.json (one per benchmark class), run.log and the
+peer_torch*.json there; writes summary.md there and prints it). Flags a test run where every test was skipped
+(CUDA did not start) or that left no report (killed), and quotes the first failure messages.
 """
 import glob
 import json
@@ -17,6 +18,47 @@ def load(path):
             return json.load(f)
     except (OSError, ValueError):
         return None
+
+
+def jmh_from_log(path):
+    """JMH records from a log's 'Result' lines: what a run killed before writing its JSON still measured."""
+    out, bench, params, pending = [], None, {}, False
+    try:
+        lines = open(path, errors="replace").read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        if line.startswith("# Benchmark: "):
+            bench = line.split(": ", 1)[1].strip()
+        elif line.startswith("# Parameters: "):
+            body = line.split(": ", 1)[1].strip().strip("()")
+            params = dict(p.strip().split(" = ", 1) for p in body.split(", ") if " = " in p)
+        elif line.startswith('Result "'):
+            pending = True
+        elif pending and line.strip():
+            pending = False
+            parts = line.split()
+            unit = next((p for p in parts if p.endswith("/op") or p.startswith("ops/")), None)
+            try:
+                score = float(parts[0])
+            except ValueError:
+                continue
+            if bench and unit:
+                out.append({"benchmark": bench, "params": dict(params), "primaryMetric": {"score": score, "scoreUnit": unit}})
+    return out
+
+
+def load_jmh(d):
+    """Every class's JSON; for a class whose run left a log but no JSON (killed), its log's Result lines."""
+    recs = []
+    for log in sorted(glob.glob(os.path.join(d, "jmh-*.log"))):
+        js = log[:-4] + ".json"
+        got = load(js)
+        recs += got if got else jmh_from_log(log)
+    for js in sorted(glob.glob(os.path.join(d, "jmh-*.json"))):
+        if not os.path.exists(js[:-5] + ".log"):
+            recs += load(js) or []
+    return recs
 
 
 def main():
@@ -36,6 +78,7 @@ def main():
     # tests
     tests = fails = errors = skipped = 0
     failed = []
+    messages = []
     for x in glob.glob(os.path.join(d, "junit", "**", "*.xml"), recursive=True):
         try:
             root = ET.parse(x).getroot()
@@ -45,21 +88,42 @@ def main():
         for s in suites:
             for case in s.findall("testcase"):
                 tests += 1
-                if case.find("failure") is not None:
-                    fails += 1
-                    failed.append(case.get("classname", "") + "." + case.get("name", ""))
-                elif case.find("error") is not None:
-                    errors += 1
-                    failed.append(case.get("classname", "") + "." + case.get("name", ""))
+                name = case.get("classname", "") + "." + case.get("name", "")
+                bad = case.find("failure") if case.find("failure") is not None else case.find("error")
+                if bad is not None:
+                    if bad.tag == "failure":
+                        fails += 1
+                    else:
+                        errors += 1
+                    failed.append(name)
+                    messages.append(bad.get("message") or (bad.text or "").strip().split("\n")[0])
                 elif case.find("skipped") is not None:
                     skipped += 1
+                    messages.append(case.find("skipped").get("message") or (case.find("skipped").text or "").strip().split("\n")[0])
     lines.append(f"## gpu-tagged tests: {tests} run, {fails} failed, {errors} errors, {skipped} skipped")
-    for f in failed:
-        lines.append(f"- FAILED {f}")
+    if tests == 0:
+        lines.append("")
+        lines.append("**NO TEST REPORT: the tests did not run or were killed before JUnit wrote its report (see tests.log in the archive).**")
+    elif skipped == tests:
+        lines.append("")
+        lines.append("**ALL SKIPPED: nothing was proven on a GPU (CUDA did not start; run with JGRAD_GPU_REQUIRED=1 to fail instead).**")
+    elif fails + errors == tests:
+        lines.append("")
+        lines.append("**ALL FAILED: most likely CUDA did not start (the first message below says why).**")
+    if tests and fails + errors < tests:  # when all failed, the first message says it all
+        for f in failed[:40]:
+            lines.append(f"- FAILED {f}")
+    distinct = list(dict.fromkeys(m for m in messages if m))
+    if distinct:
+        lines.append("")
+        lines.append("First distinct failure/skip messages:")
+        lines.append("")
+        for m in distinct[:5]:
+            lines.append("    " + m[:1500].replace("\n", "\n    "))
     lines.append("")
 
-    # the training-step benchmark may come from its own step (jmh-train.json) or with the rest
-    jmh = (load(os.path.join(d, "jmh-gpu.json")) or []) + (load(os.path.join(d, "jmh-train.json")) or [])
+    # one JSON per benchmark class (jmh-GpuGemmBench.json, ...): a class killed by the deadline loses only its own numbers
+    jmh = load_jmh(d)
     ours = {}
     ours_train = {}
     for r in jmh:
@@ -121,6 +185,17 @@ def main():
     for op in sorted(set(tensor_peer) | set(ours_tensor)):
         j, t = ours_tensor.get(op), tensor_peer.get(op)
         lines.append(f"| {op} | {f'{j:.1f}' if j else 'not run'} | {f'{t:.1f}' if t else 'not run'} | {f'{t / j:.2f}' if j and t else '-'} |")
+    steps = []
+    try:
+        with open(os.path.join(d, "run.log")) as f:
+            steps = [l.rstrip() for l in f if " exit " in l or "not started" in l or "stopped" in l or "ERROR" in l]
+    except OSError:
+        pass
+    if steps:
+        lines.append("")
+        lines.append("## steps (from run.log)")
+        lines.append("")
+        lines += ["    " + l for l in steps]
     text = "\n".join(lines) + "\n"
     with open(os.path.join(d, "summary.md"), "w") as f:
         f.write(text)

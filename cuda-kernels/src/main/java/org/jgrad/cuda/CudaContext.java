@@ -1,7 +1,5 @@
 package org.jgrad.cuda;
 
-import java.util.Map;
-
 /**
  * One GPU as the backend uses it: the device's primary context, one non-blocking stream on
  * which every copy, kernel, cuBLAS and cuDNN call is queued (so work is ordered without
@@ -67,18 +65,15 @@ public final class CudaContext {
     public static CudaContext open(int ordinal) {
         if (ordinal < 0) throw new IllegalArgumentException("device ordinal must be >= 0, got " + ordinal);
         LibrarySearch search = LibrarySearch.fromEnvironment();
-        Map<CudaLibraries.Wanted, CudaLibraries.Outcome> libs =
-                CudaLibraries.openAll(search, CudaLibraries.DLOPEN, "Device.cuda(" + ordinal + ")");
-        StringBuilder used = new StringBuilder();
-        for (CudaLibraries.Outcome o : libs.values()) {
-            used.append(o.loadedName()).append(" from ").append(o.loadedFrom()).append('\n');
-        }
+        CudaLibraries.Opened libs = CudaLibraries.openAll(search, CudaLibraries.DLOPEN, CudaLibraries.DRIVER_VERSION,
+                "Device.cuda(" + ordinal + ")");
+        String used = libs.describe();
         Driver driver = new Driver(libs.get(CudaLibraries.DRIVER).lookup());
-        CudaLibraries.Outcome cb = libs.get(CudaLibraries.CUBLAS);
+        CudaLibraries.Outcome cb = libs.get(libs.cublas());
         Cublas cublas = new Cublas(cb.lookup(), cb.loadedName());
         Cudnn cudnn = new Cudnn(libs.get(CudaLibraries.CUDNN).lookup());
         try {
-            return new CudaContext(driver, cublas, cudnn, ordinal, used.toString());
+            return new CudaContext(driver, cublas, cudnn, ordinal, used);
         } catch (CudaException e) {
             throw new IllegalStateException("Device.cuda(" + ordinal + ") is unavailable: " + e.getMessage()
                     + "\nLibraries loaded:\n" + used, e);
@@ -104,7 +99,7 @@ public final class CudaContext {
 
     public String computeCapability() { return ccMajor + "." + ccMinor; }
 
-    /** Which library files were loaded, one per line. */
+    /** Which library files were loaded, one per line, and which cuBLAS was chosen and why. */
     public String librariesUsed() { return librariesUsed; }
 
     /** {free, total} bytes on the device. */

@@ -2,40 +2,42 @@ package org.jgrad.cuda;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToIntFunction;
 
 /**
- * Finds and opens libcuda, cuBLAS and cuDNN (see {@link LibrarySearch} for the order) and says,
- * in one message, what was looked for and where when any is missing.
+ * Finds and opens libcuda, cuBLAS, zlib and cuDNN (see {@link LibrarySearch} for the order)
+ * and says, in one message, what was looked for and where when any is missing.
  *
- * <p>Companion libraries: libcublas needs libcublasLt from its own folder, and cuDNN 9's
- * libcudnn.so.9 is a shim that dlopens libcudnn_graph/ops/cnn/adv/engines_* by bare name at
- * run time. A pip wheel's folder is on no loader path, so those bare-name opens would fail.
- * We therefore open the companions from the same folder first, by full path: the dynamic
- * loader matches a later bare-name dlopen against the sonames already loaded, so the shim
- * finds them. A companion that fails to open is recorded (and reported if cuDNN later fails),
- * not fatal, because not every install ships every engine library.
+ * <p>Only the libraries the bindings call are opened. cuDNN 9's {@code libcudnn.so.9} finds
+ * its sub-libraries (graph, ops, cnn, engines) by itself through its {@code $ORIGIN} run path,
+ * and libcublas finds libcublasLt the same way, so nothing is preloaded beside them (preloading
+ * cuDNN's companions mapped about 750 MB, libcudnn_adv included, which convolutions never use).
+ * zlib is the exception: cuDNN 9's sub-libraries link against {@code libz.so.1}, which is a
+ * system library, so a machine without it would only fail at the first convolution, with a
+ * sub-library loading error that does not name zlib. It is looked for up front instead.
+ *
+ * <p>Which cuBLAS: CUDA 13 libraries need a driver of release 580 or newer (one reporting CUDA
+ * 13.0, {@code cuDriverGetVersion} >= 13000); an older driver gets cuBLAS 12. The choice and its
+ * reason are part of {@link Opened#describe()}.
  */
 public final class CudaLibraries {
-    /**
-     * A library the backend needs: its file names in order of preference, companions opened
-     * first from the same folder, and peers (libraries it dlopens by bare name that live in other
-     * folders, such as NVRTC for cuDNN's runtime-compiled engines) opened first from anywhere in
-     * the search.
-     */
-    public record Wanted(String label, List<String> names, List<String> companions, List<String> peers) {}
+    /** A library the backend needs: its file names in order of preference, and why it is needed. */
+    public record Wanted(String label, List<String> names, String why) {}
 
-    public static final Wanted DRIVER = new Wanted("the CUDA driver", List.of("libcuda.so.1"), List.of(), List.of());
-    public static final Wanted CUBLAS = new Wanted("cuBLAS", List.of("libcublas.so.13", "libcublas.so.12"),
-            List.of("libcublasLt.so.13", "libcublasLt.so.12"), List.of());
-    public static final Wanted CUDNN = new Wanted("cuDNN 9", List.of("libcudnn.so.9"),
-            List.of("libcudnn_graph.so.9", "libcudnn_engines_runtime_compiled.so.9", "libcudnn_engines_precompiled.so.9",
-                    "libcudnn_heuristic.so.9", "libcudnn_ops.so.9", "libcudnn_cnn.so.9", "libcudnn_adv.so.9"),
-            List.of("libnvrtc.so.13", "libnvrtc-builtins.so.13.0", "libnvrtc.so.12"));
+    /** The CUDA driver version from which cuBLAS 13 is usable (CUDA 13.0; driver release 580). */
+    public static final int CUDA_13_DRIVER = 13000;
+
+    public static final Wanted DRIVER = new Wanted("the CUDA driver", List.of("libcuda.so.1"), "every GPU call");
+    /** cuBLAS when the driver version is unknown: 13 first, 12 as the fallback. */
+    public static final Wanted CUBLAS = new Wanted("cuBLAS", List.of("libcublas.so.13", "libcublas.so.12"), "matrix products");
+    public static final Wanted ZLIB = new Wanted("zlib", List.of("libz.so.1"),
+            "cuDNN 9's sub-libraries link against it (install zlib, e.g. the zlib1g package, or put libz.so.1 in a "
+                    + LibrarySearch.ENV + " folder)");
+    public static final Wanted CUDNN = new Wanted("cuDNN 9", List.of("libcudnn.so.9"), "convolutions");
 
     /** How to open one candidate; production uses dlopen, tests a fake. */
     public interface Opener {
@@ -47,23 +49,60 @@ public final class CudaLibraries {
         public boolean found() { return lookup != null; }
     }
 
+    /** Every library opened, and the sentence saying which cuBLAS was chosen and why. */
+    public record Opened(Map<Wanted, Outcome> outcomes, Wanted cublas, String cublasChoice) {
+        public Outcome get(Wanted w) { return outcomes.get(w); }
+
+        /** One line per library file loaded, then the cuBLAS choice: for the device description. */
+        public String describe() {
+            StringBuilder sb = new StringBuilder();
+            for (Outcome o : outcomes.values()) sb.append(o.loadedName()).append(" from ").append(o.loadedFrom()).append('\n');
+            return sb.append(cublasChoice).append('\n').toString();
+        }
+    }
+
     /** dlopen through FFM; the global arena keeps the libraries loaded for the life of the JVM. */
     public static final Opener DLOPEN = c -> c.isBareName()
             ? SymbolLookup.libraryLookup(c.name(), Arena.global())
             : SymbolLookup.libraryLookup(c.file(), Arena.global());
 
+    /** The driver's CUDA version through {@code cuDriverGetVersion} (needs no device), or -1 when it cannot say. */
+    public static final ToIntFunction<SymbolLookup> DRIVER_VERSION = lookup -> {
+        try {
+            return new Driver(lookup).driverVersion();
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
+    };
+
     private CudaLibraries() {}
 
-    /** Opens the first loadable candidate for {@code w}, preloading its companions from the same folder. */
+    /** Which cuBLAS a driver of this CUDA version ({@code cuDriverGetVersion}; -1 unknown) can use. */
+    public static Wanted cublasFor(int driverVersion) {
+        if (driverVersion < 0) return CUBLAS;
+        if (driverVersion >= CUDA_13_DRIVER) return new Wanted("cuBLAS 13", List.of("libcublas.so.13", "libcublas.so.12"), CUBLAS.why());
+        return new Wanted("cuBLAS 12", List.of("libcublas.so.12"), CUBLAS.why());
+    }
+
+    /** The sentence for the device description: which cuBLAS and why. */
+    static String cublasChoice(int driverVersion, Outcome cublas) {
+        String loaded = cublas.found() ? cublas.loadedName() : "no cuBLAS";
+        if (driverVersion < 0) {
+            return "cuBLAS: " + loaded + " (the driver's CUDA version is unknown, so libcublas.so.13 was preferred)";
+        }
+        String cuda = (driverVersion / 1000) + "." + (driverVersion % 1000 / 10);
+        if (driverVersion >= CUDA_13_DRIVER) {
+            return "cuBLAS: " + loaded + " (the driver supports CUDA " + cuda + ", cuDriverGetVersion " + driverVersion
+                    + " >= " + CUDA_13_DRIVER + ", so CUDA 13 libraries are usable and preferred)";
+        }
+        return "cuBLAS: " + loaded + " (the driver supports CUDA " + cuda + " only, cuDriverGetVersion " + driverVersion + " < "
+                + CUDA_13_DRIVER + ": CUDA 13 libraries need driver release 580 or newer, so libcublas.so.12 is used)";
+    }
+
+    /** Opens the first loadable candidate for {@code w}. */
     public static Outcome open(LibrarySearch search, Wanted w, Opener opener) {
         List<String> attempts = new ArrayList<>();
-        boolean peersDone = false;
         for (LibrarySearch.Candidate c : search.candidates(w.names())) {
-            if (!peersDone && !w.peers().isEmpty()) {
-                preloadPeers(w, opener, search, attempts);
-                peersDone = true;
-            }
-            if (!c.isBareName()) preloadCompanions(c.file().getParent(), w, opener, search, attempts);
             try {
                 SymbolLookup l = opener.open(c);
                 return new Outcome(w, l, c.isBareName() ? "the system loader" : c.file().toString(), c.name(), attempts);
@@ -75,38 +114,23 @@ public final class CudaLibraries {
         return new Outcome(w, null, null, null, attempts);
     }
 
-    private static void preloadCompanions(Path folder, Wanted w, Opener opener, LibrarySearch search, List<String> attempts) {
-        for (String name : w.companions()) {
-            Path f = folder.resolve(name);
-            if (!java.nio.file.Files.exists(f)) continue;
-            try {
-                opener.open(new LibrarySearch.Candidate(name, f, new LibrarySearch.Place(folder, "companion")));
-            } catch (RuntimeException e) {
-                attempts.add(f + " (companion, not fatal): " + oneLine(e.getMessage()));
-            }
-        }
-    }
-
-    private static void preloadPeers(Wanted w, Opener opener, LibrarySearch search, List<String> attempts) {
-        for (String name : w.peers()) {
-            for (LibrarySearch.Candidate c : search.candidates(List.of(name))) {
-                if (c.isBareName()) continue;
-                try {
-                    opener.open(c);
-                    break;
-                } catch (RuntimeException e) {
-                    attempts.add(c.file() + " (peer, not fatal): " + oneLine(e.getMessage()));
-                }
-            }
-        }
-    }
-
-    /** Opens all three; throws IllegalStateException naming every library looked for and every place searched. */
-    public static Map<Wanted, Outcome> openAll(LibrarySearch search, Opener opener, String forWhat) {
+    /**
+     * Opens the driver, the cuBLAS its version allows, zlib and cuDNN; throws
+     * IllegalStateException naming every library looked for and every place searched.
+     */
+    public static Opened openAll(LibrarySearch search, Opener opener, ToIntFunction<SymbolLookup> driverVersion, String forWhat) {
         Map<Wanted, Outcome> out = new LinkedHashMap<>();
-        for (Wanted w : List.of(DRIVER, CUBLAS, CUDNN)) out.put(w, open(search, w, opener));
-        if (out.values().stream().allMatch(Outcome::found)) return out;
-        throw new IllegalStateException(explain(forWhat, out, search));
+        Outcome driver = open(search, DRIVER, opener);
+        out.put(DRIVER, driver);
+        int version = driver.found() ? driverVersion.applyAsInt(driver.lookup()) : -1;
+        Wanted cublas = cublasFor(version);
+        Outcome cb = open(search, cublas, opener);
+        out.put(cublas, cb);
+        // zlib before cuDNN: the sub-libraries cuDNN loads later find it among the loaded libraries by soname
+        for (Wanted w : List.of(ZLIB, CUDNN)) out.put(w, open(search, w, opener));
+        String choice = cublasChoice(version, cb);
+        if (out.values().stream().allMatch(Outcome::found)) return new Opened(out, cublas, choice);
+        throw new IllegalStateException(explain(forWhat, out, search) + "\n" + choice);
     }
 
     /** The failure message: one line per library (found where, or missing), then every place searched. */
@@ -117,13 +141,14 @@ public final class CudaLibraries {
         sb.append(forWhat).append(" is unavailable: could not load ").append(String.join(", ", missing)).append('\n');
         sb.append("Looked for:\n");
         for (Outcome o : outcomes.values()) {
-            sb.append("  ").append(String.join(" or ", o.wanted().names())).append(" (").append(o.wanted().label()).append("): ");
+            sb.append("  ").append(String.join(" or ", o.wanted().names())).append(" (").append(o.wanted().label())
+                    .append(", for ").append(o.wanted().why()).append("): ");
             sb.append(o.found() ? "found " + o.loadedName() + " via " + o.loadedFrom() : "NOT FOUND").append('\n');
             for (String a : o.attempts()) sb.append("    tried ").append(a).append('\n');
         }
         sb.append("Searched, in order:\n").append(search.describePlaces()).append('\n');
         sb.append("Fix: install the NVIDIA driver (libcuda), cuBLAS and cuDNN 9 (e.g. the nvidia-cublas and nvidia-cudnn-cu13 "
-                + "Python wheels), or set ").append(LibrarySearch.ENV).append(" to the folders holding them, separated by '")
+                + "Python wheels) and zlib, or set ").append(LibrarySearch.ENV).append(" to the folders holding them, separated by '")
                 .append(java.io.File.pathSeparator).append("'.");
         return sb.toString();
     }

@@ -112,8 +112,17 @@ class BindingsFakeTest {
             seen.put("filterDims", java.util.Arrays.stream(d.toArray(ValueLayout.JAVA_INT)).boxed().toList());
             return 0;
         });
-        MemorySegment dnnErr = dnn.cString("CUDNN_STATUS_BAD_PARAM");
-        dnn.on("cudnnGetErrorString", a -> dnnErr);
+        dnn.on("cudnnSetConvolutionNdDescriptor", a -> {
+            int n = (Integer) a[1];
+            for (int i = 0; i < 3; i++) {
+                MemorySegment v = ((MemorySegment) a[2 + i]).reinterpret(4L * n);
+                seen.put(List.of("convPad", "convStride", "convDilation").get(i), java.util.Arrays.stream(v.toArray(ValueLayout.JAVA_INT)).boxed().toList());
+            }
+            return 0;
+        });
+        // the library's own string for each code: the bindings must not map codes themselves
+        MemorySegment dnnBadParam = dnn.cString("CUDNN_STATUS_BAD_PARAM"), dnnOther = dnn.cString("CUDNN_STATUS_EXECUTION_FAILED_CUDART");
+        dnn.on("cudnnGetErrorString", a -> (Integer) a[0] == 2000 ? dnnBadParam : dnnOther);
 
         ctx = CudaContext.create(new Driver(cu), new Cublas(blas, "libcublas.so.13"), new Cudnn(dnn), 0, "fake libraries");
         backend = new CudaBackend(0, ctx, DeviceRuntime.of(ctx), Device.cpu());
@@ -239,11 +248,28 @@ class BindingsFakeTest {
 
     @Test
     void cudnnErrorsAreNamed() {
-        dnn.on("cudnnConvolutionForward", a -> 3);
+        dnn.on("cudnnConvolutionForward", a -> 2000); // cuDNN 9 numbers its statuses by class: BAD_PARAM is 2000
         int[] one = {1, 1};
         CudaException e = assertThrows(CudaException.class,
                 () -> backend.conv2dForward(fresh(1, 1, 4, 4).raw(), fresh(1, 1, 3, 3).raw(), fresh(1, 1, 2, 2).raw(), one, new int[] {0, 0}, one, 1));
-        assertTrue(e.getMessage().contains("cudnnConvolutionForward(algo 2) failed with status 3: CUDNN_STATUS_BAD_PARAM"), e.getMessage());
+        assertTrue(e.getMessage().contains("cudnnConvolutionForward(algo 2) failed with status 2000: CUDNN_STATUS_BAD_PARAM"), e.getMessage());
+        dnn.on("cudnnConvolutionForward", a -> 5003); // a code no table of ours lists still gets cuDNN's own words
+        CudaException other = assertThrows(CudaException.class,
+                () -> backend.conv2dForward(fresh(1, 1, 4, 4).raw(), fresh(1, 1, 3, 3).raw(), fresh(1, 1, 2, 2).raw(), one, new int[] {0, 0}, one, 1));
+        assertTrue(other.getMessage().contains("failed with status 5003: CUDNN_STATUS_EXECUTION_FAILED_CUDART"), other.getMessage());
+    }
+
+    @Test
+    void asymmetricConvolutionGeometryReachesTheDescriptorInHeightWidthOrder() {
+        // height and width differ in every argument, so a swap anywhere shows
+        int[] stride = {2, 1}, pad = {1, 2}, dilation = {1, 2};
+        Tensor x = fresh(2, 3, 9, 11), w = fresh(4, 3, 3, 3), y = fresh(2, 4, 5, 11);
+        backend.conv2dForward(x.raw(), w.raw(), y.raw(), stride, pad, dilation, 1);
+        assertEquals(2, (Integer) dnn.last("cudnnSetConvolutionNdDescriptor").args()[1], "two spatial dimensions");
+        assertEquals(List.of(1, 2), seen.get("convPad"), "padding {height, width}");
+        assertEquals(List.of(2, 1), seen.get("convStride"), "stride {height, width}");
+        assertEquals(List.of(1, 2), seen.get("convDilation"), "dilation {height, width}");
+        assertEquals(Cudnn.CROSS_CORRELATION, (Integer) dnn.last("cudnnSetConvolutionNdDescriptor").args()[5]);
     }
 
     @Test

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Which files get opened, companions first, and the one message naming everything when something is missing. */
+/** Which files get opened, which cuBLAS the driver allows, and the one message naming everything when something is missing. */
 class CudaLibrariesTest {
     @TempDir
     Path root;
@@ -47,16 +47,58 @@ class CudaLibrariesTest {
     }
 
     @Test
-    void cudnnSubLibrariesAreOpenedFromTheShimsFolderFirst() throws IOException {
+    void onlyTheCudnnLoaderIsOpenedNotItsSubLibraries() throws IOException {
         String dir = "usr/local/lib/python3.12/dist-packages/nvidia/cudnn/lib/";
         write(dir + "libcudnn.so.9", "ok");
         write(dir + "libcudnn_graph.so.9", "ok");
-        write(dir + "libcudnn_ops.so.9", "ok");
-        write(dir + "libcudnn_cnn.so.9", "broken");
+        write(dir + "libcudnn_adv.so.9", "ok");
         CudaLibraries.Outcome o = CudaLibraries.open(search(), CudaLibraries.CUDNN, fake);
         assertTrue(o.found());
-        assertEquals(List.of("libcudnn_graph.so.9", "libcudnn_ops.so.9", "libcudnn.so.9"), opened);
-        assertTrue(o.attempts().stream().anyMatch(a -> a.contains("libcudnn_cnn.so.9") && a.contains("not fatal")), o.attempts().toString());
+        assertEquals(List.of("libcudnn.so.9"), opened, "libcudnn.so.9 finds its sub-libraries through its own $ORIGIN run path");
+    }
+
+    @Test
+    void theDriverVersionChoosesCublas() throws IOException {
+        write("usr/lib/x86_64-linux-gnu/libcuda.so.1", "ok");
+        write("usr/lib/x86_64-linux-gnu/libz.so.1", "ok");
+        write("usr/local/cuda/lib64/libcublas.so.13", "ok");
+        write("usr/local/cuda-12.4/lib64/libcublas.so.12", "ok");
+        write("usr/local/lib/python3.12/dist-packages/nvidia/cudnn/lib/libcudnn.so.9", "ok");
+
+        CudaLibraries.Opened old = CudaLibraries.openAll(search(), fake, l -> 12040, "Device.cuda(0)");
+        assertEquals("libcublas.so.12", old.get(old.cublas()).loadedName(), "a CUDA 12.4 driver cannot run cuBLAS 13");
+        assertTrue(old.describe().contains("cuBLAS: libcublas.so.12 (the driver supports CUDA 12.4 only, cuDriverGetVersion 12040 < 13000: "
+                + "CUDA 13 libraries need driver release 580 or newer"), old.describe());
+
+        CudaLibraries.Opened fresh = CudaLibraries.openAll(search(), fake, l -> 13000, "Device.cuda(0)");
+        assertEquals("libcublas.so.13", fresh.get(fresh.cublas()).loadedName());
+        assertTrue(fresh.describe().contains("cuBLAS: libcublas.so.13 (the driver supports CUDA 13.0, cuDriverGetVersion 13000 >= 13000"),
+                fresh.describe());
+        assertTrue(fresh.describe().contains("libcudnn.so.9 from " + root.resolve("usr/local/lib/python3.12/dist-packages/nvidia/cudnn/lib/libcudnn.so.9")),
+                fresh.describe());
+    }
+
+    @Test
+    void anOldDriverWithOnlyCublas13SaysWhyNothingFits() throws IOException {
+        write("usr/lib/x86_64-linux-gnu/libcuda.so.1", "ok");
+        write("usr/lib/x86_64-linux-gnu/libz.so.1", "ok");
+        write("usr/local/cuda/lib64/libcublas.so.13", "ok");
+        write("usr/local/lib/python3.12/dist-packages/nvidia/cudnn/lib/libcudnn.so.9", "ok");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> CudaLibraries.openAll(search(), fake, l -> 12080, "Device.cuda(0)"));
+        assertTrue(e.getMessage().startsWith("Device.cuda(0) is unavailable: could not load cuBLAS 12 (libcublas.so.12)"), e.getMessage());
+        assertTrue(e.getMessage().contains("cuDriverGetVersion 12080 < 13000: CUDA 13 libraries need driver release 580 or newer"), e.getMessage());
+    }
+
+    @Test
+    void aMissingZlibIsNamedAsWhatCudnnNeeds() throws IOException {
+        write("usr/lib/x86_64-linux-gnu/libcuda.so.1", "ok");
+        write("usr/local/cuda/lib64/libcublas.so.13", "ok");
+        write("usr/local/lib/python3.12/dist-packages/nvidia/cudnn/lib/libcudnn.so.9", "ok");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> CudaLibraries.openAll(search(), fake, l -> 13000, "Device.cuda(0)"));
+        assertTrue(e.getMessage().startsWith("Device.cuda(0) is unavailable: could not load zlib (libz.so.1)"), e.getMessage());
+        assertTrue(e.getMessage().contains("libz.so.1 (zlib, for cuDNN 9's sub-libraries link against it (install zlib"), e.getMessage());
     }
 
     @Test
@@ -74,11 +116,13 @@ class CudaLibrariesTest {
         write("usr/lib/x86_64-linux-gnu/libcuda.so.1", "ok");
         write("usr/local/cuda/lib64/libcublas.so.13", "broken");
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> CudaLibraries.openAll(search(), fake, "Device.cuda(0)"));
+                () -> CudaLibraries.openAll(search(), fake, CudaLibraries.DRIVER_VERSION, "Device.cuda(0)"));
         String m = e.getMessage();
-        assertTrue(m.startsWith("Device.cuda(0) is unavailable: could not load cuBLAS (libcublas.so.13 or libcublas.so.12), cuDNN 9 (libcudnn.so.9)"), m);
-        assertTrue(m.contains("libcuda.so.1 (the CUDA driver): found libcuda.so.1 via " + root.resolve("usr/lib/x86_64-linux-gnu/libcuda.so.1")), m);
-        assertTrue(m.contains("libcudnn.so.9 (cuDNN 9): NOT FOUND"), m);
+        assertTrue(m.startsWith("Device.cuda(0) is unavailable: could not load cuBLAS (libcublas.so.13 or libcublas.so.12), "
+                + "zlib (libz.so.1), cuDNN 9 (libcudnn.so.9)"), m);
+        assertTrue(m.contains("the driver's CUDA version is unknown"), m);
+        assertTrue(m.contains("libcuda.so.1 (the CUDA driver, for every GPU call): found libcuda.so.1 via " + root.resolve("usr/lib/x86_64-linux-gnu/libcuda.so.1")), m);
+        assertTrue(m.contains("libcudnn.so.9 (cuDNN 9, for convolutions): NOT FOUND"), m);
         assertTrue(m.contains("tried " + root.resolve("usr/local/cuda/lib64/libcublas.so.13") + ": invalid ELF header"), m);
         assertTrue(m.contains("JGRAD_CUDA_LIBS = (unset)"), m);
         assertTrue(m.contains(root.resolve("usr/local/cuda/lib64").toString()), m);

@@ -7,16 +7,43 @@ import org.jgrad.tensor.Tensor;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
 
-/** Shared by the gpu-tagged tests: skip without a GPU, random data, comparisons with context. */
-final class GpuSupport {
+/** Shared by the gpu-tagged tests: skip (or fail, where a GPU is required) without a GPU, random data, comparisons with context. */
+public final class GpuSupport {
+    /**
+     * Set to {@code true} on a machine that has a GPU (the GPU check does): a CUDA start-up
+     * failure then fails every gpu-tagged test with its explanation instead of skipping them all.
+     */
+    public static final String REQUIRED_PROPERTY = "jgrad.gpu.required";
+
     private GpuSupport() {}
 
-    /** The CUDA device, or the test is skipped (not failed) where none is usable. */
-    static Device cuda() {
-        assumeTrue(Backends.isAvailable(Device.cuda(0)), "no usable CUDA device");
-        return Device.cuda(0);
+    /**
+     * The CUDA device. Where none is usable the test is skipped with CUDA's start-up explanation,
+     * or fails with it when {@value #REQUIRED_PROPERTY} is true. Call it inside each test (not in
+     * {@code @BeforeAll}), so that skipped tests are still counted, one by one.
+     */
+    public static Device cuda() {
+        Device d = Device.cuda(0);
+        if (Backends.isAvailable(d)) return d;
+        String why = startupFailure(d);
+        if (Boolean.getBoolean(REQUIRED_PROPERTY)) {
+            fail("a GPU is required (-D" + REQUIRED_PROPERTY + "=true) but CUDA did not start: " + why);
+        }
+        abort("no usable CUDA device: " + why);
+        return d; // not reached
+    }
+
+    /** Why the backend for {@code d} could not be created (the provider remembers the first failure). */
+    private static String startupFailure(Device d) {
+        try {
+            Backends.of(d);
+            return "the backend was created on a second try";
+        } catch (RuntimeException | LinkageError e) {
+            return String.valueOf(e.getMessage());
+        }
     }
 
     static CudaBackend backend() { return (CudaBackend) Backends.of(cuda()); }

@@ -1,5 +1,6 @@
 package org.jgrad.cuda.metrics;
 
+import org.jgrad.cuda.GpuSupport;
 import org.jgrad.backend.Backend;
 import org.jgrad.backend.Backends;
 import org.jgrad.backend.MetricCounting;
@@ -13,8 +14,7 @@ import org.jgrad.metrics.MetricMathReference;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -33,19 +33,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("gpu")
 class MetricKernelsGpuTest {
-    private static Device gpu;
+    /** Set by each test through {@link GpuSupport#cuda()}: skipped (or failed, where a GPU is required) tests are counted one by one. */
+    private Device gpu;
 
-    @BeforeAll
-    static void device() {
-        Assumptions.assumeTrue(Backends.isAvailable(Device.cuda(0)), "no usable CUDA device");
-        gpu = Device.cuda(0);
+    @BeforeEach
+    void device() {
+        gpu = GpuSupport.cuda();
+    }
+
+    /** A fresh seed, reported by every failure message of the test that draws from it. */
+    private static long seed() {
+        return System.nanoTime();
     }
 
     /** The GPU backend's fused counting kernels, called directly. */
-    private static MetricCounting fused() { return Backends.of(gpu).capability(MetricCounting.class).orElseThrow(); }
+    private MetricCounting fused() { return Backends.of(gpu).capability(MetricCounting.class).orElseThrow(); }
 
     /** A device view {@code offset} elements into a fresh device copy of {@code host} (which is closed). */
-    private static Tensor view(Tensor host, int offset, int[] shape) {
+    private Tensor view(Tensor host, int offset, int[] shape) {
         try (host; Tensor d = host.to(gpu)) {
             return new Tensor(d.storage(), shape, SegStatsKernelModelTest.rowMajor(shape), offset);
         }
@@ -53,7 +58,8 @@ class MetricKernelsGpuTest {
 
     @Test
     void binaryStatsParity() {
-        SplittableRandom rnd = new SplittableRandom(System.nanoTime());
+        long seed = seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
         int[][] shapes = {{1, 1, 1, 1}, {3, 1, 33, 17}, {2, 3, 5, 7}, {16, 1, 257, 259}, {1, 1, 4099}, {4, 2, 64, 64}};
         for (int[] shape : shapes) {
             for (DType t : new DType[]{DType.UINT8, DType.INT32, DType.INT64, DType.FLOAT32}) {
@@ -76,7 +82,7 @@ class MetricKernelsGpuTest {
                              Tensor dc = Tensor.zeros(DType.INT64, gpu, spec.groups(shape), 4)) {
                             cpu.binaryStats(hp.raw(), ht.raw(), spec, hc.raw());
                             fused().binaryStats(dp.raw(), dt.raw(), spec, dc.raw());
-                            assertArrayEquals(hc.toLongArray(), dc.toLongArray(), java.util.Arrays.toString(shape) + " " + t + " " + spec + " offset " + off);
+                            assertArrayEquals(hc.toLongArray(), dc.toLongArray(), "seed " + seed + ": " + java.util.Arrays.toString(shape) + " " + t + " " + spec + " offset " + off);
                         }
                     }
                 }
@@ -111,7 +117,8 @@ class MetricKernelsGpuTest {
         float[] p = new float[n];
         byte[] y = new byte[n];
         long tp = 0, fp = 0, fn = 0, tn = 0;
-        SplittableRandom rnd = new SplittableRandom(System.nanoTime());
+        long seed = seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
         for (int i = 0; i < n; i++) {
             p[i] = rnd.nextInt(100) == 0 ? -1f : 1f;
             y[i] = (byte) (rnd.nextInt(100) == 0 ? 0 : 1);
@@ -121,14 +128,15 @@ class MetricKernelsGpuTest {
         try (Tensor dp = Tensor.fromArray(p, 1, 1, n).to(gpu); Tensor dt = Tensor.fromArray(y, 1, 1, n).to(gpu);
              Tensor dc = Tensor.zeros(DType.INT64, gpu, 1, 4)) {
             for (int k = 0; k < 64; k++) fused().binaryStats(dp.raw(), dt.raw(), BinaryStatsSpec.logits(), dc.raw());
-            assertArrayEquals(new long[]{64 * tp, 64 * fp, 64 * fn, 64 * tn}, dc.toLongArray());
-            assertTrue(64 * tp > (1L << 31), "tp = " + 64 * tp);
+            assertArrayEquals(new long[]{64 * tp, 64 * fp, 64 * fn, 64 * tn}, dc.toLongArray(), "seed " + seed);
+            assertTrue(64 * tp > (1L << 31), "seed " + seed + ": tp = " + 64 * tp);
         }
     }
 
     @Test
     void confusionParity() {
-        SplittableRandom rnd = new SplittableRandom(System.nanoTime());
+        long seed = seed();
+        SplittableRandom rnd = new SplittableRandom(seed);
         int[][] shapes = {{1, 1, 1, 1}, {2, 2, 7, 9}, {3, 3, 33, 17}, {2, 21, 67, 45}, {1, 150, 31, 29}, {1, 1000, 5, 7}, {37, 3}, {9, 1000}, {4, 21, 256, 255}};
         for (int[] shape : shapes) {
             for (DType t : new DType[]{DType.UINT8, DType.INT32, DType.INT64}) {
@@ -158,7 +166,7 @@ class MetricKernelsGpuTest {
                          Tensor dh = Tensor.zeros(DType.INT64, gpu, c, c); Tensor db = Tensor.zeros(DType.INT64, gpu, 1)) {
                         cpu.confusionFromLogits(hl.raw(), ht.raw(), 255, hh.raw(), hb.raw());
                         fused().confusionFromLogits(dl.raw(), dt.raw(), 255, dh.raw(), db.raw());
-                        String what = java.util.Arrays.toString(shape) + " " + t + " offset " + off;
+                        String what = "seed " + seed + ": " + java.util.Arrays.toString(shape) + " " + t + " offset " + off;
                         assertArrayEquals(hh.toLongArray(), dh.toLongArray(), what);
                         assertArrayEquals(hb.toLongArray(), db.toLongArray(), what);
                         // the same histogram from labels: argmax on the CPU, labels uploaded
@@ -178,7 +186,8 @@ class MetricKernelsGpuTest {
     @Test
     void scoresMatchTheHostReferenceAndCopyOnlyTheScores() {
         Backend be = Backends.of(gpu);
-        SplittableRandom rnd = new SplittableRandom(5);
+        long seed = 5;
+        SplittableRandom rnd = new SplittableRandom(seed);
         int c = 21;
         float[] x = new float[8 * c * 64 * 64];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
@@ -193,9 +202,9 @@ class MetricKernelsGpuTest {
             long before = be.deviceToHostBytes();
             for (int epochStep = 0; epochStep < 50; epochStep++) fused().confusionFromLogits(dl.raw(), dt.raw(), -1, dh.raw(), db.raw());
             double[] got = Confusion.scores(dh, cs);
-            assertEquals(8L * cs.outputLength(c), be.deviceToHostBytes() - before, "only the scores cross to the host");
+            assertEquals(8L * cs.outputLength(c), be.deviceToHostBytes() - before, "seed " + seed + ": only the scores cross to the host");
             double[] expect = MetricMathReference.confusionScores(dh.toLongArray(), c, cs);
-            assertArrayEquals(expect, got, 1e-12); // the device's float64 sums add in another order
+            assertArrayEquals(expect, got, 1e-12, "seed " + seed); // the device's float64 sums add in another order
         }
         BinaryScoreSpec bs = new BinaryScoreSpec(List.of(BinaryScoreSpec.Metric.FSCORE, BinaryScoreSpec.Metric.IOU, BinaryScoreSpec.Metric.ACCURACY),
                 BinaryScoreSpec.Style.LEGACY, BinaryScoreSpec.Reduction.MICRO, 4, 1, 1e-7, 1, 1, null);
@@ -208,8 +217,8 @@ class MetricKernelsGpuTest {
             long before = be.deviceToHostBytes();
             for (int k = 0; k < 50; k++) fused().binaryStats(dp.raw(), dt.raw(), spec, dc.raw());
             double[] got = BinaryStats.scores(dc, bs);
-            assertEquals(8L * bs.outputLength(), be.deviceToHostBytes() - before, "only the scores cross to the host");
-            assertArrayEquals(MetricMathReference.binaryScores(dc.toLongArray(), bs), got, 1e-12);
+            assertEquals(8L * bs.outputLength(), be.deviceToHostBytes() - before, "seed " + seed + ": only the scores cross to the host");
+            assertArrayEquals(MetricMathReference.binaryScores(dc.toLongArray(), bs), got, 1e-12, "seed " + seed);
         }
     }
 }

@@ -91,6 +91,27 @@ class InPlaceVersionTest {
     }
 
     @Test
+    void batchNormRunningStatisticsCountTheirUpdates() {
+        Tensor x = Tensor.fromArray(new float[]{1, 2, 3, 4, 5, 6, 7, 9}, 4, 2);
+        Tensor mean = Tensor.zeros(2), var = Tensor.ones(2);
+        org.jgrad.ops.Normalization.batchNorm(x, mean, var, null, null, true, 0.1, 1e-5);
+        assertTrue(mean.storage().version() > 0 && var.storage().version() > 0, "running statistics were written in place");
+        int before = mean.storage().version();
+        org.jgrad.ops.Normalization.batchNorm(x, mean, var, null, null, false, 0.1, 1e-5);
+        assertTrue(mean.storage().version() == before, "eval reads them only");
+    }
+
+    @Test
+    void aClosedTensorOnThePathFailsBackwardNamingTheClose() {
+        Tensor w = w();
+        Tensor a = w.mul(1);
+        Tensor loss = a.add(1).sum();
+        a.close(); // closed tensors stay closed: backward may not walk through it either
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> loss.backward());
+        assertTrue(e.getMessage().contains("used after close()"), e.getMessage());
+    }
+
+    @Test
     void gradientIsRightWhenNothingWasWritten() {
         Tensor w = w();
         Tensor a = w.mul(1);

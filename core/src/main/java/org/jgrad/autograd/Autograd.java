@@ -19,13 +19,29 @@ public final class Autograd {
      * a gradient; returns {@code out}. The function runs with recording off.
      */
     public static Tensor record(Tensor out, String name, Tensor[] inputs, BackwardFn fn) {
+        return record(out, name, inputs, inputs, fn);
+    }
+
+    /**
+     * As {@link #record(Tensor, String, Tensor[], BackwardFn)}, naming the tensors {@code fn}
+     * reads at backward ({@code saved}: inputs, the output, or others; nulls are skipped). Their
+     * storage versions are noted now, and backward refuses to run {@code fn} when one of them
+     * was written in place since. The shorter form saves every input, the safe default.
+     */
+    public static Tensor record(Tensor out, String name, Tensor[] inputs, Tensor[] saved, BackwardFn fn) {
         if (!Grad.isEnabled()) return out;
         boolean any = false;
         for (Tensor t : inputs) if (t != null && t.requiresGrad()) { any = true; break; }
         if (!any) return out;
-        out.setGradFn(new Node(name, inputs.clone(), fn));
+        out.setGradFn(new Node(name, inputs.clone(), saved, fn));
         return out;
     }
+
+    /** For {@link #record(Tensor, String, Tensor[], Tensor[], BackwardFn)}: an op whose backward reads no tensor. */
+    public static final Tensor[] SAVES_NOTHING = new Tensor[0];
+
+    /** The tensors an op saves for backward (nulls allowed). */
+    public static Tensor[] saves(Tensor... tensors) { return tensors; }
 
     /** Sums a broadcast gradient back down to {@code shape} (NumPy broadcasting reversed). */
     public static Tensor sumToShape(Tensor grad, int[] shape) {

@@ -45,7 +45,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
     @Override
     public Storage allocate(DType dtype, long numel, boolean zeroed) {
         if (numel > Integer.MAX_VALUE) throw new IllegalArgumentException("CPU tensors hold at most 2^31-1 elements, asked " + numel);
-        return CpuStorage.allocate(dtype, (int) numel);
+        return CpuStorage.allocate(dtype, numel);
     }
 
     @Override

@@ -21,20 +21,38 @@ public final class CpuStorage extends Storage {
         this.array = array;
     }
 
-    static CpuStorage allocate(DType dtype, int n) {
-        return allocate(dtype, n, Device.cpu());
+    /**
+     * The most elements one CPU storage holds: the longest Java array every JVM allocates (HotSpot
+     * refuses a few lengths below 2^31-1 whatever the heap, with "Requested array size exceeds VM
+     * limit"; the JDK's own collections stop here too).
+     */
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    static CpuStorage allocate(DType dtype, long numel) {
+        return allocate(dtype, numel, Device.cpu());
     }
 
-    /** A zeroed array of {@code n} elements reporting {@code device}. */
-    static CpuStorage allocate(DType dtype, int n, Device device) {
-        Object a = switch (dtype) {
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
-            case INT32 -> new int[n];
-            case INT64 -> new long[n];
-            case UINT8 -> new byte[n];
-        };
-        return new CpuStorage(dtype, a, n, device);
+    /** A zeroed array of {@code numel} elements reporting {@code device}; a clear error past the JVM's limits. */
+    static CpuStorage allocate(DType dtype, long numel, Device device) {
+        long bytes = numel * dtype.byteSize(); // numel is at most 2^31-1 (checked with the shape): cannot overflow
+        if (numel > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("cpu: cannot allocate a " + dtype + " storage of " + numel + " elements (" + bytes
+                    + " bytes): a CPU tensor holds at most " + MAX_ELEMENTS + " elements (the JVM's array length limit)");
+        }
+        int n = (int) numel;
+        try {
+            Object a = switch (dtype) {
+                case FLOAT32 -> new float[n];
+                case FLOAT64 -> new double[n];
+                case INT32 -> new int[n];
+                case INT64 -> new long[n];
+                case UINT8 -> new byte[n];
+            };
+            return new CpuStorage(dtype, a, n, device);
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException("cpu: not enough memory to allocate a " + dtype + " storage of " + numel + " elements ("
+                    + bytes + " bytes); the JVM heap is limited to " + Runtime.getRuntime().maxMemory() + " bytes (raise it with -Xmx)", e);
+        }
     }
 
     /** The backing array; its type follows {@link #dtype()}. */

@@ -60,7 +60,7 @@ public final class Concat {
             }
         }
         Tensor[] inputs = tensors.toArray(new Tensor[0]);
-        return Autograd.record(out, "cat", inputs, g -> {
+        return Autograd.record(out, "cat", inputs, Autograd.SAVES_NOTHING, g -> {
             Tensor[] grads = new Tensor[inputs.length];
             for (int k = 0; k < inputs.length; k++) {
                 if (inputs[k].requiresGrad()) grads[k] = g.slice(d, starts[k], starts[k + 1]);

@@ -27,6 +27,6 @@ public final class Dropout {
             mask = p == 1 ? keepF : keepF.mul_(1 / (1 - p));
         }
         Tensor out = Elementwise.binaryRaw(org.jgrad.backend.BinaryOp.MUL, x, mask);
-        return Autograd.record(out, "dropout", new Tensor[]{x}, gr -> new Tensor[]{gr.mul(mask)});
+        return Autograd.record(out, "dropout", new Tensor[]{x}, Autograd.SAVES_NOTHING, gr -> new Tensor[]{gr.mul(mask)});
     }
 }

@@ -59,21 +59,21 @@ public final class Elementwise {
     public static Tensor add(Tensor a, Tensor b) {
         Tensor out = binaryRaw(BinaryOp.ADD, a, b);
         int[] sa = a.shape(), sb = b.shape();
-        return Autograd.record(out, "add", new Tensor[]{a, b},
+        return Autograd.record(out, "add", new Tensor[]{a, b}, Autograd.SAVES_NOTHING,
                 g -> new Tensor[]{Autograd.sumToShape(g, sa), Autograd.sumToShape(g, sb)});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor out = binaryRaw(BinaryOp.SUB, a, b);
         int[] sa = a.shape(), sb = b.shape();
-        return Autograd.record(out, "sub", new Tensor[]{a, b},
+        return Autograd.record(out, "sub", new Tensor[]{a, b}, Autograd.SAVES_NOTHING,
                 g -> new Tensor[]{Autograd.sumToShape(g, sa), Autograd.sumToShape(g.neg(), sb)});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor out = binaryRaw(BinaryOp.MUL, a, b);
         int[] sa = a.shape(), sb = b.shape();
-        return Autograd.record(out, "mul", new Tensor[]{a, b}, g -> new Tensor[]{
+        return Autograd.record(out, "mul", new Tensor[]{a, b}, Autograd.saves(a, b), g -> new Tensor[]{
                 a.requiresGrad() ? Autograd.sumToShape(g.mul(b), sa) : null,
                 b.requiresGrad() ? Autograd.sumToShape(g.mul(a), sb) : null});
     }
@@ -81,7 +81,7 @@ public final class Elementwise {
     public static Tensor div(Tensor a, Tensor b) {
         Tensor out = binaryRaw(BinaryOp.DIV, a, b);
         int[] sa = a.shape(), sb = b.shape();
-        return Autograd.record(out, "div", new Tensor[]{a, b}, g -> new Tensor[]{
+        return Autograd.record(out, "div", new Tensor[]{a, b}, Autograd.saves(a, b), g -> new Tensor[]{
                 a.requiresGrad() ? Autograd.sumToShape(g.div(b), sa) : null,
                 b.requiresGrad() ? Autograd.sumToShape(g.mul(a).div(b.mul(b)).neg(), sb) : null});
     }
@@ -89,7 +89,7 @@ public final class Elementwise {
     public static Tensor pow(Tensor a, Tensor e) {
         Tensor out = binaryRaw(BinaryOp.POW, a, e);
         int[] sa = a.shape(), se = e.shape();
-        return Autograd.record(out, "pow", new Tensor[]{a, e}, g -> new Tensor[]{
+        return Autograd.record(out, "pow", new Tensor[]{a, e}, Autograd.saves(a, e, out), g -> new Tensor[]{
                 a.requiresGrad() ? Autograd.sumToShape(g.mul(e).mul(a.pow(e.sub(1.0))), sa) : null,
                 e.requiresGrad() ? Autograd.sumToShape(g.mul(out).mul(a.log()), se) : null});
     }
@@ -107,7 +107,7 @@ public final class Elementwise {
     // Ties split the gradient evenly, as PyTorch does.
     private static Tensor minMaxGrad(String name, Tensor a, Tensor b, Tensor out) {
         int[] sa = a.shape(), sb = b.shape();
-        return Autograd.record(out, name, new Tensor[]{a, b}, g -> {
+        return Autograd.record(out, name, new Tensor[]{a, b}, Autograd.saves(a, b, out), g -> {
             Tensor ea = binaryRaw(BinaryOp.EQ, a, out).to(g.dtype());
             Tensor eb = binaryRaw(BinaryOp.EQ, b, out).to(g.dtype());
             Tensor share = g.div(ea.add(eb));
@@ -126,12 +126,12 @@ public final class Elementwise {
 
     public static Tensor addScalar(Tensor a, double s) {
         Tensor out = unaryRaw(UnaryOp.ADD_SCALAR, a, s, 0);
-        return Autograd.record(out, "add", new Tensor[]{a}, g -> new Tensor[]{g});
+        return Autograd.record(out, "add", new Tensor[]{a}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g});
     }
 
     public static Tensor mulScalar(Tensor a, double s) {
         Tensor out = unaryRaw(UnaryOp.MUL_SCALAR, a, s, 0);
-        return Autograd.record(out, "mul", new Tensor[]{a}, g -> new Tensor[]{g.mul(s)});
+        return Autograd.record(out, "mul", new Tensor[]{a}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.mul(s)});
     }
 
     /** a * s without recording (for in-place helpers). */
@@ -139,7 +139,7 @@ public final class Elementwise {
 
     public static Tensor neg(Tensor a) {
         Tensor out = unaryRaw(UnaryOp.NEG, a, 0, 0);
-        return Autograd.record(out, "neg", new Tensor[]{a}, g -> new Tensor[]{g.neg()});
+        return Autograd.record(out, "neg", new Tensor[]{a}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.neg()});
     }
 
     public static Tensor pow(Tensor a, double e) {
@@ -151,7 +151,7 @@ public final class Elementwise {
     public static Tensor exp(Tensor a) {
         needFloat("exp", a);
         Tensor out = unaryRaw(UnaryOp.EXP, a, 0, 0);
-        return Autograd.record(out, "exp", new Tensor[]{a}, g -> new Tensor[]{g.mul(out)});
+        return Autograd.record(out, "exp", new Tensor[]{a}, Autograd.saves(out), g -> new Tensor[]{g.mul(out)});
     }
 
     public static Tensor log(Tensor a) {
@@ -163,7 +163,7 @@ public final class Elementwise {
     public static Tensor sqrt(Tensor a) {
         needFloat("sqrt", a);
         Tensor out = unaryRaw(UnaryOp.SQRT, a, 0, 0);
-        return Autograd.record(out, "sqrt", new Tensor[]{a}, g -> new Tensor[]{g.div(out.mul(2.0))});
+        return Autograd.record(out, "sqrt", new Tensor[]{a}, Autograd.saves(out), g -> new Tensor[]{g.div(out.mul(2.0))});
     }
 
     public static Tensor abs(Tensor a) {
@@ -183,7 +183,7 @@ public final class Elementwise {
 
     public static Tensor relu(Tensor a) {
         Tensor out = unaryRaw(UnaryOp.RELU, a, 0, 0);
-        return Autograd.record(out, "relu", new Tensor[]{a},
+        return Autograd.record(out, "relu", new Tensor[]{a}, Autograd.saves(out),
                 g -> new Tensor[]{reluGrad(g, out)});
     }
 
@@ -201,13 +201,13 @@ public final class Elementwise {
     public static Tensor sigmoid(Tensor a) {
         needFloat("sigmoid", a);
         Tensor out = unaryRaw(UnaryOp.SIGMOID, a, 0, 0);
-        return Autograd.record(out, "sigmoid", new Tensor[]{a}, g -> new Tensor[]{g.mul(out.mul(out.neg().add(1.0)))});
+        return Autograd.record(out, "sigmoid", new Tensor[]{a}, Autograd.saves(out), g -> new Tensor[]{g.mul(out.mul(out.neg().add(1.0)))});
     }
 
     public static Tensor tanh(Tensor a) {
         needFloat("tanh", a);
         Tensor out = unaryRaw(UnaryOp.TANH, a, 0, 0);
-        return Autograd.record(out, "tanh", new Tensor[]{a}, g -> new Tensor[]{g.mul(out.mul(out).neg().add(1.0))});
+        return Autograd.record(out, "tanh", new Tensor[]{a}, Autograd.saves(out), g -> new Tensor[]{g.mul(out.mul(out).neg().add(1.0))});
     }
 
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
@@ -218,7 +218,7 @@ public final class Elementwise {
         Tensor out = Tensor.empty(dt, a.device(), shape);
         Backends.of(a.device()).where(Views.broadcastTo(cond, shape).raw(), Views.broadcastTo(cast(a, dt), shape).raw(), Views.broadcastTo(cast(b, dt), shape).raw(), out.raw());
         int[] sa = a.shape(), sb = b.shape();
-        return Autograd.record(out, "where", new Tensor[]{a, b}, g -> {
+        return Autograd.record(out, "where", new Tensor[]{a, b}, Autograd.saves(cond), g -> {
             Tensor z = Tensor.zerosLike(g);
             return new Tensor[]{Autograd.sumToShape(where(cond, g, z), sa), Autograd.sumToShape(where(cond, z, g), sb)};
         });

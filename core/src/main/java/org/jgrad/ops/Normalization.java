@@ -57,6 +57,10 @@ public final class Normalization {
         Tensor saveMean = Tensor.empty(x.dtype(), x.device(), c);
         Tensor saveInvStd = Tensor.empty(x.dtype(), x.device(), c);
         Tensor w = weight == null ? null : sameType(weight, x), b = bias == null ? null : sameType(bias, x);
+        if (training && runningMean != null) { // updated in place below: count the writes
+            runningMean.checkInPlace();
+            runningVar.checkInPlace();
+        }
         nn.batchNormForward(x3.raw(), Tensor.rawOrNull(runningMean), Tensor.rawOrNull(runningVar), Tensor.rawOrNull(w), Tensor.rawOrNull(b), training, momentum, eps, out.raw(), saveMean.raw(), saveInvStd.raw());
         Tensor result = out.view(xs);
         return Autograd.record(result, "batch_norm", new Tensor[]{x, weight, bias}, g -> {

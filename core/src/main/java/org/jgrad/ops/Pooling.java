@@ -30,7 +30,7 @@ public final class Pooling {
         Tensor out = Tensor.empty(x.dtype(), x.device(), xs[0], xs[1], o[0], o[1]);
         Tensor idx = Tensor.empty(DType.INT64, x.device(), xs[0], xs[1], o[0], o[1]);
         Backends.of(x.device()).maxPool2dForward(x.raw(), out.raw(), idx.raw(), k, s, p, d);
-        return Autograd.record(out, op, new Tensor[]{x}, g -> {
+        return Autograd.record(out, op, new Tensor[]{x}, Autograd.SAVES_NOTHING, g -> {
             Tensor gx = Tensor.empty(x.dtype(), x.device(), xs);
             Backends.of(x.device()).maxPool2dBackward(g.raw(), idx.raw(), gx.raw());
             return new Tensor[]{gx};
@@ -58,7 +58,7 @@ public final class Pooling {
         int[] o = outSize(op, xs, k, s, p, new int[]{1, 1}, ceilMode);
         Tensor out = Tensor.empty(x.dtype(), x.device(), xs[0], xs[1], o[0], o[1]);
         Backends.of(x.device()).avgPool2dForward(x.raw(), out.raw(), k, s, p, countIncludePad);
-        return Autograd.record(out, op, new Tensor[]{x}, g -> {
+        return Autograd.record(out, op, new Tensor[]{x}, Autograd.SAVES_NOTHING, g -> {
             Tensor gx = Tensor.empty(x.dtype(), x.device(), xs);
             Backends.of(x.device()).avgPool2dBackward(g.raw(), gx.raw(), k, s, p, countIncludePad);
             return new Tensor[]{gx};

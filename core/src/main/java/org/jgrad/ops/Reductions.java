@@ -34,7 +34,7 @@ public final class Reductions {
         int[] xs = x.shape();
         int[] d = Shapes.normalizeDims(dims, x.dim());
         int[] keepShape = Shapes.reduced(xs, d, true);
-        return Autograd.record(out, "sum", new Tensor[]{x}, g -> new Tensor[]{g.reshape(keepShape).expand(xs)});
+        return Autograd.record(out, "sum", new Tensor[]{x}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.reshape(keepShape).expand(xs)});
     }
 
     public static Tensor mean(Tensor x, int[] dims, boolean keepdim) {
@@ -58,7 +58,7 @@ public final class Reductions {
         Tensor out = reduceRaw(op, x, d, keepdim, x.dtype());
         int[] xs = x.shape();
         int[] keepShape = Shapes.reduced(xs, d, true);
-        return Autograd.record(out, op == ReduceOp.MAX ? "amax" : "amin", new Tensor[]{x}, g -> {
+        return Autograd.record(out, op == ReduceOp.MAX ? "amax" : "amin", new Tensor[]{x}, Autograd.saves(x, out), g -> {
             Tensor mask = x.eq(out.reshape(keepShape)).to(g.dtype());
             Tensor count = mask.sum(d, true);
             return new Tensor[]{mask.mul(g.reshape(keepShape)).div(count)};
@@ -86,7 +86,7 @@ public final class Reductions {
             indices = indices.view(sq);
         }
         Tensor idxKeep = indices.reshape(keepShape);
-        Tensor v = Autograd.record(values, max ? "max" : "min", new Tensor[]{x}, g -> {
+        Tensor v = Autograd.record(values, max ? "max" : "min", new Tensor[]{x}, Autograd.SAVES_NOTHING, g -> {
             Tensor grad = Tensor.zeros(g.dtype(), g.device(), xs);
             Backends.of(x.device()).scatterAdd(grad.raw(), d, idxKeep.raw(), g.reshape(keepShape).contiguous().raw());
             return new Tensor[]{grad};

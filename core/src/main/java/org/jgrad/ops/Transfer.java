@@ -28,7 +28,7 @@ public final class Transfer {
         Backends.of(t.device()).toHost(t.raw(), arr);
         Tensor out = new Tensor(Backends.of(device).fromHost(arr, t.dtype()), t.shape());
         Device src = t.device();
-        return Autograd.record(out, "to", new Tensor[]{t}, g -> new Tensor[]{g.to(src)});
+        return Autograd.record(out, "to", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.to(src)});
     }
 
     /** Cast; t itself when already of {@code dtype}. Differentiable between floating types. */
@@ -39,7 +39,7 @@ public final class Transfer {
         Backends.of(t.device()).copy(t.raw(), out.raw());
         DType from = t.dtype();
         if (dtype.isFloatingPoint() && from.isFloatingPoint()) {
-            return Autograd.record(out, "cast", new Tensor[]{t}, g -> new Tensor[]{g.to(from)});
+            return Autograd.record(out, "cast", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.to(from)});
         }
         return out;
     }
@@ -49,7 +49,7 @@ public final class Transfer {
         t.checkOpen();
         Tensor out = Creation.empty(t.dtype(), t.device(), t.shape());
         Backends.of(t.device()).copy(t.raw(), out.raw());
-        return Autograd.record(out, "clone", new Tensor[]{t}, g -> new Tensor[]{g});
+        return Autograd.record(out, "clone", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g});
     }
 
     private static Object hostArray(DType dtype, int n) {

@@ -41,7 +41,7 @@ public final class Upsample {
         int[] xs = x.shape();
         Tensor out = Tensor.empty(x.dtype(), x.device(), xs[0], xs[1], oh, ow);
         Backends.of(x.device()).upsampleNearest2dForward(x.raw(), out.raw(), scaleH, scaleW);
-        return Autograd.record(out, "upsample_nearest2d", new Tensor[]{x}, g -> {
+        return Autograd.record(out, "upsample_nearest2d", new Tensor[]{x}, Autograd.SAVES_NOTHING, g -> {
             Tensor gx = Tensor.empty(x.dtype(), x.device(), xs);
             Backends.of(x.device()).upsampleNearest2dBackward(g.raw(), gx.raw(), scaleH, scaleW);
             return new Tensor[]{gx};

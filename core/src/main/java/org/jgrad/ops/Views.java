@@ -11,8 +11,7 @@ public final class Views {
     private Views() {}
 
     private static Tensor viewOf(Tensor t, int[] shape, int[] strides, int offset) {
-        t.checkOpen();
-        return new Tensor(t.storage(), shape, strides, offset);
+        return t.viewAs(shape, strides, offset);
     }
 
     /** Resolves a single -1 and checks the element count. */
@@ -27,7 +26,7 @@ public final class Views {
             } else if (s[i] < 0) {
                 throw new IllegalArgumentException("invalid dimension " + s[i] + " in shape " + Arrays.toString(shape));
             } else {
-                known *= s[i];
+                known = Shapes.multiply(known, s[i], shape);
             }
         }
         if (infer >= 0) {
@@ -80,7 +79,7 @@ public final class Views {
                     + Arrays.toString(t.shape()) + "; use reshape()");
         }
         int[] from = t.shape();
-        return Autograd.record(viewOf(t, s, st, t.offset()), "view", new Tensor[]{t}, g -> new Tensor[]{g.reshape(from)});
+        return Autograd.record(viewOf(t, s, st, t.offset()), "view", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.reshape(from)});
     }
 
     /** Like torch.reshape: a view when possible, else a contiguous copy. */
@@ -99,9 +98,11 @@ public final class Views {
         int[] out = new int[r - (e - s)];
         int j = 0;
         for (int i = 0; i < s; i++) out[j++] = sh[i];
-        int m = 1;
-        for (int i = s; i <= e; i++) m *= sh[i];
-        out[j++] = m;
+        long m = Shapes.numel(Arrays.copyOfRange(sh, s, e + 1)); // can exceed numel when another dimension is 0
+        if (m > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("flatten: dims " + start + ".." + end + " of shape " + Arrays.toString(sh) + " hold more than 2^31-1 elements");
+        }
+        out[j++] = (int) m;
         for (int i = e + 1; i < r; i++) out[j++] = sh[i];
         return reshape(t, out);
     }
@@ -125,7 +126,7 @@ public final class Views {
             nst[i] = st[d[i]];
             inv[d[i]] = i;
         }
-        return Autograd.record(viewOf(t, ns, nst, t.offset()), "permute", new Tensor[]{t}, g -> new Tensor[]{g.permute(inv)});
+        return Autograd.record(viewOf(t, ns, nst, t.offset()), "permute", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.permute(inv)});
     }
 
     public static Tensor transpose(Tensor t, int d0, int d1) {
@@ -150,7 +151,7 @@ public final class Views {
         st[d] = st[d] * step;
         int[] from = t.shape();
         final int fs = s;
-        return Autograd.record(viewOf(t, sh, st, off), "slice", new Tensor[]{t}, g -> {
+        return Autograd.record(viewOf(t, sh, st, off), "slice", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> {
             Tensor full = Tensor.zeros(g.dtype(), g.device(), from);
             full.slice(d, fs, fs + len * step, step).copy_(g);
             return new Tensor[]{full};
@@ -178,7 +179,7 @@ public final class Views {
             nst[j++] = st[i];
         }
         int[] from = t.shape();
-        return Autograd.record(viewOf(t, ns, nst, t.offset()), "squeeze", new Tensor[]{t}, g -> new Tensor[]{g.reshape(from)});
+        return Autograd.record(viewOf(t, ns, nst, t.offset()), "squeeze", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.reshape(from)});
     }
 
     public static Tensor squeezeAll(Tensor t) {
@@ -206,7 +207,7 @@ public final class Views {
             }
         }
         int[] from = t.shape();
-        return Autograd.record(viewOf(t, ns, nst, t.offset()), "unsqueeze", new Tensor[]{t}, g -> new Tensor[]{g.reshape(from)});
+        return Autograd.record(viewOf(t, ns, nst, t.offset()), "unsqueeze", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g.reshape(from)});
     }
 
     public static Tensor expand(Tensor t, int... newShape) {
@@ -239,7 +240,7 @@ public final class Views {
         }
         if (Arrays.equals(ns, sh)) return t;
         int[] from = t.shape();
-        return Autograd.record(viewOf(t, ns, nst, t.offset()), "expand", new Tensor[]{t}, g -> new Tensor[]{Autograd.sumToShape(g, from)});
+        return Autograd.record(viewOf(t, ns, nst, t.offset()), "expand", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{Autograd.sumToShape(g, from)});
     }
 
     /** Broadcast view of t to shape (no autograd: used inside primitives' callers). */

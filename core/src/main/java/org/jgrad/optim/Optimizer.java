@@ -179,7 +179,9 @@ public abstract class Optimizer implements AutoCloseable {
 
         void finish() {
             for (int i = 0; i < params.size(); i++) {
+                // the primitive wrote the parameter in place: count the write, so a graph that saved it refuses it
                 if (data.get(i) != params.get(i)) params.get(i).copy_(data.get(i));
+                else params.get(i).storage().bumpVersion();
             }
             for (Tensor t : temporaries) t.close();
         }

@@ -6,28 +6,43 @@ import java.util.Arrays;
 public final class Shapes {
     private Shapes() {}
 
+    /** The element count, in exact arithmetic: a product that overflows a long is refused, not wrapped to a wrong count. */
     public static long numel(int[] shape) {
         long n = 1;
-        for (int s : shape) n *= s;
+        for (int s : shape) n = multiply(n, s, shape);
         return n;
     }
 
-    /** Rejects negative sizes and element counts beyond 2^31-1. */
+    /** a * b, refusing overflow with the shape it was computed for. */
+    public static long multiply(long a, long b, int[] shape) {
+        try {
+            return Math.multiplyExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " is too large: its element count overflows", e);
+        }
+    }
+
+    /** Rejects negative sizes and element counts beyond 2^31-1 (the most one tensor holds). */
     public static void check(int[] shape) {
         for (int s : shape) {
             if (s < 0) throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
         }
-        if (numel(shape) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more than 2^31-1 elements");
+        long n = numel(shape);
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has " + n
+                    + " elements, more than the 2^31-1 a tensor can hold");
         }
     }
 
     public static int[] contiguousStrides(int[] shape) {
         int[] st = new int[shape.length];
-        int s = 1;
+        long s = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
-            st[i] = s;
-            s *= Math.max(shape[i], 1);
+            if (s > Integer.MAX_VALUE) { // only a shape with a zero dimension gets here with a fitting element count
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " is too large: its strides overflow 2^31-1");
+            }
+            st[i] = (int) s;
+            s = multiply(s, Math.max(shape[i], 1), shape);
         }
         return st;
     }

@@ -13,6 +13,12 @@ public abstract class Storage {
     private final Device device;
     private final AtomicInteger refs = new AtomicInteger();
     private volatile boolean freed;
+    /**
+     * Counts the in-place writes to this buffer (PyTorch's version counter): autograd records it
+     * for every tensor it saves for backward and refuses to use one written since. Plain int: a
+     * write and the backward that reads it run on one thread, as the graph itself is unshared.
+     */
+    private int version;
 
     protected Storage(DType dtype, long numel, Device device) {
         if (numel < 0) throw new IllegalArgumentException("numel must be >= 0, got " + numel);
@@ -31,6 +37,12 @@ public abstract class Storage {
     public final long bytes() { return numel * dtype.byteSize(); }
 
     public final boolean isFreed() { return freed; }
+
+    /** How many in-place writes this buffer has had (every view of it shares the count). */
+    public final int version() { return version; }
+
+    /** Counts one in-place write; every path that writes into an existing tensor calls it. */
+    public final void bumpVersion() { version++; }
 
     /**
      * Takes one reference. Each {@code Tensor} holds one; a backend that keeps a scratch buffer

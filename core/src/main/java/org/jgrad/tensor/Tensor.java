@@ -7,6 +7,7 @@ import org.jgrad.ops.LinearAlgebra;
 import org.jgrad.ops.Reductions;
 import org.jgrad.ops.Comparisons;
 import org.jgrad.ops.Creation;
+import org.jgrad.ops.Division;
 import org.jgrad.ops.InPlace;
 import org.jgrad.ops.Transfer;
 import org.jgrad.ops.Views;
@@ -21,7 +22,11 @@ import java.util.Objects;
  * Tensors are {@link AutoCloseable}: close them, or create them inside a {@link Scope}. A
  * {@link Cleaner} is only the safety net.
  *
- * <p>Element counts are limited to 2^31-1 per tensor. Shapes and strides are in elements.
+ * <p>Element counts are limited to 2^31-1 per tensor (checked exactly, whatever the shape),
+ * and a CPU storage to the JVM's array limit, 2^31-9. Shapes and strides are in elements.
+ *
+ * <p>A closed tensor stays closed: every method but {@link #close()}, {@link #isClosed()} and
+ * {@link #toString()} throws naming the use after close.
  */
 public final class Tensor implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -37,10 +42,14 @@ public final class Tensor implements AutoCloseable {
     private boolean requiresGrad;
     private Tensor grad;
     private Node gradFn;
+    /** The tensor this one is a view of (the first non-view one), for the leaf guard on in-place writes; null if none. */
+    private Tensor viewBase;
 
     /** Wraps a view of {@code storage}; takes one reference. Backends and ops use this. */
     public Tensor(Storage storage, int[] shape, int[] strides, int offset) {
         this.storage = Objects.requireNonNull(storage, "storage");
+        if (storage.isFreed()) throw new IllegalStateException("a tensor over a freed storage: its last tensor was used after close()");
+        Shapes.check(shape);
         this.shape = shape.clone();
         this.strides = strides.clone();
         this.offset = offset;
@@ -142,20 +151,41 @@ public final class Tensor implements AutoCloseable {
 
     // ---------------------------------------------------------------- metadata
 
-    public int[] shape() { return shape.clone(); }
+    public int[] shape() {
+        checkOpen();
+        return shape.clone();
+    }
 
     /** Size of dimension {@code dim} (negative counts from the end). */
-    public int size(int dim) { return shape[Shapes.dim(dim, shape.length)]; }
+    public int size(int dim) {
+        checkOpen();
+        return shape[Shapes.dim(dim, shape.length)];
+    }
 
-    public int dim() { return shape.length; }
+    public int dim() {
+        checkOpen();
+        return shape.length;
+    }
 
-    public int numel() { return (int) Shapes.numel(shape); }
+    public int numel() {
+        checkOpen();
+        return (int) Shapes.numel(shape);
+    }
 
-    public int[] strides() { return strides.clone(); }
+    public int[] strides() {
+        checkOpen();
+        return strides.clone();
+    }
 
-    public int offset() { return offset; }
+    public int offset() {
+        checkOpen();
+        return offset;
+    }
 
-    public Storage storage() { return storage; }
+    public Storage storage() {
+        checkOpen();
+        return storage;
+    }
 
     /**
      * The plain data backends work on (storage, shape, strides, offset), without autograd state.
@@ -169,20 +199,33 @@ public final class Tensor implements AutoCloseable {
     /** {@code t.raw()}, or null for a null tensor (an optional argument of a primitive). */
     public static View rawOrNull(Tensor t) { return t == null ? null : t.raw(); }
 
-    public DType dtype() { return storage.dtype(); }
+    public DType dtype() {
+        checkOpen();
+        return storage.dtype();
+    }
 
-    public Device device() { return storage.device(); }
+    public Device device() {
+        checkOpen();
+        return storage.device();
+    }
 
-    public boolean isContiguous() { return Shapes.isContiguous(shape, strides); }
+    public boolean isContiguous() {
+        checkOpen();
+        return Shapes.isContiguous(shape, strides);
+    }
 
     public boolean isClosed() { return closed; }
 
     // ---------------------------------------------------------------- autograd state
 
-    public boolean requiresGrad() { return requiresGrad; }
+    public boolean requiresGrad() {
+        checkOpen();
+        return requiresGrad;
+    }
 
     /** Marks a leaf as needing a gradient (floating dtypes only); returns this. */
     public Tensor requiresGrad(boolean on) {
+        checkOpen();
         if (on && !dtype().isFloatingPoint()) {
             throw new IllegalArgumentException("only floating-point tensors can require gradients, this one is " + dtype());
         }
@@ -193,10 +236,14 @@ public final class Tensor implements AutoCloseable {
         return this;
     }
 
-    public Tensor grad() { return grad; }
+    public Tensor grad() {
+        checkOpen();
+        return grad;
+    }
 
     /** Replaces the accumulated gradient (used by autograd and optimizers). */
     public void setGrad(Tensor g) {
+        checkOpen();
         if (g != null && !Arrays.equals(g.shape, shape)) {
             throw new IllegalArgumentException("grad shape " + Arrays.toString(g.shape) + " != tensor shape " + Arrays.toString(shape));
         }
@@ -211,15 +258,22 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    public Node gradFn() { return gradFn; }
+    public Node gradFn() {
+        checkOpen();
+        return gradFn;
+    }
 
     /** Used by {@link Autograd#record}; marks this tensor as requiring grad. */
     public void setGradFn(Node fn) {
+        checkOpen();
         this.gradFn = fn;
         this.requiresGrad = fn != null || requiresGrad;
     }
 
-    public boolean isLeaf() { return gradFn == null; }
+    public boolean isLeaf() {
+        checkOpen();
+        return gradFn == null;
+    }
 
     /** Backward from a scalar: d(this)/d(leaves) accumulated into their {@link #grad()}. */
     public void backward() {
@@ -235,7 +289,22 @@ public final class Tensor implements AutoCloseable {
     public void backward(Tensor gradient, boolean retainGraph) { Autograd.backward(this, gradient, retainGraph); }
 
     /** A view sharing storage, cut from the graph. */
-    public Tensor detach() { return new Tensor(storage, shape, strides, offset); }
+    public Tensor detach() {
+        checkOpen();
+        return new Tensor(storage, shape, strides, offset);
+    }
+
+    /**
+     * A view of this tensor's storage with another layout, for the view ops ({@code ops.Views}):
+     * it remembers the tensor it views (this one's own base if this is a view too), so an
+     * in-place write through it to a leaf that requires grad is refused as one to the leaf.
+     */
+    public Tensor viewAs(int[] shape, int[] strides, int offset) {
+        checkOpen();
+        Tensor v = new Tensor(storage, shape, strides, offset);
+        v.viewBase = viewBase != null ? viewBase : this;
+        return v;
+    }
 
     // ---------------------------------------------------------------- data out
 
@@ -336,9 +405,17 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor mul(double s) { return Elementwise.mulScalar(this, s); }
 
-    public Tensor div(Tensor o) { return Elementwise.div(this, o); }
+    /** True division, as PyTorch: integer tensors give a FLOAT32 quotient. */
+    public Tensor div(Tensor o) { return Division.div(this, o); }
 
-    public Tensor div(double s) { return Elementwise.mulScalar(this, 1.0 / s); }
+    /** True division by a scalar (an integer tensor gives FLOAT32). */
+    public Tensor div(double s) { return Division.div(this, s); }
+
+    /** The quotient rounded toward zero or down; integral for integer tensors, whose division by zero throws. */
+    public Tensor div(Tensor o, RoundingMode mode) { return Division.div(this, o, mode); }
+
+    /** {@code div(o, RoundingMode.FLOOR)}: Python's {@code //}. */
+    public Tensor floorDivide(Tensor o) { return Division.div(this, o, RoundingMode.FLOOR); }
 
     public Tensor neg() { return Elementwise.neg(this); }
 
@@ -421,10 +498,12 @@ public final class Tensor implements AutoCloseable {
     public Tensor copy_(Tensor src) { return InPlace.copy(this, src); }
 
     /**
-     * Throws when this tensor cannot be written in place: closed, a leaf that requires grad
-     * while recording, or a view in which several elements share one memory location (an
+     * Throws when this tensor cannot be written in place: closed, a leaf that requires grad (or
+     * a view of one) while recording, or a view in which several elements share one memory location (an
      * expanded, stride-0 dimension), whose result would depend on the order of the writes (on a
-     * GPU, on which thread wins), as PyTorch refuses too.
+     * GPU, on which thread wins), as PyTorch refuses too. When it passes, the write is counted
+     * in the storage's version, so a backward that saved this tensor refuses to use it: every
+     * path that writes into an existing tensor calls this first.
      */
     public void checkInPlace() {
         checkOpen();
@@ -435,10 +514,19 @@ public final class Tensor implements AutoCloseable {
                         + "location (dimension " + d + " is expanded); clone() the tensor first");
             }
         }
-        if (requiresGrad && gradFn == null && org.jgrad.autograd.Grad.isEnabled()) {
-            throw new IllegalStateException("a leaf tensor that requires grad is being used in an in-place operation; "
-                    + "wrap optimizer updates in Grad.off()");
+        if (org.jgrad.autograd.Grad.isEnabled()) {
+            if (requiresGrad && gradFn == null) {
+                throw new IllegalStateException("a leaf tensor that requires grad is being used in an in-place operation; "
+                        + "wrap optimizer updates in Grad.off()");
+            }
+            Tensor base = viewBase;
+            if (base != null && base.requiresGrad && base.gradFn == null) {
+                throw new IllegalStateException("a view of a leaf Variable that requires grad is being used in an in-place operation "
+                        + "(the view " + java.util.Arrays.toString(shape) + " of the leaf " + java.util.Arrays.toString(base.shape)
+                        + "); wrap the update in Grad.off() or write to a clone()");
+            }
         }
+        storage.bumpVersion();
     }
 
     // ---------------------------------------------------------------- reductions (ops.Reductions)
@@ -511,8 +599,8 @@ public final class Tensor implements AutoCloseable {
         } else {
             sb.append("shape=").append(Arrays.toString(shape));
         }
-        sb.append(", dtype=").append(dtype());
-        if (!device().isCpu()) sb.append(", device=").append(device());
+        sb.append(", dtype=").append(storage.dtype()); // the storage's fields: a closed tensor prints too
+        if (!storage.device().isCpu()) sb.append(", device=").append(storage.device());
         if (gradFn != null) sb.append(", grad_fn=").append(gradFn);
         else if (requiresGrad) sb.append(", requires_grad=true");
         return sb.append(')').toString();

@@ -13,6 +13,9 @@ public interface Callback {
 
     default void onEpochStart(FitState state) {}
 
+    /** After the training loader's epoch is opened ({@code numBatches()} is known), before its first batch. */
+    default void onTrainEpochStart(FitState state) {}
+
     /** Before zero grad of batch {@code state.batchIndex()}. */
     default void onBatchStart(FitState state) {}
 

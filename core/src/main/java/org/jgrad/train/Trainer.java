@@ -112,6 +112,7 @@ public final class Trainer implements AutoCloseable {
     private void trainEpoch(FitState state, Module model, DataLoader<?> loader, EpochMetrics meter) {
         try (DataLoader.Epoch batches = loader.epoch(state.epoch)) {
             state.numBatches = batches.numBatches();
+            for (Callback c : callbacks) c.onTrainEpochStart(state);
             for (Batch b : batches) {
                 try (b; Scope s = Scope.open()) {
                     state.batchIndex = b.index();
@@ -143,7 +144,11 @@ public final class Trainer implements AutoCloseable {
      * statistics, dropout is off) and gradients off; the caller closes the returned metrics.
      */
     public EpochMetrics evaluate(Module model, DataLoader<?> loader) {
-        EpochMetrics meter = metrics.get();
+        return evaluate(model, loss, loader, metrics.get());
+    }
+
+    /** {@link #evaluate(Module, DataLoader)} without a trainer: fills {@code meter} and returns it. */
+    public static <M extends EpochMetrics> M evaluate(Module model, Loss loss, DataLoader<?> loader, M meter) {
         model.eval();
         try (var off = Grad.off(); DataLoader.Epoch batches = loader.epoch(0)) {
             for (Batch b : batches) {

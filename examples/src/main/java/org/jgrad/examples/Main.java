@@ -47,7 +47,7 @@ public final class Main {
                     System.out.println(OptionParser.usage(args[0]));
                     yield 0;
                 }
-                yield args[0].equals("train") ? new Trainer(o, System.out).run() : new Evaluator(o, System.out).run();
+                yield args[0].equals("train") ? new TrainCommand(o, System.out).run() : new Evaluator(o, System.out).run();
             }
             default -> throw new CliException("unknown command '" + args[0] + "'; try: jgrad help");
         };

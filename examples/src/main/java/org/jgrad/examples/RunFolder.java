@@ -1,5 +1,6 @@
 package org.jgrad.examples;
 
+import org.jgrad.train.History;
 import org.jgrad.nn.Module;
 import org.jgrad.optim.Optimizer;
 import org.jgrad.tensor.Tensor;
@@ -60,7 +61,7 @@ final class RunFolder {
         if (Files.exists(cp)) deleteTree(cp);
     }
 
-    void saveCheckpoint(int epochsDone, Options o, Module model, Optimizer opt, Schedule schedule, Trainer.History history) throws IOException {
+    void saveCheckpoint(int epochsDone, Options o, Module model, Optimizer opt, Schedule schedule, History history) throws IOException {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("format", FORMAT);
         state.put("config", config(o));
@@ -94,7 +95,7 @@ final class RunFolder {
         return c;
     }
 
-    record Resumed(Path folder, int epochsDone, Trainer.History history, Map<String, Object> config) {}
+    record Resumed(Path folder, int epochsDone, History history, Map<String, Object> config) {}
 
     /** The checkpoint --resume continues from, or evaluate reads. */
     Path latestOrFail() {
@@ -127,7 +128,7 @@ final class RunFolder {
         } finally {
             for (Tensor t : l.model().values()) t.close();
         }
-        Trainer.History h = new Trainer.History();
+        History h = new History();
         if (l.state().get("history") instanceof List<?> rows) {
             for (Object r : rows) {
                 @SuppressWarnings("unchecked")

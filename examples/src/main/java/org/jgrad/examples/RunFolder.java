@@ -87,12 +87,38 @@ final class RunFolder {
         c.put("lr", o.effectiveLr());
         c.put("momentum", o.momentum);
         c.put("weight_decay", o.weightDecay);
+        c.put("nesterov", o.nesterov);
         c.put("scheduler", o.scheduler.name().toLowerCase());
+        c.put("schedule", Schedule.describe(o));
         c.put("epochs", o.effectiveEpochs());
         c.put("train_samples", o.effectiveTrainSamples());
         c.put("val_samples", o.effectiveValSamples());
         c.put("data", o.data == null ? "bundled" : o.data.toString());
         return c;
+    }
+
+    /** Options that do not change a single number of the run, so a resumed run may set them anew. */
+    static final List<String> RESUME_MAY_CHANGE = List.of("--workers", "--prefetch", "--progress", "--device", "--out");
+
+    private static final Map<String, String> OPTION_OF = Map.ofEntries(Map.entry("seed", "--seed"), Map.entry("batch_size", "--batch-size"),
+            Map.entry("lr", "--lr"), Map.entry("momentum", "--momentum"), Map.entry("weight_decay", "--weight-decay"),
+            Map.entry("nesterov", "--nesterov"), Map.entry("scheduler", "--scheduler"), Map.entry("schedule", "the scheduler's options"),
+            Map.entry("epochs", "--epochs"), Map.entry("train_samples", "--train-samples"), Map.entry("val_samples", "--val-samples"),
+            Map.entry("data", "--data"));
+
+    /**
+     * The options of this invocation that differ from the recorded run, as "--lr 0.1 (recorded
+     * 0.05)"; keys an older checkpoint did not record are not compared.
+     */
+    static List<String> changedOptions(Map<String, Object> recorded, Map<String, Object> now) {
+        List<String> r = new ArrayList<>();
+        for (Map.Entry<String, String> e : OPTION_OF.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            if (!recorded.containsKey(e.getKey())) continue;
+            Object a = recorded.get(e.getKey()), b = now.get(e.getKey());
+            boolean same = a instanceof Number x && b instanceof Number y ? x.doubleValue() == y.doubleValue() : String.valueOf(a).equals(String.valueOf(b));
+            if (!same) r.add(e.getValue() + " is " + b + " (recorded " + a + ")");
+        }
+        return r;
     }
 
     record Resumed(Path folder, int epochsDone, History history, Map<String, Object> config) {}
@@ -114,6 +140,12 @@ final class RunFolder {
         Path dir = latestOrFail();
         Checkpoint.Loaded l = read(dir);
         Map<String, Object> config = checkModel(dir, l, o.task.name().toLowerCase(), o.modelName(), model);
+        List<String> changed = changedOptions(config, config(o));
+        if (!changed.isEmpty()) {
+            for (Tensor t : l.model().values()) t.close();
+            throw new CliException("--resume continues the run recorded in " + dir + " exactly, but " + String.join(", ", changed)
+                    + "; only " + String.join(", ", RESUME_MAY_CHANGE) + " may change (pass the original options, or train afresh in another --out)");
+        }
         int done = ((Number) l.state().get("epoch")).intValue();
         try {
             model.loadStateDict(l.model(), true);

@@ -46,8 +46,8 @@ final class Schedule implements LrSchedule {
         }
     }
 
-    String describe(Options o) {
-        return switch (kind) {
+    static String describe(Options o) {
+        return switch (o.scheduler) {
             case NONE -> "constant lr";
             case STEP -> "StepLR(step_size=" + o.stepSize + ", gamma=" + o.gamma + ")";
             case MULTISTEP -> "MultiStepLR(milestones=" + o.milestones + ", gamma=" + o.gamma + ")";

@@ -17,6 +17,7 @@ import org.jgrad.tensor.Tensor;
 import org.jgrad.train.Callback;
 import org.jgrad.train.FitState;
 import org.jgrad.train.History;
+import org.jgrad.train.NonFiniteLossException;
 import org.jgrad.train.Trainer;
 
 import java.io.IOException;
@@ -89,7 +90,7 @@ final class TrainCommand {
                 model.numParameters(), device);
         out.printf(Locale.ROOT, "data: %s%n", data.description());
         out.printf(Locale.ROOT, "SGD(lr=%s, momentum=%s, weight_decay=%s%s), %s; batch %d, %d worker(s), seed %d, %d epochs -> %s%n",
-                o.effectiveLr(), o.momentum, o.weightDecay, o.nesterov ? ", nesterov" : "", schedule.describe(o), o.batchSize, o.workers,
+                o.effectiveLr(), o.momentum, o.weightDecay, o.nesterov ? ", nesterov" : "", Schedule.describe(o), o.batchSize, o.workers,
                 o.seed, epochs, o.out);
 
         Trainer trainer = Trainer.builder(lossFn, opt).epochs(epochs).schedule(schedule).metrics(() -> new EpochMeter(o.task))
@@ -99,7 +100,12 @@ final class TrainCommand {
         try (trainer; DataLoader<Sample> trainLoader = loader(o, data.train(), true, device);
              DataLoader<Sample> valLoader = loader(o, data.val(), false, device)) {
             lastVal = () -> (EpochMeter) trainer.lastValidation();
-            trainer.fit(model, trainLoader, valLoader, start, history);
+            try {
+                trainer.fit(model, trainLoader, valLoader, start, history);
+            } catch (NonFiniteLossException e) {
+                throw new AppException("training stopped: " + e.getMessage() + "; " + (history.size() == 0 ? "no checkpoint was written"
+                        : folder.checkpoints() + "/latest still holds epoch " + history.size()));
+            }
             EpochMeter finalVal = (EpochMeter) trainer.lastValidation();
             boolean own = finalVal == null;
             if (own) finalVal = (EpochMeter) trainer.evaluate(model, valLoader); // resumed after the last epoch

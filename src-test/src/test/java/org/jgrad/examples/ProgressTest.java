@@ -14,7 +14,7 @@ class ProgressTest {
     private static String render(Options.ProgressMode mode, int total) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        try (Progress p = new Progress(mode, "epoch 2/5", total, ps)) {
+        try (Progress p = new Progress(mode, "epoch 2/5", total, ps, 150)) { // a wide terminal: everything fits
             for (int i = 0; i < total; i++) {
                 double loss = p.willShow(i) ? 1.0 / (i + 1) : Double.NaN;
                 p.step(i, 8, loss, 0.05);

@@ -60,6 +60,22 @@ class BadInputTest {
     }
 
     @Test
+    void divergenceStopsAtTheFirstNonFiniteLossWithOneLine(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        String line = oneErrorLine(Cli.run(tmp.resolve("log"), args("train", "--out", out.toString(), "--epochs", "4", "--lr", "1e30")));
+        assertTrue(line.matches("jgrad: training stopped: loss is (NaN|[+-]Infinity) at epoch \\d+, batch \\d+ \\(last finite loss .*\\); lower the learning rate.*"), line);
+        int epoch = Integer.parseInt(line.replaceAll(".* at epoch (\\d+),.*", "$1"));
+        Path latest = out.resolve("checkpoints").resolve("latest");
+        if (epoch == 1) {
+            assertTrue(line.endsWith("no checkpoint was written"), line);
+            assertFalse(Files.exists(latest));
+        } else {
+            assertTrue(line.endsWith("latest still holds epoch " + (epoch - 1)), line);
+            assertEquals(String.format("epoch-%04d", epoch - 1), Files.readString(latest).trim());
+        }
+    }
+
+    @Test
     void unwritableOutputFolder(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         Path out = file.resolve("run");

@@ -34,9 +34,11 @@ public final class OptionParser {
         opt("--workers", "N", "data-loader worker threads, 0 = load on the training thread (default 1)",
                 (o, v) -> o.workers = nonNegativeInt("--workers", v));
         opt("--prefetch", "N", "batches each worker prepares ahead (default 2)", (o, v) -> o.prefetch = positiveInt("--prefetch", v));
-        opt("--lr", "X", "learning rate of SGD (default 0.05)", (o, v) -> o.lr = positiveDouble("--lr", v));
+        opt("--optimizer", "sgd|adam|adamw", "the optimizer; --momentum and --nesterov are SGD's (default sgd)",
+                (o, v) -> o.optimizer = choice("--optimizer", v, Options.OptimizerKind.class));
+        opt("--lr", "X", "learning rate (default 0.05 for sgd, 0.001 for adam and adamw)", (o, v) -> o.lr = positiveDouble("--lr", v));
         opt("--momentum", "X", "SGD momentum in [0, 1) (default 0.9)", (o, v) -> o.momentum = unitInterval("--momentum", v, false));
-        opt("--weight-decay", "X", "SGD weight decay (L2), >= 0 (default 0)", (o, v) -> o.weightDecay = nonNegativeDouble("--weight-decay", v));
+        opt("--weight-decay", "X", "weight decay, >= 0: L2 for sgd and adam, decoupled for adamw (default 0)", (o, v) -> o.weightDecay = nonNegativeDouble("--weight-decay", v));
         opt("--nesterov", null, "Nesterov momentum", (o, v) -> o.nesterov = true);
         opt("--scheduler", "none|step|multistep|exponential|cosine|plateau",
                 "learning-rate schedule, stepped once per epoch; plateau watches the validation loss (default cosine)",
@@ -140,6 +142,7 @@ public final class OptionParser {
             boolean ok = o.task == Options.Task.CLASSIFY ? !o.model.equals("unet") : o.model.equals("unet");
             if (!ok) throw new CliException("--model " + o.model + " does not fit --task " + o.task.name().toLowerCase(Locale.ROOT));
         }
+        if (o.nesterov && o.optimizer != Options.OptimizerKind.SGD) throw new CliException("--nesterov is an option of --optimizer sgd");
         if (o.nesterov && o.momentum == 0) throw new CliException("--nesterov needs --momentum above 0 (Nesterov momentum with no momentum does nothing)");
         return o;
     }

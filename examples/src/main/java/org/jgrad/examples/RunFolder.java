@@ -84,6 +84,7 @@ final class RunFolder {
         c.put("model", o.modelName());
         c.put("seed", o.seed);
         c.put("batch_size", o.batchSize);
+        c.put("optimizer", o.optimizer.name().toLowerCase());
         c.put("lr", o.effectiveLr());
         c.put("momentum", o.momentum);
         c.put("weight_decay", o.weightDecay);
@@ -101,7 +102,7 @@ final class RunFolder {
     static final List<String> RESUME_MAY_CHANGE = List.of("--workers", "--prefetch", "--progress", "--device", "--out");
 
     private static final Map<String, String> OPTION_OF = Map.ofEntries(Map.entry("seed", "--seed"), Map.entry("batch_size", "--batch-size"),
-            Map.entry("lr", "--lr"), Map.entry("momentum", "--momentum"), Map.entry("weight_decay", "--weight-decay"),
+            Map.entry("lr", "--lr"), Map.entry("optimizer", "--optimizer"), Map.entry("momentum", "--momentum"), Map.entry("weight_decay", "--weight-decay"),
             Map.entry("nesterov", "--nesterov"), Map.entry("scheduler", "--scheduler"), Map.entry("schedule", "the scheduler's options"),
             Map.entry("epochs", "--epochs"), Map.entry("train_samples", "--train-samples"), Map.entry("val_samples", "--val-samples"),
             Map.entry("data", "--data"));

@@ -10,6 +10,9 @@ import org.jgrad.nn.loss.BCEWithLogitsLoss;
 import org.jgrad.nn.loss.CrossEntropyLoss;
 import org.jgrad.nn.loss.DiceLoss;
 import org.jgrad.nn.loss.Loss;
+import org.jgrad.optim.Adam;
+import org.jgrad.optim.AdamW;
+import org.jgrad.optim.Optimizer;
 import org.jgrad.optim.SGD;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Generator;
@@ -65,6 +68,25 @@ final class TrainCommand {
         return b.build();
     }
 
+    /** The optimizer chosen with --optimizer, with PyTorch's defaults for what the command line does not set. */
+    static Optimizer optimizer(Options o, Module model) {
+        return switch (o.optimizer) {
+            case SGD -> new SGD(model.parameters(), o.effectiveLr(), o.momentum, 0, o.weightDecay, o.nesterov);
+            case ADAM -> new Adam(model.parameters(), o.effectiveLr(), 0.9, 0.999, 1e-8, o.weightDecay, false);
+            case ADAMW -> new AdamW(model.parameters(), o.effectiveLr(), 0.9, 0.999, 1e-8, o.weightDecay, false);
+        };
+    }
+
+    /** The optimizer as the banner and metrics.json show it, e.g. "SGD(lr=0.05, momentum=0.9, weight_decay=0.0)". */
+    static String describeOptimizer(Options o) {
+        return switch (o.optimizer) {
+            case SGD -> String.format(Locale.ROOT, "SGD(lr=%s, momentum=%s, weight_decay=%s%s)", o.effectiveLr(), o.momentum, o.weightDecay,
+                    o.nesterov ? ", nesterov" : "");
+            case ADAM, ADAMW -> String.format(Locale.ROOT, "%s(lr=%s, betas=(0.9, 0.999), eps=1e-08, weight_decay=%s)",
+                    o.optimizer == Options.OptimizerKind.ADAM ? "Adam" : "AdamW", o.effectiveLr(), o.weightDecay);
+        };
+    }
+
     int run() throws IOException {
         folder.checkWritable();
         Device device = device(o.device);
@@ -73,7 +95,7 @@ final class TrainCommand {
         model.to(device);
         Loss lossFn = lossFor(o.task);
         lossFn.to(device);
-        SGD opt = new SGD(model.parameters(), o.effectiveLr(), o.momentum, 0, o.weightDecay, o.nesterov);
+        Optimizer opt = optimizer(o, model);
         Schedule schedule = new Schedule(o, opt);
         History history = new History();
         int start = 0;
@@ -89,8 +111,7 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "jgrad train: task %s, model %s (%,d parameters) on %s%n", o.task.name().toLowerCase(Locale.ROOT), o.modelName(),
                 model.numParameters(), device);
         out.printf(Locale.ROOT, "data: %s%n", data.description());
-        out.printf(Locale.ROOT, "SGD(lr=%s, momentum=%s, weight_decay=%s%s), %s; batch %d, %d worker(s), seed %d, %d epochs -> %s%n",
-                o.effectiveLr(), o.momentum, o.weightDecay, o.nesterov ? ", nesterov" : "", Schedule.describe(o), o.batchSize, o.workers,
+        out.printf(Locale.ROOT, "%s, %s; batch %d, %d worker(s), seed %d, %d epochs -> %s%n", describeOptimizer(o), Schedule.describe(o), o.batchSize, o.workers,
                 o.seed, epochs, o.out);
 
         Trainer trainer = Trainer.builder(lossFn, opt).epochs(epochs).schedule(schedule).metrics(() -> new EpochMeter(o.task))
@@ -160,12 +181,12 @@ final class TrainCommand {
     /** The epoch's line, its checkpoint, metrics.json and the plots. */
     private final class EpochEnd implements Callback {
         private final Module model;
-        private final SGD opt;
+        private final Optimizer opt;
         private final Schedule schedule;
         private final TaskData data;
         private final Device device;
 
-        EpochEnd(Module model, SGD opt, Schedule schedule, TaskData data, Device device) {
+        EpochEnd(Module model, Optimizer opt, Schedule schedule, TaskData data, Device device) {
             this.model = model;
             this.opt = opt;
             this.schedule = schedule;

@@ -32,6 +32,22 @@ class CliRulesTest {
     }
 
     @Test
+    void optimizerChoiceWithItsOwnDefaultLr() {
+        Options adam = OptionParser.parse("train", new String[] {"--optimizer", "adamw", "--weight-decay", "0.01"});
+        assertEquals(Options.OptimizerKind.ADAMW, adam.optimizer);
+        assertEquals(1e-3, adam.effectiveLr());
+        assertEquals("AdamW(lr=0.001, betas=(0.9, 0.999), eps=1e-08, weight_decay=0.01)", TrainCommand.describeOptimizer(adam));
+        assertEquals("SGD(lr=0.05, momentum=0.9, weight_decay=0.0)", TrainCommand.describeOptimizer(OptionParser.parse("train", new String[0])));
+        assertEquals("--nesterov is an option of --optimizer sgd", usageError("train", "--optimizer", "adam", "--nesterov"));
+        assertTrue(usageError("train", "--optimizer", "rmsprop").startsWith("--optimizer must be one of sgd, adam, adamw"));
+        org.jgrad.nn.Module m = new org.jgrad.nn.Linear(2, 2);
+        try (var opt = TrainCommand.optimizer(adam, m)) {
+            assertTrue(opt instanceof org.jgrad.optim.AdamW);
+            assertEquals(1e-3, opt.paramGroups().get(0).lr());
+        }
+    }
+
+    @Test
     void helpListsTheCommandsOwnOptions() {
         String ev = OptionParser.usage("evaluate"), tr = OptionParser.usage("train");
         assertTrue(ev.contains("--checkpoint") && !ev.contains("--lr") && !ev.contains("--scheduler"), ev);

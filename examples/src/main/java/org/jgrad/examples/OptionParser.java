@@ -89,6 +89,7 @@ public final class OptionParser {
                 (o, v) -> o.trainSamples = positiveInt("--train-samples", v));
         opt("--val-samples", "N", "use only the first N validation samples (default: all for classify, 500 for segment)",
                 (o, v) -> o.valSamples = positiveInt("--val-samples", v));
+        opt("--keep-last", "N", "keep only the newest N epoch checkpoints (default: all)", (o, v) -> o.keepLast = positiveInt("--keep-last", v));
         opt("--progress", "auto|bar|plain|none", "progress display: a bar on a terminal, periodic lines otherwise (default auto)",
                 (o, v) -> o.progress = choice("--progress", v, Options.ProgressMode.class));
         opt("--checkpoint", "DIR", "evaluate: the checkpoint folder (default: the latest under --out)",

@@ -51,6 +51,7 @@ public final class Options {
     public int valSamples = -1;         // -1: the whole validation set
     public ProgressMode progress = ProgressMode.AUTO;
     public int showSamples = 6;
+    public int keepLast = 0;            // 0: keep every epoch's checkpoint
     /** evaluate: the checkpoint folder; null means the latest under {@code out/checkpoints}. */
     public Path checkpoint = null;
     public boolean help = false;

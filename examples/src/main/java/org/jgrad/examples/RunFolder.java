@@ -76,6 +76,17 @@ final class RunFolder {
         state.put("rng", rng);
         state.put("history", history.epochs);
         Checkpoint.save(checkpoints(), epochsDone, model.stateDict(), state);
+        if (o.keepLast > 0) pruneCheckpoints(o.keepLast);
+    }
+
+    /** Deletes all but the newest {@code keep} epoch folders; latest always names a kept one (the newest). */
+    void pruneCheckpoints(int keep) throws IOException {
+        List<Path> folders;
+        try (Stream<Path> s = Files.list(checkpoints())) {
+            folders = s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches("epoch-\\d{4,}"))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+        for (int i = 0; i < folders.size() - keep; i++) deleteTree(folders.get(i));
     }
 
     static Map<String, Object> config(Options o) {
@@ -99,7 +110,7 @@ final class RunFolder {
     }
 
     /** Options that do not change a single number of the run, so a resumed run may set them anew. */
-    static final List<String> RESUME_MAY_CHANGE = List.of("--workers", "--prefetch", "--progress", "--device", "--out");
+    static final List<String> RESUME_MAY_CHANGE = List.of("--workers", "--prefetch", "--progress", "--device", "--out", "--keep-last");
 
     private static final Map<String, String> OPTION_OF = Map.ofEntries(Map.entry("seed", "--seed"), Map.entry("batch_size", "--batch-size"),
             Map.entry("lr", "--lr"), Map.entry("optimizer", "--optimizer"), Map.entry("momentum", "--momentum"), Map.entry("weight_decay", "--weight-decay"),

@@ -76,6 +76,17 @@ class BadInputTest {
     }
 
     @Test
+    void keepLastKeepsTheNewestCheckpoints(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Cli.Result r = Cli.run(tmp.resolve("log"), args("train", "--out", out.toString(), "--epochs", "3", "--keep-last", "2"));
+        assertEquals(0, r.exit(), r.stderr());
+        try (Stream<Path> s = Files.list(out.resolve("checkpoints"))) {
+            assertEquals(List.of("epoch-0002", "epoch-0003", "latest"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals("epoch-0003", Files.readString(out.resolve("checkpoints").resolve("latest")).trim());
+    }
+
+    @Test
     void unwritableOutputFolder(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         Path out = file.resolve("run");

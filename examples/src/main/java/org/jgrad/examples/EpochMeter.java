@@ -8,6 +8,7 @@ import org.jgrad.metrics.SegmentationScores;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
+import org.jgrad.train.EpochMetrics;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Map;
  * logits, argmax fused with the counting; or the binary segmentation statistics). Only scalars are
  * copied to the host, when the epoch ends.
  */
-final class EpochMeter implements AutoCloseable {
+final class EpochMeter implements EpochMetrics {
     final Options.Task task;
     private Tensor lossSum;           // FLOAT32 0-d on the device, weighted by batch size
     private long samples;
@@ -32,7 +33,8 @@ final class EpochMeter implements AutoCloseable {
     }
 
     /** Adds one batch: its mean loss (a 0-d device tensor), the model's outputs and the targets. */
-    void update(Tensor loss, Tensor outputs, Tensor targets, int batchSize) {
+    @Override
+    public void update(Tensor loss, Tensor outputs, Tensor targets, int batchSize) {
         try (Scope s = Scope.open()) {
             Tensor weighted = loss.detach().mul(batchSize);
             if (lossSum == null) lossSum = Scope.escape(Tensor.zeros(DType.FLOAT32, loss.device()));
@@ -48,13 +50,16 @@ final class EpochMeter implements AutoCloseable {
         samples += batchSize;
     }
 
-    long samples() { return samples; }
+    @Override
+    public long samples() { return samples; }
 
     /** The epoch's mean loss (one scalar copied from the device); NaN before any batch. */
-    double meanLoss() { return lossSum == null ? Double.NaN : lossSum.item() / samples; }
+    @Override
+    public double meanLoss() { return lossSum == null ? Double.NaN : lossSum.item() / samples; }
 
     /** The headline scores, host doubles. */
-    Map<String, Object> scores() {
+    @Override
+    public Map<String, Object> scores() {
         Map<String, Object> m = new LinkedHashMap<>();
         if (confusion != null) {
             ConfusionResult r = confusion.compute();

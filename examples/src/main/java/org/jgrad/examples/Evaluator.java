@@ -43,7 +43,7 @@ final class Evaluator {
         // the model is the checkpoint's: its task and architecture; the user's options pick data, batch, device
         Options m = copyModelOptions(cfg, dir);
         folder.checkWritable();
-        Device device = Trainer.device(o.device);
+        Device device = TrainCommand.device(o.device);
         Module model = Models.build(m, new Generator(m.seed));
         RunFolder.checkModel(dir, l, m.task.name().toLowerCase(Locale.ROOT), m.modelName(), model);
         try {
@@ -55,12 +55,12 @@ final class Evaluator {
         }
         model.to(device);
         TaskData data = TaskData.load(m);
-        Loss lossFn = Trainer.lossFor(m.task);
+        Loss lossFn = TrainCommand.lossFor(m.task);
         lossFn.to(device);
         out.printf(Locale.ROOT, "jgrad evaluate: %s (%s, task %s) on %s%n", dir, m.modelName(), m.task.name().toLowerCase(Locale.ROOT), device);
         out.printf(Locale.ROOT, "data: %d validation samples of %s%n", data.val().size(), data.source());
-        try (DataLoader<Sample> loader = Trainer.loader(m, data.val(), false, device);
-             EpochMeter val = Trainer.validate(m.task, model, lossFn, loader)) {
+        try (DataLoader<Sample> loader = TrainCommand.loader(m, data.val(), false, device);
+             EpochMeter val = TrainCommand.validate(m.task, model, lossFn, loader)) {
             out.printf(Locale.ROOT, "validation loss %.4f %s%n", val.meanLoss(), val.brief(val.scores()));
             Map<String, Object> fin = Reports.finalReport(out, val);
             Map<String, Object> j = new LinkedHashMap<>();

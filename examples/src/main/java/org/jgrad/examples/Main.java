@@ -17,6 +17,9 @@ public final class Main {
         } catch (AppException e) {
             System.err.println("jgrad: " + e.getMessage());
             code = 1;
+        } catch (OutOfMemoryError e) {
+            System.err.println("jgrad: out of memory (Java heap): use a smaller --width or --batch-size, or give Java more heap with JGRAD_JAVA_OPTS=-Xmx8g");
+            code = 1;
         } catch (java.io.UncheckedIOException e) {
             System.err.println("jgrad: " + RunFolder.oneLine(e.getCause().getMessage()));
             code = 1;
@@ -47,7 +50,7 @@ public final class Main {
                     System.out.println(OptionParser.usage(args[0]));
                     yield 0;
                 }
-                yield args[0].equals("train") ? new Trainer(o, System.out).run() : new Evaluator(o, System.out).run();
+                yield args[0].equals("train") ? new TrainCommand(o, System.out).run() : new Evaluator(o, System.out).run();
             }
             default -> throw new CliException("unknown command '" + args[0] + "'; try: jgrad help");
         };

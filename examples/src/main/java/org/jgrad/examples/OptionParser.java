@@ -34,9 +34,11 @@ public final class OptionParser {
         opt("--workers", "N", "data-loader worker threads, 0 = load on the training thread (default 1)",
                 (o, v) -> o.workers = nonNegativeInt("--workers", v));
         opt("--prefetch", "N", "batches each worker prepares ahead (default 2)", (o, v) -> o.prefetch = positiveInt("--prefetch", v));
-        opt("--lr", "X", "learning rate of SGD (default 0.05)", (o, v) -> o.lr = positiveDouble("--lr", v));
+        opt("--optimizer", "sgd|adam|adamw", "the optimizer; --momentum and --nesterov are SGD's (default sgd)",
+                (o, v) -> o.optimizer = choice("--optimizer", v, Options.OptimizerKind.class));
+        opt("--lr", "X", "learning rate (default 0.05 for sgd, 0.001 for adam and adamw)", (o, v) -> o.lr = positiveDouble("--lr", v));
         opt("--momentum", "X", "SGD momentum in [0, 1) (default 0.9)", (o, v) -> o.momentum = unitInterval("--momentum", v, false));
-        opt("--weight-decay", "X", "SGD weight decay (L2), >= 0 (default 0)", (o, v) -> o.weightDecay = nonNegativeDouble("--weight-decay", v));
+        opt("--weight-decay", "X", "weight decay, >= 0: L2 for sgd and adam, decoupled for adamw (default 0)", (o, v) -> o.weightDecay = nonNegativeDouble("--weight-decay", v));
         opt("--nesterov", null, "Nesterov momentum", (o, v) -> o.nesterov = true);
         opt("--scheduler", "none|step|multistep|exponential|cosine|plateau",
                 "learning-rate schedule, stepped once per epoch; plateau watches the validation loss (default cosine)",
@@ -60,7 +62,12 @@ public final class OptionParser {
         opt("--seed", "N", "seed of the weights, the shuffle and the data augmentation (default 42)",
                 (o, v) -> o.seed = parseLong("--seed", v));
         opt("--data", "DIR", "folder with the full Fashion-MNIST (train-images-idx3-ubyte.gz, ...); default: the bundled subset",
-                (o, v) -> o.data = path("--data", v));
+                (o, v) -> {
+                    o.data = path("--data", v);
+                    if (java.nio.file.Files.isRegularFile(o.data)) {
+                        throw new CliException("--data " + v + " is a file; it must be the folder that holds train-images-idx3-ubyte.gz and the other Fashion-MNIST files");
+                    }
+                });
         opt("--out", "DIR", "output folder: checkpoints, metrics.json, plots (default runs/latest)",
                 (o, v) -> o.out = path("--out", v));
         opt("--device", "auto|cpu|cuda", "where to train: auto picks the GPU when one is usable (default auto)", (o, v) -> {
@@ -82,11 +89,20 @@ public final class OptionParser {
                 (o, v) -> o.trainSamples = positiveInt("--train-samples", v));
         opt("--val-samples", "N", "use only the first N validation samples (default: all for classify, 500 for segment)",
                 (o, v) -> o.valSamples = positiveInt("--val-samples", v));
+        opt("--keep-last", "N", "keep only the newest N epoch checkpoints (default: all)", (o, v) -> o.keepLast = positiveInt("--keep-last", v));
         opt("--progress", "auto|bar|plain|none", "progress display: a bar on a terminal, periodic lines otherwise (default auto)",
                 (o, v) -> o.progress = choice("--progress", v, Options.ProgressMode.class));
         opt("--checkpoint", "DIR", "evaluate: the checkpoint folder (default: the latest under --out)",
                 (o, v) -> o.checkpoint = path("--checkpoint", v));
         opt("--help", null, "this text", (o, v) -> o.help = true);
+    }
+
+    /** The options {@code jgrad evaluate} reads; the task and the model come from the checkpoint. */
+    private static final java.util.Set<String> EVALUATE = java.util.Set.of("--batch-size", "--workers", "--prefetch", "--data", "--out",
+            "--device", "--val-samples", "--checkpoint", "--help", "--progress", "--width", "--model");
+
+    private static boolean takes(String command, String option) {
+        return command.equals("evaluate") ? EVALUATE.contains(option) : !option.equals("--checkpoint");
     }
 
     private OptionParser() {}
@@ -118,12 +134,17 @@ public final class OptionParser {
                 if (i + 1 >= args.length) throw new CliException(name + " needs a value (" + s.metavar() + ")");
                 value = args[++i];
             }
+            if (!takes(command, name)) {
+                throw new CliException(name + " is not an option of 'jgrad " + command + "'; see: jgrad " + command + " --help");
+            }
             s.set().accept(o, value);
         }
         if (o.model != null) {
             boolean ok = o.task == Options.Task.CLASSIFY ? !o.model.equals("unet") : o.model.equals("unet");
             if (!ok) throw new CliException("--model " + o.model + " does not fit --task " + o.task.name().toLowerCase(Locale.ROOT));
         }
+        if (o.nesterov && o.optimizer != Options.OptimizerKind.SGD) throw new CliException("--nesterov is an option of --optimizer sgd");
+        if (o.nesterov && o.momentum == 0) throw new CliException("--nesterov needs --momentum above 0 (Nesterov momentum with no momentum does nothing)");
         return o;
     }
 
@@ -131,6 +152,7 @@ public final class OptionParser {
         StringBuilder sb = new StringBuilder();
         sb.append("usage: jgrad ").append(command).append(" [options]\n\n");
         for (Spec s : SPECS.values()) {
+            if (!takes(command, s.name())) continue;
             String head = "  " + s.name() + (s.flag() ? "" : " " + s.metavar());
             sb.append(head);
             if (head.length() < 30) sb.append(" ".repeat(30 - head.length()));
@@ -161,6 +183,7 @@ public final class OptionParser {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
+            if (v.trim().matches("[+-]?\\d+")) throw new CliException(name + " must be at most " + Integer.MAX_VALUE + ", got " + v.trim());
             throw new CliException(name + " needs an integer, got '" + v + "'");
         }
     }

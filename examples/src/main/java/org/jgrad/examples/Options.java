@@ -17,13 +17,16 @@ public final class Options {
 
     public enum ProgressMode { AUTO, BAR, PLAIN, NONE }
 
+    public enum OptimizerKind { SGD, ADAM, ADAMW }
+
     public String command = "train";
     public Task task = Task.CLASSIFY;
     public int epochs = -1;             // -1: the task's default, see effectiveEpochs()
     public int batchSize = 64;
     public int workers = 1;
     public int prefetch = 2;
-    public double lr = -1;              // -1: the task's default
+    public OptimizerKind optimizer = OptimizerKind.SGD;
+    public double lr = -1;              // -1: the optimizer's default
     public double momentum = 0.9;
     public double weightDecay = 0;
     public boolean nesterov = false;
@@ -48,13 +51,15 @@ public final class Options {
     public int valSamples = -1;         // -1: the whole validation set
     public ProgressMode progress = ProgressMode.AUTO;
     public int showSamples = 6;
+    public int keepLast = 0;            // 0: keep every epoch's checkpoint
     /** evaluate: the checkpoint folder; null means the latest under {@code out/checkpoints}. */
     public Path checkpoint = null;
     public boolean help = false;
 
     public int effectiveEpochs() { return epochs > 0 ? epochs : 3; }
 
-    public double effectiveLr() { return lr > 0 ? lr : 0.05; }
+    /** SGD's 0.05 suits the defaults; Adam's usual 1e-3 for adam and adamw. */
+    public double effectiveLr() { return lr > 0 ? lr : optimizer == OptimizerKind.SGD ? 0.05 : 1e-3; }
 
     /** classify: 32 gives the seed's conv32-pool-conv64-pool-fc128-fc10. */
     public int effectiveWidth() { return width > 0 ? width : task == Task.CLASSIFY ? 32 : 8; }

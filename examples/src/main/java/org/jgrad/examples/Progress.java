@@ -25,6 +25,11 @@ final class Progress implements AutoCloseable {
     private long lastShown;
 
     Progress(Options.ProgressMode mode, String name, int total, PrintStream out) {
+        this(mode, name, total, out, terminalColumns(System.getenv("COLUMNS")));
+    }
+
+    /** {@code columns}: the terminal's width; the bar is drawn one column narrower so it never wraps. */
+    Progress(Options.ProgressMode mode, String name, int total, PrintStream out, int columns) {
         this.name = name;
         this.total = total;
         this.out = out;
@@ -33,8 +38,44 @@ final class Progress implements AutoCloseable {
         this.every = Math.max(1, (total + 9) / 10);
         this.bar = m == Options.ProgressMode.BAR
                 ? new ProgressBarBuilder().setTaskName(name).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                        .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(out, 150)).build()
+                        .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(out, Math.max(20, columns - 1))).build()
                 : null;
+    }
+
+    /**
+     * The terminal's width: {@code COLUMNS} when it is a number (shells set it, users may), else
+     * what {@code stty size} reports for the controlling terminal, else 80.
+     */
+    static int terminalColumns(String columnsEnv) {
+        if (columnsEnv != null) {
+            try {
+                int c = Integer.parseInt(columnsEnv.trim());
+                if (c > 0) return c;
+            } catch (NumberFormatException ignored) {
+                // not a number: probe instead
+            }
+        }
+        int probed = probeColumns();
+        return probed > 0 ? probed : 80;
+    }
+
+    private static int probeColumns() {
+        java.io.File tty = new java.io.File("/dev/tty");
+        if (!tty.exists()) return -1;
+        try {
+            Process p = new ProcessBuilder("stty", "size").redirectInput(tty).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroy();
+                return -1;
+            }
+            String[] rowsCols = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim().split("\\s+");
+            return rowsCols.length == 2 ? Integer.parseInt(rowsCols[1]) : -1;
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     /** stdout is an interactive terminal (Java 22+: a Console exists even when redirected, so ask it). */

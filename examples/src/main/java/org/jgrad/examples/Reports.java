@@ -1,5 +1,6 @@
 package org.jgrad.examples;
 
+import org.jgrad.train.History;
 import org.jgrad.autograd.Grad;
 import org.jgrad.data.Dataset;
 import org.jgrad.data.FashionMnist;
@@ -137,7 +138,7 @@ final class Reports {
     }
 
     /** metrics.json (every number so far) and the loss / lr plots; rewritten after each epoch. */
-    static void writeProgress(RunFolder folder, Options o, TaskData data, Device device, Trainer.History h, Map<String, Object> fin)
+    static void writeProgress(RunFolder folder, Options o, TaskData data, Device device, History h, Map<String, Object> fin)
             throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", "train");

@@ -1,5 +1,6 @@
 package org.jgrad.examples;
 
+import org.jgrad.train.History;
 import org.jgrad.nn.Module;
 import org.jgrad.optim.Optimizer;
 import org.jgrad.tensor.Tensor;
@@ -60,7 +61,7 @@ final class RunFolder {
         if (Files.exists(cp)) deleteTree(cp);
     }
 
-    void saveCheckpoint(int epochsDone, Options o, Module model, Optimizer opt, Schedule schedule, Trainer.History history) throws IOException {
+    void saveCheckpoint(int epochsDone, Options o, Module model, Optimizer opt, Schedule schedule, History history) throws IOException {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("format", FORMAT);
         state.put("config", config(o));
@@ -75,6 +76,17 @@ final class RunFolder {
         state.put("rng", rng);
         state.put("history", history.epochs);
         Checkpoint.save(checkpoints(), epochsDone, model.stateDict(), state);
+        if (o.keepLast > 0) pruneCheckpoints(o.keepLast);
+    }
+
+    /** Deletes all but the newest {@code keep} epoch folders; latest always names a kept one (the newest). */
+    void pruneCheckpoints(int keep) throws IOException {
+        List<Path> folders;
+        try (Stream<Path> s = Files.list(checkpoints())) {
+            folders = s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches("epoch-\\d{4,}"))
+                    .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+        }
+        for (int i = 0; i < folders.size() - keep; i++) deleteTree(folders.get(i));
     }
 
     static Map<String, Object> config(Options o) {
@@ -83,10 +95,13 @@ final class RunFolder {
         c.put("model", o.modelName());
         c.put("seed", o.seed);
         c.put("batch_size", o.batchSize);
+        c.put("optimizer", o.optimizer.name().toLowerCase());
         c.put("lr", o.effectiveLr());
         c.put("momentum", o.momentum);
         c.put("weight_decay", o.weightDecay);
+        c.put("nesterov", o.nesterov);
         c.put("scheduler", o.scheduler.name().toLowerCase());
+        c.put("schedule", Schedule.describe(o));
         c.put("epochs", o.effectiveEpochs());
         c.put("train_samples", o.effectiveTrainSamples());
         c.put("val_samples", o.effectiveValSamples());
@@ -94,7 +109,31 @@ final class RunFolder {
         return c;
     }
 
-    record Resumed(Path folder, int epochsDone, Trainer.History history, Map<String, Object> config) {}
+    /** Options that do not change a single number of the run, so a resumed run may set them anew. */
+    static final List<String> RESUME_MAY_CHANGE = List.of("--workers", "--prefetch", "--progress", "--device", "--out", "--keep-last");
+
+    private static final Map<String, String> OPTION_OF = Map.ofEntries(Map.entry("seed", "--seed"), Map.entry("batch_size", "--batch-size"),
+            Map.entry("lr", "--lr"), Map.entry("optimizer", "--optimizer"), Map.entry("momentum", "--momentum"), Map.entry("weight_decay", "--weight-decay"),
+            Map.entry("nesterov", "--nesterov"), Map.entry("scheduler", "--scheduler"), Map.entry("schedule", "the scheduler's options"),
+            Map.entry("epochs", "--epochs"), Map.entry("train_samples", "--train-samples"), Map.entry("val_samples", "--val-samples"),
+            Map.entry("data", "--data"));
+
+    /**
+     * The options of this invocation that differ from the recorded run, as "--lr 0.1 (recorded
+     * 0.05)"; keys an older checkpoint did not record are not compared.
+     */
+    static List<String> changedOptions(Map<String, Object> recorded, Map<String, Object> now) {
+        List<String> r = new ArrayList<>();
+        for (Map.Entry<String, String> e : OPTION_OF.entrySet().stream().sorted(Map.Entry.comparingByKey()).toList()) {
+            if (!recorded.containsKey(e.getKey())) continue;
+            Object a = recorded.get(e.getKey()), b = now.get(e.getKey());
+            boolean same = a instanceof Number x && b instanceof Number y ? x.doubleValue() == y.doubleValue() : String.valueOf(a).equals(String.valueOf(b));
+            if (!same) r.add(e.getValue() + " is " + b + " (recorded " + a + ")");
+        }
+        return r;
+    }
+
+    record Resumed(Path folder, int epochsDone, History history, Map<String, Object> config) {}
 
     /** The checkpoint --resume continues from, or evaluate reads. */
     Path latestOrFail() {
@@ -113,6 +152,12 @@ final class RunFolder {
         Path dir = latestOrFail();
         Checkpoint.Loaded l = read(dir);
         Map<String, Object> config = checkModel(dir, l, o.task.name().toLowerCase(), o.modelName(), model);
+        List<String> changed = changedOptions(config, config(o));
+        if (!changed.isEmpty()) {
+            for (Tensor t : l.model().values()) t.close();
+            throw new CliException("--resume continues the run recorded in " + dir + " exactly, but " + String.join(", ", changed)
+                    + "; only " + String.join(", ", RESUME_MAY_CHANGE) + " may change (pass the original options, or train afresh in another --out)");
+        }
         int done = ((Number) l.state().get("epoch")).intValue();
         try {
             model.loadStateDict(l.model(), true);
@@ -127,7 +172,7 @@ final class RunFolder {
         } finally {
             for (Tensor t : l.model().values()) t.close();
         }
-        Trainer.History h = new Trainer.History();
+        History h = new History();
         if (l.state().get("history") instanceof List<?> rows) {
             for (Object r : rows) {
                 @SuppressWarnings("unchecked")

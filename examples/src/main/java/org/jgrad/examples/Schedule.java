@@ -7,6 +7,7 @@ import org.jgrad.optim.MultiStepLR;
 import org.jgrad.optim.Optimizer;
 import org.jgrad.optim.ReduceLROnPlateau;
 import org.jgrad.optim.StepLR;
+import org.jgrad.train.LrSchedule;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Map;
  * The learning-rate schedule chosen with {@code --scheduler}, stepped as its kind requires: the
  * epoch schedulers once after each epoch, ReduceLROnPlateau with that epoch's validation loss.
  */
-final class Schedule {
+final class Schedule implements LrSchedule {
     private final Options.SchedulerKind kind;
     private final LRScheduler epochWise;       // step, multistep, exponential, cosine
     private final ReduceLROnPlateau plateau;  // plateau
@@ -36,7 +37,8 @@ final class Schedule {
     }
 
     /** After epoch's end: {@code valLoss} is NaN when there is no validation set. */
-    void epochEnd(double valLoss) {
+    @Override
+    public void afterEpoch(double valLoss) {
         if (epochWise != null) epochWise.step();
         if (plateau != null) {
             if (Double.isNaN(valLoss)) throw new IllegalStateException("ReduceLROnPlateau needs a validation loss");
@@ -44,8 +46,8 @@ final class Schedule {
         }
     }
 
-    String describe(Options o) {
-        return switch (kind) {
+    static String describe(Options o) {
+        return switch (o.scheduler) {
             case NONE -> "constant lr";
             case STEP -> "StepLR(step_size=" + o.stepSize + ", gamma=" + o.gamma + ")";
             case MULTISTEP -> "MultiStepLR(milestones=" + o.milestones + ", gamma=" + o.gamma + ")";
@@ -56,13 +58,15 @@ final class Schedule {
     }
 
     /** The state to checkpoint, or an empty map for a constant lr. */
-    Map<String, Object> stateDict() {
+    @Override
+    public Map<String, Object> stateDict() {
         if (epochWise != null) return epochWise.stateDict();
         if (plateau != null) return plateau.stateDict();
         return new LinkedHashMap<>();
     }
 
-    void loadStateDict(Map<String, Object> state) {
+    @Override
+    public void loadStateDict(Map<String, Object> state) {
         Map<String, Object> s = restoreNonFinite(state);
         if (epochWise != null) epochWise.loadStateDict(s);
         if (plateau != null) plateau.loadStateDict(s);

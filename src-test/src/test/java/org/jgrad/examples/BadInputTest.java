@@ -60,6 +60,33 @@ class BadInputTest {
     }
 
     @Test
+    void divergenceStopsAtTheFirstNonFiniteLossWithOneLine(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        String line = oneErrorLine(Cli.run(tmp.resolve("log"), args("train", "--out", out.toString(), "--epochs", "4", "--lr", "1e30")));
+        assertTrue(line.matches("jgrad: training stopped: loss is (NaN|[+-]Infinity) at epoch \\d+, batch \\d+ \\(last finite loss .*\\); lower the learning rate.*"), line);
+        int epoch = Integer.parseInt(line.replaceAll(".* at epoch (\\d+),.*", "$1"));
+        Path latest = out.resolve("checkpoints").resolve("latest");
+        if (epoch == 1) {
+            assertTrue(line.endsWith("no checkpoint was written"), line);
+            assertFalse(Files.exists(latest));
+        } else {
+            assertTrue(line.endsWith("latest still holds epoch " + (epoch - 1)), line);
+            assertEquals(String.format("epoch-%04d", epoch - 1), Files.readString(latest).trim());
+        }
+    }
+
+    @Test
+    void keepLastKeepsTheNewestCheckpoints(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Cli.Result r = Cli.run(tmp.resolve("log"), args("train", "--out", out.toString(), "--epochs", "3", "--keep-last", "2"));
+        assertEquals(0, r.exit(), r.stderr());
+        try (Stream<Path> s = Files.list(out.resolve("checkpoints"))) {
+            assertEquals(List.of("epoch-0002", "epoch-0003", "latest"), s.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        assertEquals("epoch-0003", Files.readString(out.resolve("checkpoints").resolve("latest")).trim());
+    }
+
+    @Test
     void unwritableOutputFolder(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         Path out = file.resolve("run");

@@ -41,7 +41,7 @@ class OptionParserTest {
                 "--step-size", "3", "--milestones", "2,5,9", "--gamma", "0.3", "--t-max", "11", "--eta-min", "0.001",
                 "--patience", "4", "--factor", "0.25", "--threshold", "0.01", "--min-lr", "1e-5", "--seed", "-3",
                 "--data", "some/folder", "--out", "elsewhere", "--device", "CPU", "--resume", "--width", "5",
-                "--train-samples", "100", "--val-samples", "50", "--progress", "plain", "--checkpoint", "cp");
+                "--train-samples", "100", "--val-samples", "50", "--progress", "plain");
         assertEquals(Options.Task.SEGMENT, o.task);
         assertEquals(7, o.effectiveEpochs());
         assertEquals(16, o.batchSize);
@@ -71,7 +71,8 @@ class OptionParserTest {
         assertEquals(100, o.trainSamples);
         assertEquals(50, o.valSamples);
         assertEquals(Options.ProgressMode.PLAIN, o.progress);
-        assertEquals(Path.of("cp"), o.checkpoint);
+        // --checkpoint is evaluate's
+        assertEquals(Path.of("cp"), OptionParser.parse("evaluate", new String[] {"--checkpoint", "cp"}).checkpoint);
     }
 
     @Test

@@ -1,0 +1,219 @@
+package org.jgrad.examples;
+
+import org.jgrad.backend.Backends;
+import org.jgrad.data.DataLoader;
+import org.jgrad.data.Dataset;
+import org.jgrad.data.Sample;
+import org.jgrad.data.Transforms;
+import org.jgrad.nn.Module;
+import org.jgrad.nn.loss.BCEWithLogitsLoss;
+import org.jgrad.nn.loss.CrossEntropyLoss;
+import org.jgrad.nn.loss.DiceLoss;
+import org.jgrad.nn.loss.Loss;
+import org.jgrad.optim.Adam;
+import org.jgrad.optim.AdamW;
+import org.jgrad.optim.Optimizer;
+import org.jgrad.optim.SGD;
+import org.jgrad.tensor.Device;
+import org.jgrad.tensor.Generator;
+import org.jgrad.tensor.Tensor;
+import org.jgrad.train.Callback;
+import org.jgrad.train.FitState;
+import org.jgrad.train.History;
+import org.jgrad.train.NonFiniteLossException;
+import org.jgrad.train.Trainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code jgrad train}: the seed's loop in jgrad's API. Per epoch: each batch with its index, the
+ * loss on the device, {@code max(outputs, 1)} into the accumulators, a progress display; then
+ * validation, the scheduler step, one line, a checkpoint, metrics.json and the plots. At the end
+ * the confusion matrix and classification report, or the segmentation report.
+ */
+final class TrainCommand {
+    private final Options o;
+    private final PrintStream out;
+    private final RunFolder folder;
+
+    TrainCommand(Options o, PrintStream out) {
+        this.o = o;
+        this.out = out;
+        this.folder = new RunFolder(o.out);
+    }
+
+    /**
+     * The device named on the command line ("auto" picks CUDA 0 when usable). Its backend is
+     * looked up here, at start-up, so an unusable device fails before any data is read, with
+     * the backend's explanation of what is missing.
+     */
+    static Device device(String name) {
+        Device d = name.equals("auto") ? Backends.auto() : Device.parse(name);
+        Backends.of(d);
+        return d;
+    }
+
+    /** The training loss of a task: cross-entropy on class logits; BCE plus soft Dice on mask logits. */
+    static Loss lossFor(Options.Task task) {
+        return task == Options.Task.CLASSIFY ? new CrossEntropyLoss() : new SumLoss(new BCEWithLogitsLoss(), new DiceLoss(DiceLoss.Mode.BINARY));
+    }
+
+    static DataLoader<Sample> loader(Options o, Dataset<Sample> ds, boolean train, Device device) {
+        DataLoader.Builder<Sample> b = DataLoader.builder(ds).batchSize(o.batchSize).shuffle(train).seed(o.seed)
+                .numWorkers(o.workers).prefetch(o.prefetch).device(device).name(train ? "train" : "val");
+        if (o.task == Options.Task.CLASSIFY) b.transform(Transforms.normalize(new double[] {TaskData.MEAN}, new double[] {TaskData.STD}));
+        return b.build();
+    }
+
+    /** The optimizer chosen with --optimizer, with PyTorch's defaults for what the command line does not set. */
+    static Optimizer optimizer(Options o, Module model) {
+        return switch (o.optimizer) {
+            case SGD -> new SGD(model.parameters(), o.effectiveLr(), o.momentum, 0, o.weightDecay, o.nesterov);
+            case ADAM -> new Adam(model.parameters(), o.effectiveLr(), 0.9, 0.999, 1e-8, o.weightDecay, false);
+            case ADAMW -> new AdamW(model.parameters(), o.effectiveLr(), 0.9, 0.999, 1e-8, o.weightDecay, false);
+        };
+    }
+
+    /** The optimizer as the banner and metrics.json show it, e.g. "SGD(lr=0.05, momentum=0.9, weight_decay=0.0)". */
+    static String describeOptimizer(Options o) {
+        return switch (o.optimizer) {
+            case SGD -> String.format(Locale.ROOT, "SGD(lr=%s, momentum=%s, weight_decay=%s%s)", o.effectiveLr(), o.momentum, o.weightDecay,
+                    o.nesterov ? ", nesterov" : "");
+            case ADAM, ADAMW -> String.format(Locale.ROOT, "%s(lr=%s, betas=(0.9, 0.999), eps=1e-08, weight_decay=%s)",
+                    o.optimizer == Options.OptimizerKind.ADAM ? "Adam" : "AdamW", o.effectiveLr(), o.weightDecay);
+        };
+    }
+
+    int run() throws IOException {
+        folder.checkWritable();
+        Device device = device(o.device);
+        TaskData data = TaskData.load(o);
+        Module model = Models.build(o, new Generator(o.seed));
+        model.to(device);
+        Loss lossFn = lossFor(o.task);
+        lossFn.to(device);
+        Optimizer opt = optimizer(o, model);
+        Schedule schedule = new Schedule(o, opt);
+        History history = new History();
+        int start = 0;
+        if (o.resume) {
+            RunFolder.Resumed r = folder.resume(o, model, opt, schedule);
+            start = r.epochsDone();
+            history = r.history();
+            out.printf(Locale.ROOT, "resuming from %s (epoch %d of %d done)%n", r.folder(), start, o.effectiveEpochs());
+        } else {
+            folder.startFresh(out);
+        }
+        int epochs = o.effectiveEpochs();
+        out.printf(Locale.ROOT, "jgrad train: task %s, model %s (%,d parameters) on %s%n", o.task.name().toLowerCase(Locale.ROOT), o.modelName(),
+                model.numParameters(), device);
+        out.printf(Locale.ROOT, "data: %s%n", data.description());
+        out.printf(Locale.ROOT, "%s, %s; batch %d, %d worker(s), seed %d, %d epochs -> %s%n", describeOptimizer(o), Schedule.describe(o), o.batchSize, o.workers,
+                o.seed, epochs, o.out);
+
+        Trainer trainer = Trainer.builder(lossFn, opt).epochs(epochs).schedule(schedule).metrics(() -> new EpochMeter(o.task))
+                .callback(new ProgressCallback(o.progress, out))
+                .callback(new EpochEnd(model, opt, schedule, data, device))
+                .build();
+        try (trainer; DataLoader<Sample> trainLoader = loader(o, data.train(), true, device);
+             DataLoader<Sample> valLoader = loader(o, data.val(), false, device)) {
+            lastVal = () -> (EpochMeter) trainer.lastValidation();
+            try {
+                trainer.fit(model, trainLoader, valLoader, start, history);
+            } catch (NonFiniteLossException e) {
+                throw new AppException("training stopped: " + e.getMessage() + "; " + (history.size() == 0 ? "no checkpoint was written"
+                        : folder.checkpoints() + "/latest still holds epoch " + history.size()));
+            }
+            EpochMeter finalVal = (EpochMeter) trainer.lastValidation();
+            boolean own = finalVal == null;
+            if (own) finalVal = (EpochMeter) trainer.evaluate(model, valLoader); // resumed after the last epoch
+            try {
+                Map<String, Object> fin = Reports.finalReport(out, finalVal);
+                if (o.task == Options.Task.SEGMENT) Reports.segmentationSamples(folder, o, model, data.val(), device);
+                Reports.writeProgress(folder, o, data, device, history, fin);
+                Reports.confusionPlot(folder, finalVal);
+            } finally {
+                if (own) finalVal.close();
+            }
+            out.printf(Locale.ROOT, "wrote %s: metrics.json, %s, checkpoints/%n", o.out,
+                    o.task == Options.Task.CLASSIFY ? "loss.png, lr.png, confusion_matrix.png" : "loss.png, lr.png, segmentation_samples.png");
+        } finally {
+            opt.close();
+        }
+        return 0;
+    }
+
+    private java.util.function.Supplier<EpochMeter> lastVal;
+
+    /** The progress display of each training epoch, fed with the loss only when it will be shown. */
+    private static final class ProgressCallback implements Callback {
+        private final Options.ProgressMode mode;
+        private final PrintStream out;
+        private Progress progress;
+
+        ProgressCallback(Options.ProgressMode mode, PrintStream out) {
+            this.mode = mode;
+            this.out = out;
+        }
+
+        @Override
+        public void onTrainEpochStart(FitState s) {
+            progress = new Progress(mode, String.format(Locale.ROOT, "epoch %d/%d", s.epoch() + 1, s.epochs()), s.numBatches(), out);
+        }
+
+        @Override
+        public void onBatchEnd(FitState s, Tensor loss, double value, int batchSize) {
+            // the displayed loss costs a device-to-host copy: only when it is shown (the NaN check may have made it already)
+            double shown = progress.willShow(s.batchIndex()) ? (Double.isNaN(value) ? loss.item() : value) : Double.NaN;
+            progress.step(s.batchIndex(), batchSize, shown, s.epochLr());
+        }
+
+        @Override
+        public void onTrainEpochEnd(FitState s) {
+            if (progress != null) progress.close();
+            progress = null;
+        }
+    }
+
+    /** The epoch's line, its checkpoint, metrics.json and the plots. */
+    private final class EpochEnd implements Callback {
+        private final Module model;
+        private final Optimizer opt;
+        private final Schedule schedule;
+        private final TaskData data;
+        private final Device device;
+
+        EpochEnd(Module model, Optimizer opt, Schedule schedule, TaskData data, Device device) {
+            this.model = model;
+            this.opt = opt;
+            this.schedule = schedule;
+            this.data = data;
+            this.device = device;
+        }
+
+        @Override
+        public void onEpochEnd(FitState s, Map<String, Object> row) {
+            EpochMeter val = lastVal.get();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> trainScores = (Map<String, Object>) row.get("train");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> valScores = (Map<String, Object>) row.get("val");
+            out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f %s | val loss %.4f %s | lr %.4g | %.1f s (%.0f img/s)%n",
+                    s.epoch() + 1, s.epochs(), (Double) row.get("train_loss"), val.brief(trainScores), (Double) row.get("val_loss"),
+                    val.brief(valScores), (Double) row.get("lr"), (Double) row.get("seconds"), (Double) row.get("train_images_per_second"));
+            try {
+                folder.saveCheckpoint(s.epoch() + 1, o, model, opt, schedule, s.history());
+                Reports.writeProgress(folder, o, data, device, s.history(), null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    static EpochMeter validate(Options.Task task, Module model, Loss lossFn, DataLoader<Sample> loader) {
+        return Trainer.evaluate(model, lossFn, loader, new EpochMeter(task));
+    }
+}

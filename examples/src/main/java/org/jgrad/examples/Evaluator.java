@@ -36,23 +36,11 @@ final class Evaluator {
     int run() throws IOException {
         RunFolder folder = new RunFolder(o.out);
         Path dir = o.checkpoint != null ? o.checkpoint : folder.latestOrFail();
-        Checkpoint.Loaded l = RunFolder.read(dir);
-        if (!(l.state().get("config") instanceof Map<?, ?> cfg)) {
-            throw new AppException("checkpoint " + dir + " was not written by jgrad train (no config in state.json)");
-        }
-        // the model is the checkpoint's: its task and architecture; the user's options pick data, batch, device
-        Options m = copyModelOptions(cfg, dir);
+        CheckpointModel cm = load(o, dir);
+        Options m = cm.options();
+        Module model = cm.model();
         folder.checkWritable();
         Device device = TrainCommand.device(o.device);
-        Module model = Models.build(m, new Generator(m.seed));
-        RunFolder.checkModel(dir, l, m.task.name().toLowerCase(Locale.ROOT), m.modelName(), model);
-        try {
-            model.loadStateDict(l.model(), true);
-        } catch (RuntimeException e) {
-            throw new AppException("checkpoint " + dir + " does not fit its model: " + RunFolder.oneLine(e.getMessage()));
-        } finally {
-            for (Tensor t : l.model().values()) t.close();
-        }
         model.to(device);
         TaskData data = TaskData.load(m);
         Loss lossFn = TrainCommand.lossFor(m.task);
@@ -79,10 +67,36 @@ final class Evaluator {
         return 0;
     }
 
+    /** A checkpoint's model, with the options it was trained with (task, architecture, width). */
+    record CheckpointModel(Options options, Module model) {}
+
+    /**
+     * Rebuilds the model recorded in checkpoint {@code dir} and loads its weights (on the CPU);
+     * {@code o} may ask for a --model / --width, which must then be the checkpoint's.
+     */
+    static CheckpointModel load(Options o, Path dir) {
+        Checkpoint.Loaded l = RunFolder.read(dir);
+        if (!(l.state().get("config") instanceof Map<?, ?> cfg)) {
+            throw new AppException("checkpoint " + dir + " was not written by jgrad train (no config in state.json)");
+        }
+        // the model is the checkpoint's: its task and architecture; the user's options pick data, batch, device
+        Options m = copyModelOptions(o, cfg, dir);
+        Module model = Models.build(m, new Generator(m.seed));
+        RunFolder.checkModel(dir, l, m.task.name().toLowerCase(Locale.ROOT), m.modelName(), model);
+        try {
+            model.loadStateDict(l.model(), true);
+        } catch (RuntimeException e) {
+            throw new AppException("checkpoint " + dir + " does not fit its model: " + RunFolder.oneLine(e.getMessage()));
+        } finally {
+            for (Tensor t : l.model().values()) t.close();
+        }
+        return new CheckpointModel(m, model);
+    }
+
     /** The user's options with the task, model and width the checkpoint was trained with. */
-    private Options copyModelOptions(Map<?, ?> cfg, Path dir) {
+    private static Options copyModelOptions(Options o, Map<?, ?> cfg, Path dir) {
         Options m = new Options();
-        m.command = "evaluate";
+        m.command = o.command;
         String task = String.valueOf(cfg.get("task"));
         String model = String.valueOf(cfg.get("model"));
         int dash = model.lastIndexOf("-w");

@@ -44,13 +44,17 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (args[0]) {
             case "demo" -> Demo.run(rest);
-            case "train", "evaluate" -> {
+            case "train", "evaluate", "export" -> {
                 Options o = OptionParser.parse(args[0], rest);
                 if (o.help) {
                     System.out.println(OptionParser.usage(args[0]));
                     yield 0;
                 }
-                yield args[0].equals("train") ? new TrainCommand(o, System.out).run() : new Evaluator(o, System.out).run();
+                yield switch (args[0]) {
+                    case "train" -> new TrainCommand(o, System.out).run();
+                    case "evaluate" -> new Evaluator(o, System.out).run();
+                    default -> new ExportCommand(o, System.out).run();
+                };
             }
             default -> throw new CliException("unknown command '" + args[0] + "'; try: jgrad help");
         };
@@ -64,6 +68,7 @@ public final class Main {
                   train      train a classifier (CNN on Fashion-MNIST) or a segmenter (U-Net on garments);
                              progress per epoch, metrics.json, plots and checkpoints in --out
                   evaluate   score the latest checkpoint of --out on the validation set
+                  export     write the latest checkpoint's model of --out as an ONNX file
                   demo       train a tiny MLP on generated data for a few steps (batch index, loss, accuracy)
                   help       this text
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * Parses the options of {@code jgrad train} / {@code jgrad evaluate}. Every mistake (an unknown
+ * Parses the options of {@code jgrad train} / {@code evaluate} / {@code export}. Every mistake (an unknown
  * option, a missing or malformed value, a value out of range) is one {@link CliException} whose
  * message names the option and the value, so the user sees one line and exit code 2.
  * Accepts {@code --name value} and {@code --name=value}.
@@ -92,8 +92,10 @@ public final class OptionParser {
         opt("--keep-last", "N", "keep only the newest N epoch checkpoints (default: all)", (o, v) -> o.keepLast = positiveInt("--keep-last", v));
         opt("--progress", "auto|bar|plain|none", "progress display: a bar on a terminal, periodic lines otherwise (default auto)",
                 (o, v) -> o.progress = choice("--progress", v, Options.ProgressMode.class));
-        opt("--checkpoint", "DIR", "evaluate: the checkpoint folder (default: the latest under --out)",
+        opt("--checkpoint", "DIR", "evaluate, export: the checkpoint folder (default: the latest under --out)",
                 (o, v) -> o.checkpoint = path("--checkpoint", v));
+        opt("--format", "onnx", "export: the file format (default onnx)", (o, v) -> o.format = choice("--format", v, Options.ExportFormat.class));
+        opt("--file", "FILE", "export: the file to write (default: model.onnx in --out)", (o, v) -> o.file = path("--file", v));
         opt("--help", null, "this text", (o, v) -> o.help = true);
     }
 
@@ -101,16 +103,24 @@ public final class OptionParser {
     private static final java.util.Set<String> EVALUATE = java.util.Set.of("--batch-size", "--workers", "--prefetch", "--data", "--out",
             "--device", "--val-samples", "--checkpoint", "--help", "--progress", "--width", "--model");
 
+    /** The options {@code jgrad export} reads; like evaluate, the model comes from the checkpoint. */
+    private static final java.util.Set<String> EXPORT = java.util.Set.of("--out", "--checkpoint", "--format", "--file", "--model", "--width",
+            "--help");
+
     private static boolean takes(String command, String option) {
-        return command.equals("evaluate") ? EVALUATE.contains(option) : !option.equals("--checkpoint");
+        return switch (command) {
+            case "evaluate" -> EVALUATE.contains(option);
+            case "export" -> EXPORT.contains(option);
+            default -> !option.equals("--checkpoint") && !option.equals("--format") && !option.equals("--file");
+        };
     }
 
     private OptionParser() {}
 
-    /** Parses {@code args} of sub-command {@code command} ("train" or "evaluate"). */
+    /** Parses {@code args} of sub-command {@code command} ("train", "evaluate" or "export"). */
     public static Options parse(String command, String[] args) {
-        if (!command.equals("train") && !command.equals("evaluate")) {
-            throw new IllegalArgumentException("OptionParser.parse: command must be train or evaluate, got '" + command + "'");
+        if (!command.equals("train") && !command.equals("evaluate") && !command.equals("export")) {
+            throw new IllegalArgumentException("OptionParser.parse: command must be train, evaluate or export, got '" + command + "'");
         }
         Options o = new Options();
         o.command = command;

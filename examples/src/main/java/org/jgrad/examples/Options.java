@@ -19,6 +19,9 @@ public final class Options {
 
     public enum OptimizerKind { SGD, ADAM, ADAMW }
 
+    /** The formats {@code jgrad export} writes. */
+    public enum ExportFormat { ONNX }
+
     public String command = "train";
     public Task task = Task.CLASSIFY;
     public int epochs = -1;             // -1: the task's default, see effectiveEpochs()
@@ -54,6 +57,10 @@ public final class Options {
     public int keepLast = 0;            // 0: keep every epoch's checkpoint
     /** evaluate: the checkpoint folder; null means the latest under {@code out/checkpoints}. */
     public Path checkpoint = null;
+    /** export: the format to write. */
+    public ExportFormat format = ExportFormat.ONNX;
+    /** export: the file to write; null means model.onnx in {@code out}. */
+    public Path file = null;
     public boolean help = false;
 
     public int effectiveEpochs() { return epochs > 0 ? epochs : 3; }

@@ -117,7 +117,8 @@ public final class Reductions {
         if (fused.isEmpty()) return ComposedSoftmax.softmax(x, d, log);
         Tensor out = Tensor.empty(x.dtype(), x.device(), x.shape());
         fused.get().softmax(x.raw(), d, log, out.raw());
-        return Autograd.record(out, log ? "log_softmax" : "softmax", new Tensor[]{x}, g -> {
+        // the backward reads the output, not x: an in-place write to the output must be caught
+        return Autograd.record(out, log ? "log_softmax" : "softmax", new Tensor[]{x}, Autograd.saves(out), g -> {
             if (log) { // g - softmax * sum(g)
                 return new Tensor[]{g.sub(out.exp().mul(g.sum(d, true)))};
             }

@@ -47,6 +47,18 @@ class InPlaceVersionTest {
     }
 
     @Test
+    void softmaxOutputWrittenAfterForwardIsRefused() {
+        Tensor w = w();
+        Tensor p = w.softmax(0); // its backward reads p, not w
+        Tensor s = p.slice(0, 0, 1).sum(); // views and sum save nothing: only softmax's saved output is checked
+        try (var off = org.jgrad.autograd.Grad.off()) {
+            p.mul_(0.5);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, s::backward);
+        assertTrue(e.getMessage().contains("modified by an inplace operation") && e.getMessage().contains("softmax"), e.getMessage());
+    }
+
+    @Test
     void writeThroughAViewCountsForTheWholeStorage() {
         Tensor w = w();
         Tensor e = w.exp();

@@ -39,8 +39,11 @@ class CudaNnSimTest extends SimulatedBackendTest {
     private record Pair(Tensor cpu, Tensor sim) {}
 
     private Pair pair(float[] data, int[] shape, int[] strides, int offset) {
-        Storage c = Tensor.fromArray(data, data.length).storage(), s = gpu.fromHost(data, DType.FLOAT32);
-        return new Pair(new Tensor(c, shape, strides, offset), new Tensor(s, shape, strides, offset));
+        // the host tensor stays reachable until the view holds its storage: else the Cleaner may free it first
+        try (Tensor host = Tensor.fromArray(data, data.length)) {
+            Storage s = gpu.fromHost(data, DType.FLOAT32);
+            return new Pair(new Tensor(host.storage(), shape, strides, offset), new Tensor(s, shape, strides, offset));
+        }
     }
 
     private Pair dense(float[] data, int... shape) { return pair(data, shape, contiguousStrides(shape), 0); }

@@ -215,8 +215,9 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
             return;
         }
         if (x.dtype() == DType.INT64 && y.dtype() == DType.INT64 && out.dtype() == DType.INT64
-                && (op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL)) {
-            // exact 64-bit integer arithmetic: metric counters pass 2^53 where doubles would round
+                && (op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV)) {
+            // exact 64-bit integer arithmetic: metric counters pass 2^53 where doubles would round;
+            // DIV floors (Python's //); a zero divisor throws (the ops refuse it before, naming the op)
             long[] p = a.i64(), q = b.i64(), r = c.i64();
             StridedLoop.run(out.shape(), new int[][]{x.strides(), y.strides(), out.strides()},
                     new int[]{x.offset(), y.offset(), out.offset()}, (o, len, in) -> {
@@ -224,6 +225,7 @@ public final class CpuBackend implements Backend, CpuNn, CpuLoss, CpuMetric, Cpu
                             r[i2] = switch (op) {
                                 case ADD -> p[i0] + q[i1];
                                 case SUB -> p[i0] - q[i1];
+                                case DIV -> Math.floorDiv(p[i0], q[i1]);
                                 default -> p[i0] * q[i1];
                             };
                         }

@@ -63,12 +63,12 @@ public final class Division {
                     + java.util.Arrays.toString(b.shape()) + " has " + zeros + " zero element(s))");
         }
         if (mode == RoundingMode.FLOOR) return Elementwise.binaryRaw(BinaryOp.DIV, a, b); // the backend floors integers
-        // toward zero: |a| // |b| with the sign of a * b
-        Tensor magnitude = Elementwise.binaryRaw(BinaryOp.DIV, Elementwise.unaryRaw(UnaryOp.ABS, a, 0, 0),
-                Elementwise.unaryRaw(UnaryOp.ABS, b, 0, 0));
-        Tensor sign = Elementwise.binaryRaw(BinaryOp.MUL, Elementwise.unaryRaw(UnaryOp.SIGN, a, 0, 0),
-                Elementwise.unaryRaw(UnaryOp.SIGN, b, 0, 0));
-        return Elementwise.binaryRaw(BinaryOp.MUL, magnitude, sign);
+        // toward zero: the floor quotient, plus one where the division was inexact and the signs differ;
+        // all in exact integer arithmetic (an |a| // |b| detour would round int64 values beyond 2^53)
+        Tensor q = Elementwise.binaryRaw(BinaryOp.DIV, a, b);
+        Tensor rem = Elementwise.binaryRaw(BinaryOp.SUB, a, Elementwise.binaryRaw(BinaryOp.MUL, q, b));
+        Tensor fix = rem.ne(0).mul(a.lt(0).ne(b.lt(0))).to(q.dtype());
+        return Elementwise.binaryRaw(BinaryOp.ADD, q, fix);
     }
 
     private static Tensor roundedFloat(Tensor a, Tensor b, RoundingMode mode) {

@@ -63,22 +63,8 @@ public final class ComposedCrossEntropy {
         int n = input.size(0), c = input.size(1);
         int s = n == 0 ? 0 : input.numel() / (n * c);
         Tensor terms = terms(input.reshape(n, c, s), target.to(DType.INT64).reshape(n, s), weight, ignoreIndex);
-        // combined as Losses combines the fused terms, so the two differ only by the terms' rounding
-        Tensor nll = terms.select(0, 0).reshape(ts);
-        if (labelSmoothing == 0) {
-            return switch (reduction) {
-                case NONE -> nll;
-                case SUM -> nll.sum();
-                case MEAN -> nll.sum().div(terms.select(0, 2).detach().sum());
-            };
-        }
-        Tensor smooth = terms.select(0, 1).reshape(ts);
-        double a = 1 - labelSmoothing, b = labelSmoothing / c;
-        return switch (reduction) {
-            case NONE -> nll.mul(a).add(smooth.mul(b));
-            case SUM -> nll.sum().mul(a).add(smooth.sum().mul(b));
-            case MEAN -> nll.sum().mul(a).add(smooth.sum().mul(b)).div(terms.select(0, 2).detach().sum());
-        };
+        // combined exactly as the fused terms are, so the two differ only by the terms' rounding
+        return Losses.combineTerms(terms, ts, c, reduction, labelSmoothing);
     }
 
     private static void checkTargets(Tensor target, Tensor valid, int c, long ignoreIndex) {

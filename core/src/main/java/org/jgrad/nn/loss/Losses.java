@@ -106,7 +106,15 @@ public final class Losses {
         }
         Tensor t2 = target.to(DType.INT64).contiguous().view(n, s);
         Tensor terms = fusedOrComposedTerms(input, t2, w, ignoreIndex, n, c, s);
-        Tensor nll = terms.select(0, 0).reshape(ts);
+        return combineTerms(terms, ts, c, reduction, labelSmoothing);
+    }
+
+    /**
+     * The loss from the [3, N, S] terms (fused or composed alike): the weighted NLL, mixed with the
+     * smoothing term when {@code labelSmoothing > 0}, reduced; MEAN divides by the targets' weights.
+     */
+    static Tensor combineTerms(Tensor terms, int[] targetShape, int c, Reduction reduction, double labelSmoothing) {
+        Tensor nll = terms.select(0, 0).reshape(targetShape);
         if (labelSmoothing == 0) {
             return switch (reduction) {
                 case NONE -> nll;
@@ -114,7 +122,7 @@ public final class Losses {
                 case MEAN -> nll.sum().div(terms.select(0, 2).detach().sum());
             };
         }
-        Tensor smooth = terms.select(0, 1).reshape(ts);
+        Tensor smooth = terms.select(0, 1).reshape(targetShape);
         double a = 1 - labelSmoothing, b = labelSmoothing / c;
         return switch (reduction) {
             case NONE -> nll.mul(a).add(smooth.mul(b));

@@ -137,6 +137,12 @@ public final class Nccl {
         } catch (Throwable t) { throw rethrow("ncclGetVersion", t); }
     }
 
+    /** NCCL_VERSION_CODE as "2.21.5": nccl.h's NCCL_VERSION(X,Y,Z) is X*1000 + Y*100 + Z up to 2.8, X*10000 + Y*100 + Z from 2.9. */
+    public static String versionText(int code) {
+        if (code >= 10000) return code / 10000 + "." + code / 100 % 100 + "." + code % 100;
+        return code / 1000 + "." + code / 100 % 10 + "." + code % 100;
+    }
+
     /** A new ncclUniqueId, made on rank 0 and handed to every rank. */
     public byte[] uniqueId() {
         try (Arena a = Native.call()) {

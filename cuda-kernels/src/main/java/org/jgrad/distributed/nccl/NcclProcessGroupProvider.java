@@ -52,18 +52,12 @@ public final class NcclProcessGroupProvider implements ProcessGroupProvider {
                 throw new DistributedException(who + ": the NCCL unique id from rank 0 has " + id.length + " bytes, expected " + Nccl.UNIQUE_ID_BYTES);
             }
             NcclCommunicator comm = NcclCommunicator.open(nccl, cuda, rv.rank(), rv.worldSize(), id, timeout);
-            String name = "nccl " + versionText(nccl.version()) + " on " + device + " (rendezvous: " + rv.describe() + ")";
+            String name = "nccl " + Nccl.versionText(nccl.version()) + " on " + device + " (rendezvous: " + rv.describe() + ")";
             return new NcclProcessGroup(comm, rv, device, name);
         } catch (RuntimeException e) {
             rv.close();
             if (e instanceof DistributedException || e instanceof IllegalArgumentException) throw e;
             throw new DistributedException(e.getMessage().startsWith(who) ? e.getMessage() : who + ": " + e.getMessage(), e);
         }
-    }
-
-    /** NCCL_VERSION_CODE as "2.21.5" (codes below 2.9 are X*1000 + Y*100 + Z, from 2.9 X*10000 + Y*100 + Z). */
-    static String versionText(int code) {
-        if (code >= 10000) return code / 10000 + "." + code / 100 % 100 + "." + code % 100;
-        return code / 1000 + "." + code / 100 % 10 + "." + code % 100;
     }
 }

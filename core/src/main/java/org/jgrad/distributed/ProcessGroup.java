@@ -37,6 +37,9 @@ public interface ProcessGroup extends AutoCloseable {
     /** A short name of the engine: "single", "mpi (Open MPI 4.1.4)", ... */
     String backendName();
 
+    /** The device whose tensors the collectives take: the CPU for the MPI and single groups, this rank's GPU for NCCL. */
+    default Device device() { return Device.cpu(); }
+
     /** Combines {@code tensor} across the ranks element-wise; every rank receives the result in place. */
     default void allReduce(Tensor tensor, ReduceOp op) { allReduceAsync(tensor, op).await(); }
 

@@ -59,6 +59,7 @@ public final class NcclProcessGroup implements ProcessGroup {
     @Override public Duration timeout() { return comm.timeout(); }
 
     /** The GPU this rank's collectives run on: put the model and the batches there. */
+    @Override
     public Device device() { return device; }
 
     @Override

@@ -144,7 +144,7 @@ public final class TcpStore implements AutoCloseable {
             String who = "rank 0 of " + worldSize + ": " + what;
             server.state().awaitCount(key, worldSize, timeout, who + " (" + TcpStoreServer.counterName(key) + ")");
             // and until every other rank has been told: rank 0 may close the store right after
-            server.state().awaitCount(TcpStoreServer.answeredKey(key), worldSize - 1, timeout, who + " (answering the other ranks)");
+            server.state().awaitCountDespiteFailures(TcpStoreServer.answeredKey(key), worldSize - 1, timeout, who + " (answering the other ranks)");
             return;
         }
         request(what, () -> {

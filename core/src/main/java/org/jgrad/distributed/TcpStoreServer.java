@@ -117,12 +117,16 @@ final class TcpStoreServer implements AutoCloseable {
                 out.flush();
             }
         } catch (SocketException | EOFException e) {
-            // the rank went away, or we are closing: nothing waits for this connection any more
+            // the rank went away, or we are closing: a wait that still needs that rank fails below
         } catch (IOException | RuntimeException e) {
             if (!closed) state.fail("rank 0 of " + worldSize + ": the connection of rank " + rank + " failed: " + e);
         } finally {
             sockets.remove(s);
-            if (rank > 0) connected.remove(rank);
+            if (rank > 0) {
+                connected.remove(rank);
+                // waits that are not yet satisfied can no longer count on this rank (a wait already satisfied still succeeds)
+                if (!closed) state.fail("rank " + rank + " of " + worldSize + " disconnected from the rendezvous store (it has stopped or failed)");
+            }
         }
     }
 
@@ -267,17 +271,30 @@ final class TcpStoreServer implements AutoCloseable {
         }
 
         void awaitCount(String key, long target, Duration timeout, String what) {
-            waitFor(timeout, what, () -> counters.getOrDefault(key, 0L) >= target ? Boolean.TRUE : null);
+            waitFor(timeout, what, true, () -> counters.getOrDefault(key, 0L) >= target ? Boolean.TRUE : null);
+        }
+
+        /**
+         * As {@link #awaitCount} but a recorded failure does not end the wait: used once every
+         * rank has arrived, for the answers to reach them, when a rank that got its answer and
+         * left is no failure.
+         */
+        void awaitCountDespiteFailures(String key, long target, Duration timeout, String what) {
+            waitFor(timeout, what, false, () -> counters.getOrDefault(key, 0L) >= target ? Boolean.TRUE : null);
         }
 
         private <T> T waitFor(Duration timeout, String what, java.util.function.Supplier<T> ready) {
+            return waitFor(timeout, what, true, ready);
+        }
+
+        private <T> T waitFor(Duration timeout, String what, boolean failFast, java.util.function.Supplier<T> ready) {
             long left = timeout.toNanos();
             lock.lock();
             try {
                 while (true) {
                     T v = ready.get();
                     if (v != null) return v;
-                    if (failure != null) throw new DistributedException(what + " failed: " + failure);
+                    if (failFast && failure != null) throw new DistributedException(what + " failed: " + failure);
                     if (left <= 0) {
                         throw new DistributedException(what + ": not done within " + timeout.toSeconds() + " s; another rank has "
                                 + "probably failed or was never started");

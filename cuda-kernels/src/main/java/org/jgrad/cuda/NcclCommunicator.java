@@ -212,14 +212,22 @@ public final class NcclCommunicator implements AutoCloseable {
         }
     }
 
-    /** Waits for the collectives (when none failed) and frees the communicator and its stream. Idempotent. */
+    /**
+     * Waits for the collectives still queued (polled like any collective, so a dead peer ends
+     * in an abort after the timeout, never a hang), then frees the communicator and its
+     * stream. Idempotent; after an abort there is nothing left to free.
+     */
     @Override
     public synchronized void close() {
         if (closed) return;
-        closed = true;
+        if (broken) {
+            closed = true;
+            return;
+        }
         ctx.makeCurrent();
-        if (broken) return; // aborted: the communicator is gone, and its stream may never drain
-        ctx.driver.streamSynchronize(commStream);
+        Pending drained = end("closing the communicator (waiting for its queued collectives)", System.nanoTime());
+        closed = true;
+        drained.await(); // throws after aborting when a queued collective never finishes
         nccl.commDestroy(comm);
         ctx.driver.streamDestroy(commStream);
     }

@@ -205,7 +205,8 @@ class NcclBindingsFakeTest {
         assertEquals(List.of("ncclCommDestroy"), ncclFake.calls.stream().map(FakeLibrary.Call::name)
                 .filter(n -> n.startsWith("ncclComm") && !n.equals("ncclCommInitRank") && !n.equals("ncclCommGetAsyncError")).toList());
         assertEquals(COMM, FakeLibrary.addr(ncclFake.last("ncclCommDestroy").args()[0]));
-        assertEquals(COMM_STREAM, FakeLibrary.addr(cu.last("cuStreamSynchronize").args()[0]), "close waits for the comm stream first");
+        assertEquals(0, cu.calls("cuStreamSynchronize").size(), "close waits by polling an event (with the timeout), never without a limit");
+        assertTrue(order.get(order.size() - 2).endsWith(" on comm"), "close first marks the comm stream's queued work: " + order);
         assertEquals(COMM_STREAM, FakeLibrary.addr(cu.last("cuStreamDestroy_v2").args()[0]));
     }
 
@@ -270,6 +271,19 @@ class NcclBindingsFakeTest {
             assertTrue(s >= 0.9 && s < 10, "gave up after " + s + " s");
             assertEquals(1, ncclFake.calls("ncclCommAbort").size());
         }
+    }
+
+    @Test
+    void closingWithAHungCollectiveAbortsAfterTheTimeoutInsteadOfWaitingForever() {
+        NcclProcessGroup pg = group(Duration.ofSeconds(1));
+        pg.allReduceAsync(fresh(DType.FLOAT32, 4), ReduceOp.SUM); // never awaited
+        cu.on("cuEventQuery", a -> 600);
+        DistributedException e = assertThrows(DistributedException.class, pg::close);
+        assertTrue(e.getMessage().contains("rank 0 of 1: closing the communicator (waiting for its queued collectives) did not finish within 1 s"),
+                e.getMessage());
+        assertEquals(1, ncclFake.calls("ncclCommAbort").size());
+        assertEquals(0, ncclFake.calls("ncclCommDestroy").size());
+        pg.close(); // idempotent
     }
 
     @Test

@@ -202,6 +202,17 @@ class TcpStoreTest {
     }
 
     @Test
+    void aRankThatLeavesBeforeTheBarrierMakesRankZeroFailFast() throws Exception {
+        try (TcpStore zero = TcpStore.open(HOST, 0, 0, 2, LONG)) {
+            TcpStore.open(HOST, zero.port(), 1, 2, LONG).close(); // connected, then gone (it failed)
+            long t0 = System.nanoTime();
+            DistributedException e = assertThrows(DistributedException.class, zero::barrier);
+            assertTrue(e.getMessage().contains("rank 1 of 2 disconnected from the rendezvous store"), e.getMessage());
+            assertTrue((System.nanoTime() - t0) / 1e9 < 10, "rank 0 must not wait out its 30 s timeout");
+        }
+    }
+
+    @Test
     void badArgumentsAreNamed() {
         var e1 = assertThrows(IllegalArgumentException.class, () -> TcpStore.open(HOST, 1234, 2, 2, LONG));
         assertTrue(e1.getMessage().contains("rank 2 is outside 0..1"), e1.getMessage());

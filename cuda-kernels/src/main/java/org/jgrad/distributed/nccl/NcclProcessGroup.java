@@ -29,8 +29,10 @@ import java.util.List;
  * {@code ProcessGroup.fromEnvironment(Device.cuda(0))} through {@link NcclProcessGroupProvider}.
  *
  * <p>AVG is NCCL's {@code ncclAvg}: floats are pre-multiplied by 1/N and summed, integers are
- * summed and divided (truncating toward zero); the MPI group sums then divides, so float
- * averages of the two may differ in the last bit.
+ * summed and divided, truncating toward zero (NCCL's {@code FuncSumPostDiv} divides the
+ * absolute value and restores the sign, src/device/reduce_kernel.h), as {@link ReduceOp#AVG}
+ * promises; the MPI group sums then divides, so float averages of the two may differ in the
+ * last bit.
  */
 public final class NcclProcessGroup implements ProcessGroup {
     private final NcclCommunicator comm;

@@ -150,8 +150,11 @@ final class TcpStoreServer implements AutoCloseable {
             problem = "two processes connected to rank 0's rendezvous store as rank " + rank + " (" + LauncherEnv.RANK + " must differ on every process)";
         }
         if (problem != null) {
-            state.fail(problem);
-            refuse(out, problem);
+            try {
+                refuse(out, problem); // first, so the refused rank hears why before rank 0 fails (and perhaps exits)
+            } finally {
+                state.fail(problem);
+            }
             return -1;
         }
         out.writeByte(OK);

@@ -267,7 +267,7 @@ public final class NcclCommunicator implements AutoCloseable {
         return abort(what + " could not be queued: " + e.getMessage());
     }
 
-    private CudaException abort(String why) {
+    private synchronized CudaException abort(String why) { // one abort, whichever thread sees the failure first
         String msg = who(rank, worldSize) + ": " + why + ". Aborting the NCCL communicator (ncclCommAbort).";
         if (!broken) {
             broken = true;

@@ -1,5 +1,6 @@
 package org.jgrad.distributed;
 
+import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
 
 import java.time.Duration;
@@ -15,6 +16,10 @@ import java.time.Duration;
  * {@code mpirun} (Open MPI or MPICH, found by name) and a single-process group otherwise, so
  * the same program runs unchanged without a launcher. Close the group at the end (it calls
  * {@code MPI_Finalize}); a rank that leaves without closing makes the launcher stop the job.
+ * {@link #fromEnvironment(Device)} gives the group for another device's tensors (NCCL for
+ * CUDA, registered by jgrad-cuda through {@link ProcessGroupProvider}), started by
+ * {@code mpirun} or by torchrun-style variables ({@code RANK}, {@code WORLD_SIZE},
+ * {@code LOCAL_RANK}, {@code MASTER_ADDR}, {@code MASTER_PORT}).
  */
 public interface ProcessGroup extends AutoCloseable {
     /** Environment variable: the collectives' timeout in seconds (default 1800, as PyTorch's). */
@@ -31,6 +36,9 @@ public interface ProcessGroup extends AutoCloseable {
 
     /** A short name of the engine: "single", "mpi (Open MPI 4.1.4)", ... */
     String backendName();
+
+    /** The device whose tensors the collectives take: the CPU for the MPI and single groups, this rank's GPU for NCCL. */
+    default Device device() { return Device.cpu(); }
 
     /** Combines {@code tensor} across the ranks element-wise; every rank receives the result in place. */
     default void allReduce(Tensor tensor, ReduceOp op) { allReduceAsync(tensor, op).await(); }
@@ -78,9 +86,21 @@ public interface ProcessGroup extends AutoCloseable {
     }
 
     static ProcessGroup fromEnvironment(Duration timeout) {
-        LauncherEnv env = LauncherEnv.fromEnvironment();
-        if (!env.launchedByMpi()) return new SingleProcessGroup();
-        return MpiProcessGroup.open(env, timeout);
+        return ProcessGroups.forCpu(LauncherEnv.fromEnvironment(), timeout);
+    }
+
+    /**
+     * The group for {@code device}'s tensors: as {@link #fromEnvironment()} for the CPU; for
+     * another device type the engine its module registers (NCCL for CUDA, one GPU per process
+     * chosen by the local rank), its ranks met through MPI under {@code mpirun}, through rank
+     * 0's {@link TcpStore} under torchrun-style variables, or alone without a launcher.
+     */
+    static ProcessGroup fromEnvironment(Device device) {
+        return fromEnvironment(device, Collectives.timeoutFromEnvironment());
+    }
+
+    static ProcessGroup fromEnvironment(Device device, Duration timeout) {
+        return ProcessGroups.forDevice(device, LauncherEnv.fromEnvironment(), timeout);
     }
 
     /** World size 1: every collective leaves its tensors as they are (after checking them). */

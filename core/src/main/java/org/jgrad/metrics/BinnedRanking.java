@@ -49,19 +49,22 @@ final class BinnedRanking {
         return Concat.stack(2, Concat.stack(2, tn, fp), Concat.stack(2, fn, tp));
     }
 
-    /** For each score, the number of thresholds {@code <= score} (thresholds sorted): a binary search, all scores at once. */
+    /**
+     * For each score, the number of thresholds {@code <= score} (thresholds sorted): a binary
+     * search, all scores at once. The thresholds are padded with +Infinity to a power of two so
+     * every probe is in range; a +Infinity score, which reaches the padding too, is capped at T.
+     */
     static Tensor bucket(Tensor scores, Tensor thr) {
-        int t = thr.size(0), e = scores.size(0);
+        int t = thr.size(0), e = scores.size(0), size = Integer.highestOneBit(t) << 1;
+        Tensor padded = Concat.cat(0, thr, Tensor.full(Double.POSITIVE_INFINITY, DType.FLOAT32, thr.device(), size - t));
         Tensor pos = Tensor.zeros(DType.INT64, scores.device(), e);
-        for (int step = Integer.highestOneBit(t); step >= 1; step >>= 1) {
-            Tensor cand = pos.add(step);
-            Tensor idx = cand.clamp(1, t).sub(1).contiguous();
+        for (int step = size >> 1; step >= 1; step >>= 1) {
+            Tensor probe = pos.add(step - 1);                  // the last threshold of the next block of step
             Tensor at = Tensor.empty(DType.FLOAT32, scores.device(), e);
-            backend(scores).gather(thr.raw(), 0, idx.raw(), at.raw());
-            Tensor ok = cand.le(t).mul(at.le(scores)).to(DType.INT64);
-            pos = pos.add(ok.mul(step));
+            backend(scores).gather(padded.raw(), 0, probe.raw(), at.raw());
+            pos = pos.add(at.le(scores).to(DType.INT64).mul(step));
         }
-        return pos;
+        return pos.clamp(0, t);
     }
 
     /** Σ over k' >= k along dimension 0, by doubling: after the pass with shift s each row holds the sum of the next 2s rows. */

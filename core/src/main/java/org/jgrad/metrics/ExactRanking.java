@@ -6,14 +6,12 @@ import java.util.Arrays;
  * Exact (every distinct score a threshold) ranking curves and scores on the host, by one sort:
  * scikit-learn's and torchmetrics' {@code _binary_clf_curve}. Each (score, label) pair is packed
  * into one long whose order is the score's order (label in the lowest bit), the longs are sorted
- * (a primitive sort: deterministic, O(n log n)) and walked from the highest score down; every run
+ * by score (a radix sort: deterministic, O(n)) and walked from the highest score down; every run
  * of equal scores ends one threshold, with the cumulative true and false positives there. -0.0 and
  * 0.0 are one score, as PyTorch compares them. Counts are exact integers; the scores divide once.
  */
 final class ExactRanking {
     private ExactRanking() {}
-
-    private static final int PARALLEL_SORT = 1 << 16;
 
     /** Distinct thresholds, decreasing, with the true and false positives of {@code score >= threshold}. */
     record Clf(float[] thresholds, long[] tps, long[] fps) {
@@ -21,23 +19,57 @@ final class ExactRanking {
         long negatives() { return fps.length == 0 ? 0 : fps[fps.length - 1]; }
     }
 
-    /** The key of (score, label): ordered as the score (NaN excluded by the callers), label in bit 0. */
+    /**
+     * The key of (score, label): a non-negative long ordered as the score (NaN excluded by the
+     * callers), the label in bit 0. The float's bits are mapped to an unsigned order (negative
+     * floats reversed, then the sign bit flipped) in bits 1..32.
+     */
     static long key(float score, boolean positive) {
         int b = Float.floatToRawIntBits(score + 0.0f); // -0.0 + 0.0 is 0.0
-        b ^= (b >> 31) & 0x7fffffff;                     // negative floats: reverse their order
-        return ((long) b << 1) | (positive ? 1 : 0);
+        b ^= ((b >> 31) & 0x7fffffff) | 0x80000000;
+        return ((b & 0xffffffffL) << 1) | (positive ? 1 : 0);
     }
 
     private static float scoreOf(long key) {
-        int b = (int) (key >> 1);
+        int b = (int) (key >>> 1) ^ 0x80000000;
         b ^= (b >> 31) & 0x7fffffff;
         return Float.intBitsToFloat(b);
     }
 
+    private static final int RADIX_BITS = 11, RADIX = 1 << RADIX_BITS;
+
+    /**
+     * Sorts the first m keys by bits 1..32 (the score; the order among equal scores is of no
+     * consequence): a least-significant-digit radix sort, three stable passes of 11 bits, a pass
+     * skipped when every key has the same digit. O(m), deterministic; below 256 keys a plain sort.
+     */
+    static void sortByScore(long[] keys, int m) {
+        if (m < 256) {
+            Arrays.sort(keys, 0, m);
+            return;
+        }
+        long[] src = keys, dst = new long[m];
+        int[] count = new int[RADIX];
+        for (int shift = 1; shift < 33; shift += RADIX_BITS) {
+            Arrays.fill(count, 0);
+            for (int i = 0; i < m; i++) count[(int) (src[i] >>> shift) & (RADIX - 1)]++;
+            if (count[(int) (src[0] >>> shift) & (RADIX - 1)] == m) continue;
+            for (int d = 0, sum = 0; d < RADIX; d++) {
+                int c = count[d];
+                count[d] = sum;
+                sum += c;
+            }
+            for (int i = 0; i < m; i++) dst[count[(int) (src[i] >>> shift) & (RADIX - 1)]++] = src[i];
+            long[] t = src;
+            src = dst;
+            dst = t;
+        }
+        if (src != keys) System.arraycopy(src, 0, keys, 0, m);
+    }
+
     /** The curve of the first {@code m} keys; sorts them in place. */
     static Clf curve(long[] keys, int m) {
-        if (m > PARALLEL_SORT) Arrays.parallelSort(keys, 0, m);
-        else Arrays.sort(keys, 0, m);
+        sortByScore(keys, m);
         int groups = 0;
         for (int i = m - 1; i >= 0; i--) if (i == 0 || (keys[i] >> 1) != (keys[i - 1] >> 1)) groups++;
         float[] thr = new float[groups];

@@ -10,8 +10,9 @@ import java.util.Arrays;
  * Checks a batch of ranking inputs and lays it out as the scores need it: scores FLOAT32
  * {@code [M, C]} (C = 1 for a binary task) and targets INT64, {@code [M]} class labels
  * (multiclass) or {@code [M, C]} 0/1 (binary, multilabel), extra dimensions {@code ...} flattened
- * into M as torchmetrics does. Values are checked with one device-to-host copy of two counts: a
- * NaN score or a target that is neither a valid value nor ignoreIndex is an error naming it.
+ * into M as torchmetrics does. Values are checked with one device-to-host copy of three numbers
+ * (the scores' sum, the least and greatest target): a NaN score or a target that is neither a valid
+ * value nor ignoreIndex is an error naming it.
  */
 record RankingInputs(Tensor scores, Tensor targets) {
 
@@ -52,13 +53,22 @@ record RankingInputs(Tensor scores, Tensor targets) {
             }
         }
         if (s.size(0) == 0) throw new IllegalArgumentException("preds holds no samples (shape " + Arrays.toString(preds.shape()) + ")");
-        Tensor valid = spec.task() == RankingTask.MULTICLASS ? t.ge(0).mul(t.lt(c)) : t.eq(0).add(t.eq(1)).gt(0);
-        if (spec.hasIgnore()) valid = valid.add(t.eq((double) spec.ignoreIndex())).gt(0);
-        long[] bad = Concat.cat(0, s.ne(s).to(DType.INT64).sum().view(1), valid.eq(0).to(DType.INT64).sum().view(1)).toLongArray();
-        if (bad[0] > 0) {
-            throw new IllegalArgumentException("preds holds " + bad[0] + " NaN score(s); ranking scores are undefined for NaN (replace or drop them first)");
+        // one copy of three numbers: the float32 sum (NaN if a score is NaN, or +Inf and -Inf meet),
+        // and the least and greatest target with ignored ones read as 0
+        Tensor counted = spec.hasIgnore() ? Tensor.where(t.eq((double) spec.ignoreIndex()), Tensor.scalar(0, t.dtype(), t.device()), t) : t;
+        double[] summary = Concat.cat(0, s.sum().to(DType.FLOAT64).view(1), counted.min().to(DType.FLOAT64).view(1),
+                counted.max().to(DType.FLOAT64).view(1)).toDoubleArray();
+        if (Double.isNaN(summary[0])) {
+            long nans = s.ne(s).to(DType.INT64).sum().toLongArray()[0];
+            if (nans > 0) throw new IllegalArgumentException("preds holds " + nans + " NaN score(s); ranking scores are undefined for NaN (replace or drop them first)");
         }
-        if (bad[1] > 0) throw badTarget(t, valid, spec);
+        double hi = spec.task() == RankingTask.MULTICLASS ? c - 1 : 1;
+        boolean integral = !t.dtype().isFloatingPoint() || t.eq(t.to(DType.INT64).to(t.dtype())).eq(0).to(DType.INT64).sum().toLongArray()[0] == 0;
+        if (summary[1] < 0 || summary[2] > hi || !integral) {
+            Tensor valid = spec.task() == RankingTask.MULTICLASS ? t.ge(0).mul(t.le(hi)) : t.eq(0).add(t.eq(1)).gt(0);
+            if (spec.hasIgnore()) valid = valid.add(t.eq((double) spec.ignoreIndex())).gt(0);
+            throw badTarget(t, valid, spec);
+        }
         return new RankingInputs(s, t.dtype() == DType.INT64 ? t : t.to(DType.INT64));
     }
 

@@ -239,4 +239,49 @@ class RankingEdgeCasesTest {
             }
         }
     }
+
+    @Test
+    void radixSortOrdersEveryFloatAsFloatCompareDoes() {
+        Random r = new Random(5);
+        int n = 5000;
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = switch (i % 7) {
+                case 0 -> Float.intBitsToFloat(r.nextInt()); // any bit pattern (NaN replaced below)
+                case 1 -> Float.NEGATIVE_INFINITY;
+                case 2 -> Float.POSITIVE_INFINITY;
+                case 3 -> -0.0f;
+                case 4 -> 0.0f;
+                default -> (float) r.nextGaussian();
+            };
+            if (Float.isNaN(v[i])) v[i] = 1.5f;
+        }
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) keys[i] = ExactRanking.key(v[i], (i & 1) == 1);
+        ExactRanking.sortByScore(keys, n);
+        float[] want = v.clone();
+        for (int i = 0; i < n; i++) want[i] += 0.0f; // -0.0 and 0.0 are one score
+        Arrays.sort(want);
+        ExactRanking.Clf curve = ExactRanking.curve(keys.clone(), n);
+        float[] distinct = curve.thresholds();
+        for (int g = 1; g < distinct.length; g++) assertTrue(distinct[g] < distinct[g - 1], "decreasing at " + g);
+        assertEquals(Arrays.stream(toDoubles(want)).distinct().count(), distinct.length);
+        assertEquals(n / 2, curve.positives());
+    }
+
+    private static double[] toDoubles(float[] f) {
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) d[i] = f[i];
+        return d;
+    }
+
+    @Test
+    void infiniteScoresRankAndBin() {
+        try (Tensor s = f(Float.NEGATIVE_INFINITY, 0.5f, Float.POSITIVE_INFINITY, 0.2f); Tensor y = l(0, 1, 1, 0)) {
+            assertEquals(1.0, Ranking.auroc(s, y), 0);
+            RankingSpec binned = RankingSpec.binary().withThresholds(0f, 0.5f, 1f);
+            assertArrayEquals(new double[]{0.5, 1, 1}, Ranking.rocCurve(s, y, binned).tpr(), 0); // +Inf >= 1, 0.5 >= 0.5
+            assertEquals(1.0, Ranking.averagePrecision(s, y, binned).value(), 0);
+        }
+    }
 }

@@ -1,78 +1,121 @@
 package org.jgrad.metrics;
 
-import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Binary AUROC and average precision, exact (every threshold), as torchmetrics'
- * {@code binary_auroc} and {@code binary_average_precision} with {@code thresholds=None}, on the
- * inputs' device. Tied scores form one threshold, as there: AUROC is the area under the ROC curve
- * through the tie groups, which equals the Mann-Whitney statistic
- * <pre>  AUROC = Σ_{i pos, j neg} ([s_i > s_j] + ½[s_i == s_j]) / (P·N)</pre>
- * (the numerator is an exact count of halves, so the value is correctly rounded), and
- * <pre>  AP = (1/P) Σ_{i pos} TP(s_i) / K(s_i)</pre>
- * with K(t) = #{j: s_j >= t} and TP(t) the positives among them — the step sum Σ (R_k - R_{k-1}) P_k
- * over the distinct thresholds, without interpolation. Both are computed by comparing blocks of
- * scores with all scores (broadcast comparisons and sums, no sort): O(n²) work in O(block · n)
- * memory, meant for evaluation sets up to ~10^5 samples. Scores are compared as given: torchmetrics
- * applies a sigmoid first when scores leave [0, 1], which can create ties in float32; apply it
- * before calling to reproduce that. Edge rules (torchmetrics): AUROC is 0 when the targets have no
- * positive or no negative; AP is NaN without positives (scikit-learn 1.2 returns 0 there). NaN
- * scores are not supported.
+ * Ranking scores as torchmetrics 1.9 defines them (rules unchanged since 1.4): AUROC, average
+ * precision, ROC and precision-recall curves, for binary, multiclass (one-vs-rest) and multilabel
+ * tasks, exact or binned ({@link RankingSpec}). One call is one batch; for many batches use the
+ * stateful {@link Auroc} and {@link AveragePrecision}.
+ *
+ * <p>Exact: per class, the scores are sorted once (O(n log n)) and every distinct score is a
+ * threshold (ties form one threshold, as torchmetrics and scikit-learn); AUROC is the trapezoidal
+ * area under the ROC curve through (0, 0), AP the step sum Σ (R_k - R_{k-1}) P_k without
+ * interpolation; computed on the host in float64 (torchmetrics computes in float32, so its values
+ * agree to about 1e-7; scikit-learn's to 1e-12 or better). Binned: {@code score >= t} counted per
+ * threshold on the device; see {@link RankingSpec}.
+ *
+ * <p>Scores are ranked as given: torchmetrics applies a sigmoid (softmax for multiclass) when
+ * some score leaves [0, 1], which changes a multiclass ranking and can create float32 ties; apply
+ * it before calling to reproduce that. NaN scores are rejected. Rules for a class without
+ * positive (or negative) targets, as torchmetrics: see the package documentation.
  */
 public final class Ranking {
     private Ranking() {}
 
-    private static final int BLOCK = 1024;
+    /** Exact binary AUROC; {@code scores} FLOAT32, {@code targets} 0/1 (integer or float) of the same shape. */
+    public static double auroc(Tensor scores, Tensor targets) { return auroc(scores, targets, RankingSpec.binary()).value(); }
 
-    /** {@code scores} FLOAT32 [n], {@code targets} integer or float 0/1 [n] on the same device. */
-    public static double auroc(Tensor scores, Tensor targets) {
-        check(scores, targets);
-        int n = scores.size(0);
-        try (Scope scope = Scope.open()) {
-            Tensor s = scores.contiguous().view(1, n), y = targets.ne(0).to(DType.FLOAT64), neg = y.neg().add(1);
-            Tensor num = Tensor.zeros(DType.FLOAT64, scores.device(), 1);
-            for (int lo = 0; lo < n; lo += BLOCK) {
-                int b = Math.min(BLOCK, n - lo);
-                Tensor si = s.narrow(1, lo, b).view(b, 1);
-                Tensor credit = si.gt(s).to(DType.FLOAT64).add(si.eq(s).to(DType.FLOAT64).mul(0.5)); // [b, n]
-                Tensor perPos = credit.mul(neg.view(1, n)).sum(1, false);                                 // [b]
-                num = num.add(perPos.mul(y.narrow(0, lo, b)).sum().view(1));
-            }
-            Tensor pos = y.sum().view(1), pairs = pos.mul(neg.sum().view(1));
-            return ScoreFormulas.ratioOr(num, pairs, 0).toDoubleArray()[0]; // no pairs: 0, as torchmetrics
-        }
-    }
-
-    /** {@code scores} FLOAT32 [n], {@code targets} integer or float 0/1 [n] on the same device. */
+    /** Exact binary average precision; {@code scores} FLOAT32, {@code targets} 0/1 (integer or float) of the same shape. */
     public static double averagePrecision(Tensor scores, Tensor targets) {
-        check(scores, targets);
-        int n = scores.size(0);
-        try (Scope scope = Scope.open()) {
-            Tensor s = scores.contiguous().view(1, n), y = targets.ne(0).to(DType.FLOAT64);
-            Tensor sum = Tensor.zeros(DType.FLOAT64, scores.device(), 1);
-            for (int lo = 0; lo < n; lo += BLOCK) {
-                int b = Math.min(BLOCK, n - lo);
-                Tensor atOrAbove = s.ge(s.narrow(1, lo, b).view(b, 1)).to(DType.FLOAT64); // [b, n]: s_j >= s_i
-                Tensor tp = atOrAbove.mul(y.view(1, n)).sum(1, false), k = atOrAbove.sum(1, false);
-                sum = sum.add(tp.div(k).mul(y.narrow(0, lo, b)).sum().view(1));
-            }
-            return sum.div(y.sum().view(1)).toDoubleArray()[0]; // 0/0 = NaN without positives
+        return averagePrecision(scores, targets, RankingSpec.binary()).value();
+    }
+
+    public static RankingScore auroc(Tensor preds, Tensor targets, RankingSpec spec) {
+        RankingState s = once(preds, targets, spec);
+        try {
+            return s.auroc();
+        } finally {
+            s.reset();
         }
     }
 
-    private static void check(Tensor scores, Tensor targets) {
-        MetricChecks.open(scores, "scores");
-        MetricChecks.open(targets, "targets");
-        MetricChecks.sameDevice(scores, "scores", targets, "targets");
-        if (scores.dtype() != DType.FLOAT32 || scores.dim() != 1) {
-            throw new IllegalArgumentException("scores must be a FLOAT32 [n] tensor, got " + scores.dtype() + " " + Arrays.toString(scores.shape()));
+    public static RankingScore averagePrecision(Tensor preds, Tensor targets, RankingSpec spec) {
+        RankingState s = once(preds, targets, spec);
+        try {
+            return s.averagePrecision();
+        } finally {
+            s.reset();
         }
-        if (!Arrays.equals(scores.shape(), targets.shape())) {
-            throw new IllegalArgumentException("targets shape " + Arrays.toString(targets.shape()) + " differs from scores " + Arrays.toString(scores.shape()));
+    }
+
+    /** Exact binary ROC curve (scikit-learn's roc_curve with drop_intermediate=False). */
+    public static RocCurve rocCurve(Tensor scores, Tensor targets) { return rocCurve(scores, targets, RankingSpec.binary()); }
+
+    /** Binary ROC curve, exact or binned as {@code spec} says (a binary spec). */
+    public static RocCurve rocCurve(Tensor scores, Tensor targets, RankingSpec spec) {
+        binaryOnly(spec);
+        RankingState s = once(scores, targets, spec);
+        try {
+            return s.roc(0);
+        } finally {
+            s.reset();
+        }
+    }
+
+    /** Exact binary precision-recall curve (scikit-learn 1.2's precision_recall_curve). */
+    public static PrecisionRecallCurve precisionRecallCurve(Tensor scores, Tensor targets) {
+        return precisionRecallCurve(scores, targets, RankingSpec.binary());
+    }
+
+    public static PrecisionRecallCurve precisionRecallCurve(Tensor scores, Tensor targets, RankingSpec spec) {
+        binaryOnly(spec);
+        RankingState s = once(scores, targets, spec);
+        try {
+            return s.precisionRecall(0);
+        } finally {
+            s.reset();
+        }
+    }
+
+    /** One ROC curve per class (one-vs-rest) or label: torchmetrics' multiclass_roc / multilabel_roc with average=None. */
+    public static List<RocCurve> rocCurves(Tensor preds, Tensor targets, RankingSpec spec) {
+        RankingState s = once(preds, targets, spec);
+        try {
+            List<RocCurve> out = new ArrayList<>();
+            for (int c = 0; c < spec.numClasses(); c++) out.add(s.roc(c));
+            return out;
+        } finally {
+            s.reset();
+        }
+    }
+
+    /** One precision-recall curve per class (one-vs-rest) or label, as torchmetrics with average=None. */
+    public static List<PrecisionRecallCurve> precisionRecallCurves(Tensor preds, Tensor targets, RankingSpec spec) {
+        RankingState s = once(preds, targets, spec);
+        try {
+            List<PrecisionRecallCurve> out = new ArrayList<>();
+            for (int c = 0; c < spec.numClasses(); c++) out.add(s.precisionRecall(c));
+            return out;
+        } finally {
+            s.reset();
+        }
+    }
+
+    private static RankingState once(Tensor preds, Tensor targets, RankingSpec spec) {
+        MetricChecks.notNull(spec, "spec");
+        RankingState s = new RankingState(spec);
+        s.update(preds, targets);
+        return s;
+    }
+
+    private static void binaryOnly(RankingSpec spec) {
+        MetricChecks.notNull(spec, "spec");
+        if (spec.task() != RankingTask.BINARY) {
+            throw new IllegalArgumentException("a single curve needs a binary spec, got " + spec + "; use rocCurves/precisionRecallCurves per class");
         }
     }
 }

@@ -71,11 +71,47 @@
  * Dice = F1 = 2tp/(2tp + fp + fn) and IoU, and mean IoU over classes (absent classes as above) come
  * from {@link org.jgrad.metrics.ConfusionResult}.
  *
- * <h2>Ranking scores: torchmetrics 1.x, exact mode</h2>
- * {@link org.jgrad.metrics.Ranking}: binary AUROC = Σ_{i pos, j neg} ([s_i > s_j] + ½[s_i == s_j]) / (P·N)
- * (the trapezoidal area through tie groups), 0 when a class is absent; average precision =
- * (1/P) Σ_{i pos} TP(s_i)/K(s_i) (step sum over distinct thresholds, no interpolation), NaN
- * without positives. Multiclass/multilabel, top-k and the binned variants are not offered yet.
+ * <h2>Ranking scores: torchmetrics 1.9 (rules unchanged since 1.4), checked against scikit-learn 1.2</h2>
+ * {@link org.jgrad.metrics.Ranking} (one batch), {@link org.jgrad.metrics.Auroc},
+ * {@link org.jgrad.metrics.AveragePrecision} and {@link org.jgrad.metrics.TopKAccuracy} (stateful), set up
+ * by a {@link org.jgrad.metrics.RankingSpec}: task BINARY ([N, ...] scores, 0/1 targets), MULTICLASS
+ * one-vs-rest ([N, C, ...] scores, [N, ...] labels) or MULTILABEL ([N, C, ...], 0/1); extra
+ * dimensions are samples. Scores are ranked as given (torchmetrics first applies a sigmoid or
+ * softmax when a score leaves [0, 1]: apply it before calling to reproduce that).
+ * <ul>
+ * <li>Exact ({@code thresholds} null): per class, the (score, label) pairs are sorted once and every
+ *     distinct score is a threshold (ties form one; -0.0 = 0.0). With TP_g, FP_g the positives and
+ *     negatives scoring >= the g-th highest distinct score, P and N their totals:
+ *     AUROC = Σ_g (FP_g - FP_{g-1})(TP_g + TP_{g-1}) / (2PN) (the trapezoid through (0, 0); equals
+ *     the Mann-Whitney statistic with ties counted ½); AP = Σ_g (TP_g - TP_{g-1})/P · TP_g/(TP_g + FP_g)
+ *     (step sum, no interpolation). Counts are exact, computed on the host in float64 (torchmetrics
+ *     works in float32; scikit-learn agrees to 1e-12).</li>
+ * <li>Binned ({@code thresholds} = n evenly spaced over [0, 1], each float32(i/(n-1)), or a
+ *     non-decreasing list): a score is positive at t when score >= t (float32); the state is the
+ *     [T, C, 2, 2] count table, summed over batches on the device. AUROC = the trapezoid through the T
+ *     points (fpr, tpr), no extra (0, 0) point; AP = Σ_j (R_j - R_{j+1}) P_j with R_T = 0; a 0/0 rate,
+ *     precision or recall counts as 0. With the distinct scores plus one threshold above them all as
+ *     thresholds, binned equals exact.</li>
+ * <li>Absent classes (torchmetrics): without positives or without negatives AUROC is 0 (the rate
+ *     with a 0 denominator is set to 0). Without positives, exact AP is 0 for a binary problem or a
+ *     label (recall set to 1) and NaN for a multiclass class (binned: 0). A warning is logged
+ *     (System.Logger "org.jgrad.metrics"), as torchmetrics warns. scikit-learn raises there instead.</li>
+ * <li>Averages ({@link org.jgrad.metrics.RankingAverage}): MACRO = mean over classes whose score is
+ *     not NaN (NaN ones are left out, with a warning); WEIGHTED = Σ s_c w_c / Σ w_c over the same
+ *     classes, w_c = positive targets of c (0 if Σ w_c = 0); NONE = per class; MICRO (multilabel) = the
+ *     binary score of all (sample, label) pairs. ignoreIndex drops those targets (per label for multilabel).</li>
+ * <li>Curves ({@link org.jgrad.metrics.RocCurve}, {@link org.jgrad.metrics.PrecisionRecallCurve}):
+ *     roc_curve(drop_intermediate=False) with first threshold +Infinity (scikit-learn 1.3+; 1.2 writes
+ *     max + 1, torchmetrics 1.0) and rates over 0 set to 0; precision_recall_curve as scikit-learn 1.2
+ *     and torchmetrics (thresholds increasing, last point (1, 0); exact recall 1 without positives;
+ *     binned precision NaN where no score reaches t).</li>
+ * <li>Top-k accuracy (MulticlassAccuracy(top_k=k)): a hit when the target's score is among the k
+ *     highest; per class tp/(tp + fn); MICRO = hits/samples (top_k_accuracy_score); MACRO over classes
+ *     with tp + fp + fn > 0 (k = 1) or tp + fn > 0 (k > 1). Ties: k = 1 takes the first maximum
+ *     (torch.argmax); k > 1 ranks a tied class above the target when its index is higher
+ *     (scikit-learn's rule; torch.topk leaves tie order unspecified).</li>
+ * <li>NaN scores, empty input, targets outside {0, 1} (or [0, C)) other than ignoreIndex: errors.</li>
+ * </ul>
  *
  * <h2>Other semantics worth knowing</h2>
  * <ul>

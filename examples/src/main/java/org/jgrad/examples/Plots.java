@@ -30,25 +30,33 @@ final class Plots {
     private Plots() {}
 
     /** loss.png: train and validation loss per epoch (epochs counted from 1). */
-    static void loss(Path file, List<Double> train, List<Double> val) throws IOException {
+    static void loss(Path file, List<Double> train, List<Double> val) throws IOException { save(lossChart(train, val), file); }
+
+    static XYChart lossChart(List<Double> train, List<Double> val) {
         XYChart c = new XYChartBuilder().width(640).height(420).title("Loss per epoch").xAxisTitle("epoch").yAxisTitle("loss").build();
         style(c);
         if (!train.isEmpty()) c.addSeries("train", epochs(train.size()), train).setMarker(SeriesMarkers.CIRCLE);
         if (!val.isEmpty()) c.addSeries("validation", epochs(val.size()), val).setMarker(SeriesMarkers.DIAMOND);
-        save(c, file);
+        return c;
     }
 
     /** lr.png: the learning rate used in each epoch. */
-    static void lr(Path file, List<Double> lr) throws IOException {
+    static void lr(Path file, List<Double> lr) throws IOException { save(lrChart(lr), file); }
+
+    static XYChart lrChart(List<Double> lr) {
         XYChart c = new XYChartBuilder().width(640).height(420).title("Learning rate per epoch").xAxisTitle("epoch").yAxisTitle("lr").build();
         style(c);
         c.getStyler().setLegendVisible(false);
         if (!lr.isEmpty()) c.addSeries("lr", epochs(lr.size()), lr).setMarker(SeriesMarkers.CIRCLE);
-        save(c, file);
+        return c;
     }
 
     /** accuracy.png or dice.png: a validation score (and the training one) per epoch, on a 0 to 1 axis. */
     static void score(Path file, String name, List<Double> train, List<Double> val) throws IOException {
+        save(scoreChart(name, train, val), file);
+    }
+
+    static XYChart scoreChart(String name, List<Double> train, List<Double> val) {
         XYChart c = new XYChartBuilder().width(640).height(420).title(name + " per epoch").xAxisTitle("epoch").yAxisTitle(name).build();
         style(c);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
@@ -56,7 +64,7 @@ final class Plots {
         c.getStyler().setYAxisMax(1.0);
         if (!train.isEmpty()) c.addSeries("train", epochs(train.size()), finite(train)).setMarker(SeriesMarkers.CIRCLE);
         if (!val.isEmpty()) c.addSeries("validation", epochs(val.size()), finite(val)).setMarker(SeriesMarkers.DIAMOND);
-        save(c, file);
+        return c;
     }
 
     /** NaN (a score with nothing to score) is drawn as 0 rather than breaking the chart's range. */

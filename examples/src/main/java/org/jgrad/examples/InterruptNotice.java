@@ -45,15 +45,32 @@ final class InterruptNotice implements Callback {
     @Override
     public void onFitStart(FitState s) { epochsSaved = s.history().size(); }
 
-    /** Called after the checkpoint callback of the same epoch (it is added after it). */
-    @Override
-    public void onEpochEnd(FitState s, Map<String, Object> row) { epochsSaved = s.epoch() + 1; }
+    /**
+     * Writes epoch {@code epochsDone}'s checkpoint unless the JVM is shutting down: the training
+     * thread runs on while the hook prints, so once the hook has begun no newer checkpoint is
+     * written, and the hook waits for one being written. The epoch it names is then the one
+     * {@code latest} holds.
+     */
+    void checkpoint(int epochsDone, Runnable save) {
+        synchronized (this) {
+            if (stopping) return;
+            save.run();
+            epochsSaved = epochsDone;
+        }
+    }
+
+    private volatile boolean stopping;
 
     private void print() {
         if (!armed) return;
+        String m;
+        synchronized (this) {
+            stopping = true;
+            m = message();
+        }
         out.flush();
         System.err.println();
-        System.err.println(message());
+        System.err.println(m);
         System.err.flush();
     }
 

@@ -144,6 +144,7 @@ final class TrainCommand {
                 o.earlyStopping > 0 ? " (early stopping after " + o.earlyStopping + " without a better val_loss)" : "", o.out);
 
         InterruptNotice interrupted = new InterruptNotice(o, folder, out);
+        notice = interrupted;
         try (DataLoader<Sample> trainLoader = loader(o, data.train(), true, device);
              DataLoader<Sample> valLoader = loader(o, data.val(), false, device);
              TensorBoardLogger tensorBoard = openTensorBoard(folder, o.logEvery);
@@ -153,7 +154,7 @@ final class TrainCommand {
             if (o.warmupEpochs > 0) b.callback(LrWarmup.epochs(o.warmupEpochs, trainLoader.numBatches()));
             b.callback(new EpochEnd(model, opt, schedule, data, device)).callback(tensorBoard).callback(csv);
             if (o.earlyStopping > 0) b.callback(EarlyStopping.on("val_loss", o.earlyStopping));
-            b.callback(interrupted);
+            b.callback(interrupted); // after the checkpoint callback: its onFitStart counts the resumed epochs
             try (Trainer trainer = b.build()) {
                 lastVal = () -> (EpochMeter) trainer.lastValidation();
                 interrupted.arm();
@@ -215,6 +216,7 @@ final class TrainCommand {
     }
 
     private java.util.function.Supplier<EpochMeter> lastVal;
+    private InterruptNotice notice;
 
     /** The progress display of each training epoch, fed with the loss only when it will be shown. */
     private static final class ProgressCallback implements Callback {
@@ -272,7 +274,7 @@ final class TrainCommand {
             out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f %s | val loss %.4f %s | lr %.4g | %.1f s (%.0f img/s)%n",
                     s.epoch() + 1, s.epochs(), (Double) row.get("train_loss"), val.brief(trainScores), (Double) row.get("val_loss"),
                     val.brief(valScores), (Double) row.get("lr"), (Double) row.get("seconds"), (Double) row.get("train_images_per_second"));
-            folder.saveCheckpoint(s.epoch() + 1, o, model, opt, schedule, s.history());
+            notice.checkpoint(s.epoch() + 1, () -> folder.saveCheckpoint(s.epoch() + 1, o, model, opt, schedule, s.history()));
             if (o.saveBest != null && RunFolder.isBest(s.history(), o.saveBest)) {
                 out.printf(Locale.ROOT, "best %s so far: saved to %s%n", o.saveBest, folder.checkpoints().resolve(RunFolder.BEST));
             }

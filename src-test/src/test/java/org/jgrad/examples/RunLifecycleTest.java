@@ -51,6 +51,43 @@ class RunLifecycleTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void warmupAndSaveBestTakeEffect(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("run");
+        // 64 samples in batches of 32: 2 steps per epoch; warmup over epoch 1 runs its steps at lr/2 and lr
+        assertEquals(0, Main.run(train("--epochs", "3", "--warmup-epochs", "1", "--save-best", "accuracy", "--log-every", "1",
+                "--scheduler", "none", "--progress", "none", "--out", out.toString())));
+        List<String> steps = Files.readAllLines(out.resolve("steps.csv"));
+        assertEquals("step,epoch,batch,loss,lr", steps.get(0));
+        assertEquals(7, steps.size());
+        double[] wantLr = {0.025, 0.05, 0.05, 0.05, 0.05, 0.05};
+        for (int i = 0; i < 6; i++) {
+            String[] f = steps.get(i + 1).split(",");
+            assertEquals(String.valueOf(i + 1), f[0]);
+            assertEquals(wantLr[i], Double.parseDouble(f[4]), 1e-15, "lr of step " + (i + 1));
+        }
+        // the best epoch by validation accuracy, read from metrics.json: the first of the highest
+        Map<String, Object> m = (Map<String, Object>) org.jgrad.io.Json.parse(Files.readString(out.resolve("metrics.json")));
+        List<Object> epochs = (List<Object>) m.get("epochs");
+        int best = 0;
+        double bestAcc = -1;
+        for (int i = 0; i < epochs.size(); i++) {
+            double a = ((Number) ((Map<String, Object>) ((Map<String, Object>) epochs.get(i)).get("val")).get("accuracy")).doubleValue();
+            if (a > bestAcc) {
+                bestAcc = a;
+                best = i + 1;
+            }
+        }
+        assertEquals(String.format("epoch-%04d", best), Files.readString(out.resolve("checkpoints/best/latest")).trim());
+        assertEquals("val.accuracy", ((Map<String, Object>) m.get("config")).get("save_best"));
+        // evaluate takes the best folder as --checkpoint and scores the same accuracy
+        assertEquals(0, Main.run(new String[] {"evaluate", "--checkpoint", out.resolve("checkpoints/best").toString(), "--out", out.toString(),
+                "--val-samples", "32", "--device", "cpu", "--workers", "0"}));
+        Map<String, Object> e = (Map<String, Object>) org.jgrad.io.Json.parse(Files.readString(out.resolve("evaluation.json")));
+        assertEquals(bestAcc, ((Number) ((Map<String, Object>) e.get("final")).get("accuracy")).doubleValue(), 1e-12);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void ctrlCPrintsTheCommandThatResumes(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("my run"), log = Files.createDirectories(tmp.resolve("log"));
         Process p = Cli.builder(log, train("--epochs", "100000", "--lr", "0.01", "--out", out.toString())).start();

@@ -170,7 +170,19 @@ final class RunFolder {
 
     /** The epoch's checkpoint (and the best one under --save-best), with the number that makes it the best so far. */
     void saveCheckpoint(int epochsDone, Options o, Module model, Optimizer opt, Schedule schedule, History history) {
-        writing("the checkpoint of epoch " + epochsDone, checkpoints(), () -> saveCheckpointOrThrow(epochsDone, o, model, opt, schedule, history));
+        try {
+            writing("the checkpoint of epoch " + epochsDone, checkpoints(), () -> saveCheckpointOrThrow(epochsDone, o, model, opt, schedule, history));
+        } catch (AppException e) {
+            // each checkpoint is written atomically: the pointer names a complete one; say which
+            String held;
+            try {
+                Path latest = Checkpoint.latest(checkpoints());
+                held = latest == null ? "; no checkpoint was written" : "; checkpoints/latest holds " + latest.getFileName();
+            } catch (IOException | RuntimeException unreadable) {
+                held = "";
+            }
+            throw new AppException(e.getMessage() + held);
+        }
     }
 
     private void saveCheckpointOrThrow(int epochsDone, Options o, Module model, Optimizer opt, Schedule schedule, History history) throws IOException {

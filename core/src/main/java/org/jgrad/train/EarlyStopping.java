@@ -28,6 +28,18 @@ public final class EarlyStopping implements Callback {
         return new EarlyStopping(monitor, !monitor.contains("loss"), patience, 0);
     }
 
+    /**
+     * A resumed fit starts with the history of its checkpoint: replay it, so the patience counts
+     * the epochs before the interruption as the uninterrupted fit would (and a run that had
+     * already stopped stays stopped).
+     */
+    @Override
+    public void onFitStart(FitState state) {
+        best = Double.NaN;
+        bad = 0;
+        for (Map<String, Object> row : state.history().epochs) onEpochEnd(state, row);
+    }
+
     @Override
     public void onEpochEnd(FitState state, Map<String, Object> row) {
         double v = History.value(row, monitor);

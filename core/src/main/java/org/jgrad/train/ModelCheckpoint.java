@@ -51,6 +51,17 @@ public final class ModelCheckpoint implements Callback {
 
     public Path root() { return root; }
 
+    /** A resumed fit: the best value so far is the best of the checkpoint's history. */
+    @Override
+    public void onFitStart(FitState state) {
+        best = Double.NaN;
+        if (monitor == null) return;
+        for (Map<String, Object> row : state.history().epochs) {
+            double v = History.value(row, monitor);
+            if (!Double.isNaN(v) && (Double.isNaN(best) || (maximize ? v > best : v < best))) best = v;
+        }
+    }
+
     @Override
     public void onEpochEnd(FitState state, Map<String, Object> row) {
         int done = state.epoch() + 1;

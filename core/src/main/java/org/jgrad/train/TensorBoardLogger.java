@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Logs a fit to TensorBoard: {@code train/loss_step} every {@code everySteps} optimizer steps (the
+ * Logs a fit to TensorBoard: {@code train/loss_step} every {@code everySteps} optimizer steps,
+ * counted from 1 over the whole run ({@code epoch * batches + batch + 1}; the
  * loss is copied from the device only then, unless the trainer's NaN check copied it already),
  * and per epoch {@code epoch/train_loss}, {@code epoch/val_loss}, {@code epoch/lr} and every score
  * ({@code epoch/val_accuracy}, ...), at the epoch number as step. Flushed after each epoch.
@@ -27,9 +28,10 @@ public final class TensorBoardLogger implements Callback, AutoCloseable {
 
     @Override
     public void onBatchEnd(FitState s, Tensor loss, double value, int batchSize) {
-        if (s.globalStep() % everySteps != 0) return;
+        long step = CsvLogger.step(s); // run-wide, so a resumed run continues the curve instead of restarting at 0
+        if (step % everySteps != 0) return;
         double v = Double.isNaN(value) ? loss.item() : value;
-        write("train/loss_step", v, s.globalStep());
+        write("train/loss_step", v, step);
     }
 
     @Override

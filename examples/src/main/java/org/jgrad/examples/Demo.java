@@ -12,7 +12,7 @@ import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
 /**
- * A ten-second end-to-end run: three Gaussian blobs in 2-D, an MLP 2-32-3, cross-entropy, SGD.
+ * A smoke run of a few seconds, JVM start included: three Gaussian blobs in 2-D, an MLP 2-32-3, cross-entropy, SGD.
  * Prints the seed's loop: batch index, loss, accuracy from max(outputs, 1).
  */
 final class Demo {

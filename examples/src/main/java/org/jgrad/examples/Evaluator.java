@@ -35,7 +35,7 @@ final class Evaluator {
 
     int run() throws IOException {
         RunFolder folder = new RunFolder(o.out);
-        Path dir = o.checkpoint != null ? o.checkpoint : folder.latestOrFail();
+        Path dir = o.checkpoint != null ? RunFolder.checkpointFolder(o.checkpoint) : folder.latestOrFail();
         CheckpointModel cm = load(o, dir);
         Options m = cm.options();
         Module model = cm.model();

@@ -25,7 +25,7 @@ final class ExportCommand {
     }
 
     int run() throws IOException {
-        Path dir = o.checkpoint != null ? o.checkpoint : new RunFolder(o.out).latestOrFail();
+        Path dir = o.checkpoint != null ? RunFolder.checkpointFolder(o.checkpoint) : new RunFolder(o.out).latestOrFail();
         Evaluator.CheckpointModel cm = Evaluator.load(o, dir);
         Options m = cm.options();
         Path file = o.file != null ? o.file : o.out.resolve("model.onnx");

@@ -66,10 +66,11 @@ public final class Main {
 
                 usage: jgrad <command> [options]
                   train      train a classifier (CNN on Fashion-MNIST) or a segmenter (U-Net on garments);
-                             progress per epoch, metrics.json, plots and checkpoints in --out
-                  evaluate   score the latest checkpoint of --out on the validation set
+                             progress per epoch; metrics.json, plots, CSV and TensorBoard logs, checkpoints
+                             in a new runs/NAME-NNN (runs/latest points at it) or in --out
+                  evaluate   score the latest checkpoint of --out (default runs/latest) on the validation set
                   export     write the latest checkpoint's model of --out as an ONNX file
-                  demo       train a tiny MLP on generated data for a few steps (batch index, loss, accuracy)
+                  demo       train a tiny MLP on generated data for 60 steps (batch index, loss, accuracy)
                   help       this text
 
                 jgrad train --help lists the options (epochs, batch size, workers, lr, scheduler, data, ...)

@@ -68,8 +68,13 @@ public final class OptionParser {
                         throw new CliException("--data " + v + " is a file; it must be the folder that holds train-images-idx3-ubyte.gz and the other Fashion-MNIST files");
                     }
                 });
-        opt("--out", "DIR", "output folder: checkpoints, metrics.json, plots (default runs/latest)",
-                (o, v) -> o.out = path("--out", v));
+        opt("--out", "DIR", "output folder: checkpoints, metrics.json, plots, TensorBoard files (train default: a new runs/NAME-NNN, "
+                + "with runs/latest pointing at it; evaluate and export default: runs/latest)", (o, v) -> {
+                    o.out = path("--out", v);
+                    o.outGiven = true;
+                });
+        opt("--name", "NAME", "the prefix of the numbered run folder runs/NAME-NNN when --out is not given (default: the task)",
+                (o, v) -> o.name = runName(v));
         opt("--device", "auto|cpu|cuda", "where to train: auto picks the GPU when one is usable (default auto)", (o, v) -> {
             String d = v.toLowerCase(Locale.ROOT);
             if (!d.equals("auto") && !d.equals("cpu") && !d.equals("cuda") && !d.matches("cuda:\\d+")) {
@@ -77,7 +82,7 @@ public final class OptionParser {
             }
             o.device = d;
         });
-        opt("--resume", null, "continue from the latest checkpoint in --out", (o, v) -> o.resume = true);
+        opt("--resume", null, "continue the run in --out (default runs/latest) from its latest checkpoint", (o, v) -> o.resume = true);
         opt("--model", "cnn|mlp|unet", "the network: cnn or mlp for classify, unet for segment (default cnn / unet)", (o, v) -> {
             String m = v.toLowerCase(Locale.ROOT);
             if (!m.equals("cnn") && !m.equals("mlp") && !m.equals("unet")) throw new CliException("--model must be cnn, mlp or unet, got '" + v + "'");
@@ -90,6 +95,17 @@ public final class OptionParser {
         opt("--val-samples", "N", "use only the first N validation samples (default: all for classify, 500 for segment)",
                 (o, v) -> o.valSamples = positiveInt("--val-samples", v));
         opt("--keep-last", "N", "keep only the newest N epoch checkpoints (default: all)", (o, v) -> o.keepLast = positiveInt("--keep-last", v));
+        opt("--save-best", "METRIC", "also keep the best epoch by a validation value in checkpoints/best: val_loss, or a score "
+                + "(classify: accuracy, balanced_accuracy, macro_f1; segment: dice, iou, pixel_accuracy, precision, recall)",
+                (o, v) -> o.saveBest = v.trim());
+        opt("--early-stopping", "PATIENCE", "stop when the validation loss has not improved for PATIENCE epochs (default: off)",
+                (o, v) -> o.earlyStopping = positiveInt("--early-stopping", v));
+        opt("--warmup-epochs", "N", "raise the lr linearly, step by step, to the scheduled lr over the first N epochs (default 0: off)",
+                (o, v) -> o.warmupEpochs = nonNegativeInt("--warmup-epochs", v));
+        opt("--log-every", "N", "optimizer steps between logged training losses in steps.csv and the TensorBoard files (default 50)",
+                (o, v) -> o.logEvery = positiveInt("--log-every", v));
+        opt("--threads", "N", "CPU threads of jgrad's kernels (default: one per core, or -Djgrad.threads)",
+                (o, v) -> o.threads = positiveInt("--threads", v));
         opt("--progress", "auto|bar|plain|none", "progress display: a bar on a terminal, periodic lines otherwise (default auto)",
                 (o, v) -> o.progress = choice("--progress", v, Options.ProgressMode.class));
         opt("--checkpoint", "DIR", "evaluate, export: the checkpoint folder (default: the latest under --out)",
@@ -124,6 +140,7 @@ public final class OptionParser {
         }
         Options o = new Options();
         o.command = command;
+        o.args = List.of(args);
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h")) a = "--help";
@@ -152,6 +169,10 @@ public final class OptionParser {
         if (o.model != null) {
             boolean ok = o.task == Options.Task.CLASSIFY ? !o.model.equals("unet") : o.model.equals("unet");
             if (!ok) throw new CliException("--model " + o.model + " does not fit --task " + o.task.name().toLowerCase(Locale.ROOT));
+        }
+        if (o.saveBest != null) o.saveBest = monitor(o.saveBest, o.task);
+        if (o.warmupEpochs > o.effectiveEpochs()) {
+            throw new CliException("--warmup-epochs " + o.warmupEpochs + " is more than the run's " + o.effectiveEpochs() + " epochs (--epochs)");
         }
         if (o.nesterov && o.optimizer != Options.OptimizerKind.SGD) throw new CliException("--nesterov is an option of --optimizer sgd");
         if (o.nesterov && o.momentum == 0) throw new CliException("--nesterov needs --momentum above 0 (Nesterov momentum with no momentum does nothing)");
@@ -251,6 +272,32 @@ public final class OptionParser {
             r.add(m);
         }
         return r;
+    }
+
+    /** The validation values --save-best may watch, per task (the names of the epoch line's and metrics.json's scores). */
+    static List<String> monitorable(Options.Task task) {
+        return task == Options.Task.CLASSIFY ? List.of("val_loss", "accuracy", "balanced_accuracy", "macro_f1")
+                : List.of("val_loss", "dice", "iou", "pixel_accuracy", "precision", "recall");
+    }
+
+    /** A --save-best value as the trainer's monitor: "val_loss", or "val.NAME" for a score ("accuracy" and "val.accuracy" alike). */
+    private static String monitor(String v, Options.Task task) {
+        String m = v.toLowerCase(Locale.ROOT);
+        if (m.equals("loss")) m = "val_loss";
+        if (m.startsWith("val.")) m = m.substring(4);
+        if (!monitorable(task).contains(m)) {
+            throw new CliException("--save-best must be one of " + String.join(", ", monitorable(task)) + " for --task "
+                    + task.name().toLowerCase(Locale.ROOT) + ", got '" + v + "'");
+        }
+        return m.equals("val_loss") ? m : "val." + m;
+    }
+
+    private static String runName(String v) {
+        if (!v.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            throw new CliException("--name must be 1 to 64 letters, digits, '.', '_' or '-' (not starting with '.', '_' or '-'), got '" + v + "'");
+        }
+        if (v.equals("latest")) throw new CliException("--name latest is taken: runs/latest points at the newest run");
+        return v;
     }
 
     private static Path path(String name, String v) {

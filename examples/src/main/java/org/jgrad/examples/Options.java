@@ -45,7 +45,12 @@ public final class Options {
     public double minLr = 0;
     public long seed = 42;
     public Path data = null;            // null: the bundled subset
+    /** The output folder; for train without {@code --out} a new numbered folder {@code runs/<name>-NNN} (see {@link RunFolder#allocate}). */
     public Path out = Path.of("runs", "latest");
+    /** Whether {@code --out} was given (train: otherwise a numbered folder is made, or --resume continues {@code runs/latest}). */
+    public boolean outGiven = false;
+    /** train: the prefix of numbered run folders; null means the task ("classify-001"). */
+    public String name = null;
     public String device = "auto";
     public boolean resume = false;
     public String model = null;         // null: the task's default (cnn for classify, unet for segment)
@@ -55,6 +60,13 @@ public final class Options {
     public ProgressMode progress = ProgressMode.AUTO;
     public int showSamples = 6;
     public int keepLast = 0;            // 0: keep every epoch's checkpoint
+    public int warmupEpochs = 0;        // 0: no warmup; else the lr ramps linearly over this many epochs' steps
+    public int earlyStopping = 0;       // 0: off; else the patience in epochs, watching the validation loss
+    public String saveBest = null;      // null: off; else the monitored value, e.g. "val_loss" or "val.accuracy"
+    public int logEvery = 50;           // optimizer steps between logged step losses (steps.csv, TensorBoard)
+    public int threads = 0;             // 0: the JVM's setting (-Djgrad.threads, else one per core)
+    /** The command line as given, for the resume hint printed on Ctrl-C. */
+    public List<String> args = List.of();
     /** evaluate: the checkpoint folder; null means the latest under {@code out/checkpoints}. */
     public Path checkpoint = null;
     /** export: the format to write. */
@@ -77,6 +89,9 @@ public final class Options {
     public int effectiveValSamples() { return valSamples > 0 ? valSamples : task == Task.SEGMENT ? 500 : -1; }
 
     public int effectiveTMax() { return tMax > 0 ? tMax : effectiveEpochs(); }
+
+    /** The prefix of a numbered run folder: --name, else the task ("classify", "segment"). */
+    public String effectiveName() { return name != null ? name : task.name().toLowerCase(java.util.Locale.ROOT); }
 
     public String effectiveModel() { return model != null ? model : task == Task.CLASSIFY ? "cnn" : "unet"; }
 

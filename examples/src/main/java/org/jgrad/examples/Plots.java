@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * PNG charts drawn with XChart: loss and learning rate per epoch, the confusion matrix as a heat
+ * PNG charts drawn with XChart: loss, learning rate and the validation score per epoch, the confusion matrix as a heat
  * map. Each file is rendered in memory and written atomically, so a crash leaves the previous
  * picture, never half of one.
  */
@@ -30,21 +30,68 @@ final class Plots {
     private Plots() {}
 
     /** loss.png: train and validation loss per epoch (epochs counted from 1). */
-    static void loss(Path file, List<Double> train, List<Double> val) throws IOException {
+    static void loss(Path file, List<Double> train, List<Double> val) throws IOException { save(lossChart(train, val), file); }
+
+    static XYChart lossChart(List<Double> train, List<Double> val) {
         XYChart c = new XYChartBuilder().width(640).height(420).title("Loss per epoch").xAxisTitle("epoch").yAxisTitle("loss").build();
         style(c);
         if (!train.isEmpty()) c.addSeries("train", epochs(train.size()), train).setMarker(SeriesMarkers.CIRCLE);
         if (!val.isEmpty()) c.addSeries("validation", epochs(val.size()), val).setMarker(SeriesMarkers.DIAMOND);
-        save(c, file);
+        return c;
     }
 
     /** lr.png: the learning rate used in each epoch. */
-    static void lr(Path file, List<Double> lr) throws IOException {
+    static void lr(Path file, List<Double> lr) throws IOException { save(lrChart(lr), file); }
+
+    static XYChart lrChart(List<Double> lr) {
         XYChart c = new XYChartBuilder().width(640).height(420).title("Learning rate per epoch").xAxisTitle("epoch").yAxisTitle("lr").build();
         style(c);
         c.getStyler().setLegendVisible(false);
         if (!lr.isEmpty()) c.addSeries("lr", epochs(lr.size()), lr).setMarker(SeriesMarkers.CIRCLE);
-        save(c, file);
+        return c;
+    }
+
+    /** accuracy.png or dice.png: a validation score (and the training one) per epoch, on a 0 to 1 axis. */
+    static void score(Path file, String name, List<Double> train, List<Double> val) throws IOException {
+        save(scoreChart(name, train, val), file);
+    }
+
+    static XYChart scoreChart(String name, List<Double> train, List<Double> val) {
+        XYChart c = new XYChartBuilder().width(640).height(420).title(name + " per epoch").xAxisTitle("epoch").yAxisTitle(name).build();
+        style(c);
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        c.getStyler().setYAxisMin(0.0);
+        c.getStyler().setYAxisMax(1.0);
+        if (!train.isEmpty()) c.addSeries("train", epochs(train.size()), finite(train)).setMarker(SeriesMarkers.CIRCLE);
+        if (!val.isEmpty()) c.addSeries("validation", epochs(val.size()), finite(val)).setMarker(SeriesMarkers.DIAMOND);
+        return c;
+    }
+
+    /** NaN (a score with nothing to score) is drawn as 0 rather than breaking the chart's range. */
+    private static List<Double> finite(List<Double> v) {
+        return v.stream().map(d -> Double.isFinite(d) ? d : 0.0).toList();
+    }
+
+    /**
+     * A tick label that reads as people write numbers: a leading zero ("0.5", not ".5"), the
+     * binary noise of the tick arithmetic rounded away ("0.3", not "0.30000000000000004" or
+     * ".5000001"), no trailing zeros, and powers of ten for very small or large values ("1e-05").
+     */
+    static String tickLabel(double v) {
+        if (!Double.isFinite(v)) return Double.toString(v);
+        if (Math.abs(v) < 1e-12) return "0";
+        double a = Math.abs(v);
+        if (a < 1e-3 || a >= 1e6) {
+            int exp = (int) Math.floor(Math.log10(a));
+            java.math.BigDecimal mant = new java.math.BigDecimal(v).movePointLeft(exp).round(new java.math.MathContext(4));
+            if (mant.abs().compareTo(java.math.BigDecimal.TEN) >= 0) {
+                mant = mant.movePointLeft(1);
+                exp++;
+            }
+            return mant.stripTrailingZeros().toPlainString() + "e" + (exp < 0 ? "-" : "+") + String.format(java.util.Locale.ROOT, "%02d", Math.abs(exp));
+        }
+        // six significant digits hide the float noise of tick steps (0.1 * 3) and of float32 values
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     /** confusion_matrix.png: counts[true][predicted] as a heat map, true classes down, predicted across. */
@@ -80,6 +127,7 @@ final class Plots {
         c.getStyler().setChartBackgroundColor(Color.WHITE);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         c.getStyler().setXAxisDecimalPattern("0");
+        c.getStyler().setyAxisTickLabelsFormattingFunction(Plots::tickLabel);
     }
 
     static <T extends Chart<?, ?>> void save(T chart, Path file) throws IOException {

@@ -152,7 +152,16 @@ final class Reports {
         List<Double> val = h.series("val_loss");
         Plots.loss(folder.file("loss.png"), h.series("train_loss"), val);
         Plots.lr(folder.file("lr.png"), h.series("lr"));
+        String score = headlineScore(o.task);
+        Plots.score(folder.file(score + ".png"), o.task == Options.Task.CLASSIFY ? "Accuracy" : "Dice", h.series("train." + score),
+                h.series("val." + score));
     }
+
+    /** The score a task is judged by, plotted per epoch: accuracy, or Dice for segmentation. */
+    static String headlineScore(Options.Task task) { return task == Options.Task.CLASSIFY ? "accuracy" : "dice"; }
+
+    /** The per-epoch plots of a run, as the closing line lists them. */
+    static String plotNames(Options.Task task) { return "loss.png, lr.png, " + headlineScore(task) + ".png"; }
 
     static void confusionPlot(RunFolder folder, EpochMeter val) throws IOException {
         if (val.confusion != null) Plots.confusion(folder.file("confusion_matrix.png"), val.confusion.matrix(), FashionMnist.CLASSES);

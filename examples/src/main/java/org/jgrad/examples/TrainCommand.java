@@ -18,7 +18,11 @@ import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Generator;
 import org.jgrad.tensor.Tensor;
 import org.jgrad.train.Callback;
+import org.jgrad.train.CsvLogger;
+import org.jgrad.train.EarlyStopping;
 import org.jgrad.train.FitState;
+import org.jgrad.train.LrWarmup;
+import org.jgrad.train.TensorBoardLogger;
 import org.jgrad.train.History;
 import org.jgrad.train.NonFiniteLossException;
 import org.jgrad.train.Trainer;
@@ -37,12 +41,11 @@ import java.util.Map;
 final class TrainCommand {
     private final Options o;
     private final PrintStream out;
-    private final RunFolder folder;
+    private RunFolder folder;           // known once the run can start (a numbered folder is made then)
 
     TrainCommand(Options o, PrintStream out) {
         this.o = o;
         this.out = out;
-        this.folder = new RunFolder(o.out);
     }
 
     /**
@@ -52,8 +55,27 @@ final class TrainCommand {
      */
     static Device device(String name) {
         Device d = name.equals("auto") ? Backends.auto() : Device.parse(name);
-        Backends.of(d);
+        try {
+            Backends.of(d);
+        } catch (IllegalStateException e) {
+            throw new AppException(unusableDevice(name, e.getMessage()));
+        }
         return d;
+    }
+
+    /**
+     * A short block for a device that cannot start: the backend's first line (what is missing),
+     * a hint, and how to see the full search (the backend's explanation lists every folder).
+     */
+    static String unusableDevice(String name, String explanation) {
+        if (System.getenv("JGRAD_DEBUG") != null) return "--device " + name + ": " + explanation;
+        String first = explanation == null ? "unavailable" : explanation.strip().split("\\R", 2)[0];
+        int cut = first.indexOf(" Looked for:");
+        if (cut > 0) first = first.substring(0, cut);
+        if (first.length() > 240) first = first.substring(0, 237) + "...";
+        return "--device " + name + ": " + first + "\n"
+                + "  hint: install the NVIDIA driver, cuBLAS and cuDNN 9, or set JGRAD_CUDA_LIBS to the folders that hold them;\n"
+                + "        --device cpu (or auto) trains on the CPU. JGRAD_DEBUG=1 lists every folder searched.";
     }
 
     /** The training loss of a task: cross-entropy on class logits; BCE plus soft Dice on mask logits. */
@@ -88,9 +110,15 @@ final class TrainCommand {
     }
 
     int run() throws IOException {
-        folder.checkWritable();
+        applyThreads(o.threads);
+        if (o.resume && !o.outGiven) o.out = RunFolder.latestRun(RunFolder.RUNS);
+        if (o.outGiven || o.resume) new RunFolder(o.out).checkWritable();
+        else new RunFolder(RunFolder.RUNS).checkWritable();
         Device device = device(o.device);
         TaskData data = TaskData.load(o);
+        // the numbered folder is made only now that the run can start: a bad option or data folder leaves nothing behind
+        if (!o.outGiven && !o.resume) o.out = RunFolder.allocate(RunFolder.RUNS, o.effectiveName());
+        folder = new RunFolder(o.out);
         Module model = Models.build(o, new Generator(o.seed));
         model.to(device);
         Loss lossFn = lossFor(o.task);
@@ -111,42 +139,84 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "jgrad train: task %s, model %s (%,d parameters) on %s%n", o.task.name().toLowerCase(Locale.ROOT), o.modelName(),
                 model.numParameters(), device);
         out.printf(Locale.ROOT, "data: %s%n", data.description());
-        out.printf(Locale.ROOT, "%s, %s; batch %d, %d worker(s), seed %d, %d epochs -> %s%n", describeOptimizer(o), Schedule.describe(o), o.batchSize, o.workers,
-                o.seed, epochs, o.out);
+        out.printf(Locale.ROOT, "%s, %s%s; batch %d, %d worker(s), seed %d, %d epochs%s -> %s%n", describeOptimizer(o), Schedule.describe(o),
+                o.warmupEpochs > 0 ? ", warmup " + o.warmupEpochs + " epoch(s)" : "", o.batchSize, o.workers, o.seed, epochs,
+                o.earlyStopping > 0 ? " (early stopping after " + o.earlyStopping + " without a better val_loss)" : "", o.out);
 
-        Trainer trainer = Trainer.builder(lossFn, opt).epochs(epochs).schedule(schedule).metrics(() -> new EpochMeter(o.task))
-                .callback(new ProgressCallback(o.progress, out))
-                .callback(new EpochEnd(model, opt, schedule, data, device))
-                .build();
-        try (trainer; DataLoader<Sample> trainLoader = loader(o, data.train(), true, device);
-             DataLoader<Sample> valLoader = loader(o, data.val(), false, device)) {
-            lastVal = () -> (EpochMeter) trainer.lastValidation();
-            try {
-                trainer.fit(model, trainLoader, valLoader, start, history);
-            } catch (NonFiniteLossException e) {
-                throw new AppException("training stopped: " + e.getMessage() + "; " + (history.size() == 0 ? "no checkpoint was written"
-                        : folder.checkpoints() + "/latest still holds epoch " + history.size()));
+        InterruptNotice interrupted = new InterruptNotice(o, folder, out);
+        notice = interrupted;
+        try (DataLoader<Sample> trainLoader = loader(o, data.train(), true, device);
+             DataLoader<Sample> valLoader = loader(o, data.val(), false, device);
+             TensorBoardLogger tensorBoard = openTensorBoard(folder, o.logEvery);
+             CsvLogger csv = openCsv(folder, o.logEvery)) {
+            Trainer.Builder b = Trainer.builder(lossFn, opt).epochs(epochs).schedule(schedule).metrics(() -> new EpochMeter(o.task))
+                    .callback(new ProgressCallback(o.progress, out));
+            if (o.warmupEpochs > 0) b.callback(LrWarmup.epochs(o.warmupEpochs, trainLoader.numBatches()));
+            b.callback(new EpochEnd(model, opt, schedule, data, device)).callback(tensorBoard).callback(csv);
+            if (o.earlyStopping > 0) b.callback(EarlyStopping.on("val_loss", o.earlyStopping));
+            b.callback(interrupted); // after the checkpoint callback: its onFitStart counts the resumed epochs
+            try (Trainer trainer = b.build()) {
+                lastVal = () -> (EpochMeter) trainer.lastValidation();
+                interrupted.arm();
+                try {
+                    trainer.fit(model, trainLoader, valLoader, start, history);
+                } catch (NonFiniteLossException e) {
+                    throw new AppException("training stopped: " + e.getMessage() + "; " + (history.size() == 0 ? "no checkpoint was written"
+                            : folder.checkpoints() + "/latest still holds epoch " + history.size()));
+                } finally {
+                    interrupted.disarm();
+                }
+                EpochMeter finalVal = (EpochMeter) trainer.lastValidation();
+                boolean own = finalVal == null;
+                if (own) finalVal = (EpochMeter) trainer.evaluate(model, valLoader); // resumed after the last epoch
+                try {
+                    Map<String, Object> fin = Reports.finalReport(out, finalVal);
+                    EpochMeter v = finalVal;
+                    History h = history;
+                    RunFolder.writing("the final report (metrics.json and the pictures)", o.out, () -> {
+                        if (o.task == Options.Task.SEGMENT) Reports.segmentationSamples(folder, o, model, data.val(), device);
+                        Reports.writeProgress(folder, o, data, device, h, fin);
+                        Reports.confusionPlot(folder, v);
+                    });
+                } finally {
+                    if (own) finalVal.close();
+                }
             }
-            EpochMeter finalVal = (EpochMeter) trainer.lastValidation();
-            boolean own = finalVal == null;
-            if (own) finalVal = (EpochMeter) trainer.evaluate(model, valLoader); // resumed after the last epoch
-            try {
-                Map<String, Object> fin = Reports.finalReport(out, finalVal);
-                if (o.task == Options.Task.SEGMENT) Reports.segmentationSamples(folder, o, model, data.val(), device);
-                Reports.writeProgress(folder, o, data, device, history, fin);
-                Reports.confusionPlot(folder, finalVal);
-            } finally {
-                if (own) finalVal.close();
-            }
-            out.printf(Locale.ROOT, "wrote %s: metrics.json, %s, checkpoints/%n", o.out,
-                    o.task == Options.Task.CLASSIFY ? "loss.png, lr.png, confusion_matrix.png" : "loss.png, lr.png, segmentation_samples.png");
+            out.printf(Locale.ROOT, "wrote %s: metrics.json, %s, %s, epochs.csv, steps.csv, tensorboard/, checkpoints/%n", o.out,
+                    Reports.plotNames(o.task), o.task == Options.Task.CLASSIFY ? "confusion_matrix.png" : "segmentation_samples.png");
         } finally {
             opt.close();
         }
         return 0;
     }
 
+    /**
+     * --threads: jgrad's CPU pool reads its size once, when first used; set it before that. In a
+     * JVM whose pool already runs (a test, or a library caller) a different count cannot apply.
+     */
+    static void applyThreads(int threads) {
+        if (threads <= 0) return;
+        System.setProperty("jgrad.threads", Integer.toString(threads));
+        int now = org.jgrad.backend.Parallel.threads();
+        if (now != threads) {
+            throw new AppException("--threads " + threads + " cannot take effect: jgrad's CPU pool already runs " + now + " thread(s) in this JVM");
+        }
+    }
+
+    static TensorBoardLogger openTensorBoard(RunFolder folder, int every) {
+        TensorBoardLogger[] t = new TensorBoardLogger[1];
+        RunFolder.writing("the TensorBoard log", folder.file("tensorboard"), () -> t[0] = new TensorBoardLogger(folder.file("tensorboard"), every));
+        return t[0];
+    }
+
+    static CsvLogger openCsv(RunFolder folder, int every) {
+        CsvLogger[] c = new CsvLogger[1];
+        RunFolder.writing("the CSV logs", folder.root, () -> c[0] = new CsvLogger(folder.file("steps.csv"), folder.file("epochs.csv"), every));
+        return c[0];
+    }
+
     private java.util.function.Supplier<EpochMeter> lastVal;
+    private InterruptNotice notice;
 
     /** The progress display of each training epoch, fed with the loss only when it will be shown. */
     private static final class ProgressCallback implements Callback {
@@ -168,7 +238,7 @@ final class TrainCommand {
         public void onBatchEnd(FitState s, Tensor loss, double value, int batchSize) {
             // the displayed loss costs a device-to-host copy: only when it is shown (the NaN check may have made it already)
             double shown = progress.willShow(s.batchIndex()) ? (Double.isNaN(value) ? loss.item() : value) : Double.NaN;
-            progress.step(s.batchIndex(), batchSize, shown, s.epochLr());
+            progress.step(s.batchIndex(), batchSize, shown, s.optimizer().paramGroups().get(0).lr()); // the warmed-up lr during warmup
         }
 
         @Override
@@ -204,12 +274,16 @@ final class TrainCommand {
             out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f %s | val loss %.4f %s | lr %.4g | %.1f s (%.0f img/s)%n",
                     s.epoch() + 1, s.epochs(), (Double) row.get("train_loss"), val.brief(trainScores), (Double) row.get("val_loss"),
                     val.brief(valScores), (Double) row.get("lr"), (Double) row.get("seconds"), (Double) row.get("train_images_per_second"));
-            try {
-                folder.saveCheckpoint(s.epoch() + 1, o, model, opt, schedule, s.history());
-                Reports.writeProgress(folder, o, data, device, s.history(), null);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            notice.checkpoint(s.epoch() + 1, () -> folder.saveCheckpoint(s.epoch() + 1, o, model, opt, schedule, s.history()));
+            if (o.saveBest != null && RunFolder.isBest(s.history(), o.saveBest)) {
+                out.printf(Locale.ROOT, "best %s so far: saved to %s%n", o.saveBest, folder.checkpoints().resolve(RunFolder.BEST));
             }
+            RunFolder.writing("metrics.json and the plots", o.out, () -> Reports.writeProgress(folder, o, data, device, s.history(), null));
+        }
+
+        @Override
+        public void onFitEnd(FitState s) {
+            if (s.stopRequested()) out.println("stopped: " + s.stopReason());
         }
     }
 

@@ -41,8 +41,15 @@ final class Cli {
     }
 
     static Result run(Path logDir, String... args) throws IOException, InterruptedException {
+        return runIn(null, logDir, args);
+    }
+
+    /** {@link #run} in working directory {@code dir} (null: this JVM's). */
+    static Result runIn(Path dir, Path logDir, String... args) throws IOException, InterruptedException {
         Files.createDirectories(logDir);
-        Process p = builder(logDir, args).start();
+        ProcessBuilder pb = builder(logDir, args);
+        if (dir != null) pb.directory(dir.toFile());
+        Process p = pb.start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("jgrad " + String.join(" ", args) + " did not finish in 120 s");

@@ -32,6 +32,86 @@ class CliRulesTest {
     }
 
     @Test
+    void trainingOptionsAreCheckedAndNamed() {
+        assertEquals("--warmup-epochs must be >= 0, got -1", usageError("train", "--warmup-epochs", "-1"));
+        assertEquals("--warmup-epochs 4 is more than the run's 3 epochs (--epochs)", usageError("train", "--warmup-epochs", "4"));
+        assertEquals("--early-stopping must be a positive integer, got 0", usageError("train", "--early-stopping", "0"));
+        assertEquals("--early-stopping needs an integer, got 'two'", usageError("train", "--early-stopping", "two"));
+        assertEquals("--log-every must be a positive integer, got 0", usageError("train", "--log-every", "0"));
+        assertEquals("--threads needs an integer, got '4x'", usageError("train", "--threads", "4x"));
+        assertEquals("--save-best must be one of val_loss, accuracy, balanced_accuracy, macro_f1 for --task classify, got 'dice'",
+                usageError("train", "--save-best", "dice"));
+        assertTrue(usageError("train", "--name", "../x").startsWith("--name must be 1 to 64 letters"));
+        assertEquals("--name latest is taken: runs/latest points at the newest run", usageError("train", "--name", "latest"));
+        assertTrue(usageError("evaluate", "--warmup-epochs", "1").contains("--warmup-epochs is not an option of 'jgrad evaluate'"));
+
+        Options o = OptionParser.parse("train", new String[] {"--task", "segment", "--save-best", "Dice", "--early-stopping", "2",
+                "--warmup-epochs", "1", "--log-every", "10", "--threads", "1", "--name", "garments"});
+        assertEquals("val.dice", o.saveBest);
+        assertEquals(2, o.earlyStopping);
+        assertEquals(1, o.warmupEpochs);
+        assertEquals(10, o.logEvery);
+        assertEquals(1, o.threads);
+        assertEquals("garments", o.effectiveName());
+        assertEquals("val_loss", OptionParser.parse("train", new String[] {"--save-best", "loss"}).saveBest);
+        assertEquals("classify", OptionParser.parse("train", new String[0]).effectiveName());
+    }
+
+    @Test
+    void theNewOptionsAreRecordedAndARunCannotChangeThemOnResume() {
+        Map<String, Object> recorded = RunFolder.config(OptionParser.parse("train", new String[0]));
+        assertEquals(0, recorded.get("warmup_epochs"));
+        assertEquals("none", recorded.get("save_best"));
+        assertEquals(org.jgrad.backend.Parallel.threads(), recorded.get("threads"));
+        List<String> changed = RunFolder.changedOptions(recorded, RunFolder.config(OptionParser.parse("train",
+                new String[] {"--warmup-epochs", "1", "--early-stopping", "2", "--save-best", "accuracy", "--log-every", "7"})));
+        assertEquals(List.of("--early-stopping is 2 (recorded 0)", "--save-best is val.accuracy (recorded none)",
+                "--warmup-epochs is 1 (recorded 0)"), changed);
+        Map<String, Object> otherMachine = new LinkedHashMap<>(recorded);
+        otherMachine.put("threads", org.jgrad.backend.Parallel.threads() + 1);
+        assertEquals(List.of("--threads is " + org.jgrad.backend.Parallel.threads() + " (recorded " + (org.jgrad.backend.Parallel.threads() + 1) + ")"),
+                RunFolder.changedOptions(otherMachine, recorded));
+        assertTrue(RunFolder.RESUME_MAY_CHANGE.contains("--log-every"));
+    }
+
+    @Test
+    void aThreadCountThatCannotApplyIsRefused() {
+        int now = org.jgrad.backend.Parallel.threads();
+        String before = System.getProperty("jgrad.threads");
+        try {
+            TrainCommand.applyThreads(now); // the running pool's own count is fine
+            AppException e = assertThrows(AppException.class, () -> TrainCommand.applyThreads(now + 1));
+            assertEquals("--threads " + (now + 1) + " cannot take effect: jgrad's CPU pool already runs " + now + " thread(s) in this JVM",
+                    e.getMessage());
+        } finally {
+            if (before == null) System.clearProperty("jgrad.threads");
+            else System.setProperty("jgrad.threads", before);
+        }
+    }
+
+    @Test
+    void anUnusableDeviceIsAShortBlockWithAHint() {
+        String explanation = "Device.cuda(0) is unavailable: could not load the CUDA driver (libcuda.so.1) Looked for: " + "x".repeat(1500)
+                + "\nSearched, in order: ...";
+        String m = TrainCommand.unusableDevice("cuda", explanation);
+        String[] lines = m.split("\n");
+        assertEquals(3, lines.length, m);
+        assertEquals("--device cuda: Device.cuda(0) is unavailable: could not load the CUDA driver (libcuda.so.1)", lines[0]);
+        assertTrue(lines[1].contains("hint:") && lines[1].contains("JGRAD_CUDA_LIBS"), m);
+        assertTrue(lines[2].contains("--device cpu"), m);
+        for (String l : lines) assertTrue(l.length() <= 120, "short lines: " + l.length());
+    }
+
+    @Test
+    void aFailedWriteIsOneLineNamingWhatAndWhere(@TempDir Path tmp) {
+        Path where = tmp.resolve("run/checkpoints");
+        AppException e = assertThrows(AppException.class, () -> RunFolder.writing("the checkpoint of epoch 3", where, () -> {
+            throw new java.nio.file.FileSystemException(where.resolve(".tmp-123").toString(), null, "No space left on device");
+        }));
+        assertEquals("cannot write the checkpoint of epoch 3 to " + where + ": No space left on device", e.getMessage());
+    }
+
+    @Test
     void optimizerChoiceWithItsOwnDefaultLr() {
         Options adam = OptionParser.parse("train", new String[] {"--optimizer", "adamw", "--weight-decay", "0.01"});
         assertEquals(Options.OptimizerKind.ADAMW, adam.optimizer);

@@ -157,6 +157,61 @@ class TrainEndToEndTest {
         assertEquals((tp + tn) / (tp + fp + fn + tn), ((Number) fin.get("pixel_accuracy")).doubleValue(), 1e-12);
     }
 
+    /**
+     * Long enough that the U-Net predicts garments (Adam, two epochs on 192 canvases): Dice and
+     * IoU in metrics.json are checked against the masks the saved weights predict, counted here
+     * pixel by pixel (logit > 0, i.e. probability > 0.5) against the data set's own masks.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void segmentationRunPredictsForegroundAndItsScoresMatchTheSavedWeights(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("seg");
+        int n = 32;
+        String[] args = {"train", "--task", "segment", "--width", "4", "--epochs", "2", "--train-samples", "192", "--val-samples",
+                String.valueOf(n), "--batch-size", "16", "--optimizer", "adam", "--lr", "0.01", "--scheduler", "none", "--workers", "1",
+                "--progress", "none", "--device", "cpu", "--out", out.toString()};
+        assertEquals(0, Main.run(args));
+        Map<String, Object> fin = (Map<String, Object>) ((Map<String, Object>) Json.parse(Files.readString(out.resolve("metrics.json")))).get("final");
+
+        Options o = OptionParser.parse("train", java.util.Arrays.copyOfRange(args, 1, args.length));
+        org.jgrad.nn.Module model = Models.build(o, new org.jgrad.tensor.Generator(o.seed));
+        Path cp = out.resolve("checkpoints").resolve(Files.readString(out.resolve("checkpoints/latest")).trim());
+        Map<String, Tensor> w = Safetensors.load(cp.resolve("model.safetensors"));
+        model.loadStateDict(w, true);
+        for (Tensor t : w.values()) t.close();
+        model.eval(); // batch norm on its running statistics, as validation runs
+        long tp = 0, fp = 0, fn = 0, tn = 0;
+        org.jgrad.data.GarmentSegmentation val = org.jgrad.data.GarmentSegmentation.bundled(false);
+        try (var off = org.jgrad.autograd.Grad.off()) {
+            for (int i = 0; i < n; i++) {
+                try (org.jgrad.data.Sample s = val.get(i); org.jgrad.tensor.Scope sc = org.jgrad.tensor.Scope.open()) {
+                    float[] logits = model.forward(s.input().unsqueeze(0)).toFloatArray();
+                    float[] mask = s.target().toFloatArray();
+                    assertEquals(mask.length, logits.length);
+                    for (int k = 0; k < mask.length; k++) {
+                        boolean predicted = logits[k] > 0, truth = mask[k] > 0.5f;
+                        if (predicted && truth) tp++;
+                        else if (predicted) fp++;
+                        else if (truth) fn++;
+                        else tn++;
+                    }
+                }
+            }
+        }
+        assertTrue(tp > 0.05 * (tp + fn), "the model predicts garments: tp " + tp + " of " + (tp + fn) + " foreground pixels");
+        List<Object> c = (List<Object>) fin.get("counts_tp_fp_fn_tn");
+        // float rounding may move a pixel whose logit is within an ulp of 0: allow a handful of 73,728
+        long slack = 8;
+        assertTrue(Math.abs(((Number) c.get(0)).longValue() - tp) <= slack, "tp " + c + " vs recomputed " + tp);
+        assertTrue(Math.abs(((Number) c.get(1)).longValue() - fp) <= slack, "fp " + c + " vs recomputed " + fp);
+        assertTrue(Math.abs(((Number) c.get(2)).longValue() - fn) <= slack, "fn " + c + " vs recomputed " + fn);
+        double dice = 2.0 * tp / (2 * tp + fp + fn), iou = (double) tp / (tp + fp + fn);
+        assertTrue(dice > 0.3, "a model that finds garments: Dice " + dice);
+        assertEquals(dice, ((Number) fin.get("dice")).doubleValue(), 1e-3);
+        assertEquals(iou, ((Number) fin.get("iou")).doubleValue(), 1e-3);
+        assertEquals((double) (tp + fp) / (tp + fp + fn + tn), ((Number) fin.get("predicted_foreground")).doubleValue(), 1e-3);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void fullSetFromAFolder(@TempDir Path tmp) throws Exception {

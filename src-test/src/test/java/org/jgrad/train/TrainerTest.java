@@ -169,6 +169,67 @@ class TrainerTest {
     }
 
     @Test
+    void earlyStoppingCountsTheEpochsBeforeAResume() {
+        Sequential m = model(3, 0);
+        SGD opt = new SGD(m.parameters(), 0.0, 0.0);
+        History before = new History();
+        for (double v : new double[] {0.5, 0.6, 0.7}) { // best at epoch 1, then two epochs without improvement
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("val_loss", v);
+            before.add(row);
+        }
+        try (Trainer t = Trainer.builder(new MSELoss(), opt).epochs(10).callback(EarlyStopping.on("val_loss", 2)).build();
+             DataLoader<Sample> tl = loader(data(1), true); DataLoader<Sample> vl = loader(data(2), false)) {
+            History h = t.fit(m, tl, vl, 3, before);
+            assertEquals(3, h.size(), "the run had stopped: resuming it trains no further epoch");
+        }
+        History one = new History();
+        one.add(new java.util.LinkedHashMap<>(Map.of("val_loss", 0.5)));
+        try (Trainer t = Trainer.builder(new MSELoss(), opt).epochs(10).callback(EarlyStopping.on("val_loss", 2)).build();
+             DataLoader<Sample> tl = loader(data(1), true); DataLoader<Sample> vl = loader(data(2), false)) {
+            History h = t.fit(m, tl, vl, 1, one);
+            // lr 0: every later epoch has the same loss, above the recorded 0.5 or not; at most patience epochs follow the best
+            assertTrue(h.size() <= 3, "stops within patience of the recorded best: " + h.size());
+        }
+        opt.close();
+    }
+
+    @Test
+    void csvLoggerWritesStepsAndEpochs(@TempDir Path dir) throws Exception {
+        Sequential m = model(3, 0);
+        SGD opt = new SGD(m.parameters(), 0.05, 0.9);
+        List<Double> losses = new ArrayList<>();
+        Path steps = dir.resolve("steps.csv"), epochs = dir.resolve("epochs.csv");
+        History h;
+        try (CsvLogger csv = new CsvLogger(steps, epochs, 3);
+             Trainer t = Trainer.builder(new MSELoss(), opt).epochs(2)
+                     .callback(new Callback() {
+                         @Override public void onBatchEnd(FitState s, Tensor loss, double value, int batchSize) { losses.add(loss.item()); }
+                     }).callback(csv).build();
+             DataLoader<Sample> tl = loader(data(1), true); DataLoader<Sample> vl = loader(data(2), false)) {
+            h = t.fit(m, tl, vl);
+        }
+        List<String> s = Files.readAllLines(steps);
+        assertEquals(List.of("step,epoch,batch,loss,lr", "3,1,2," + losses.get(2) + ",0.05", "6,2,1," + losses.get(5) + ",0.05"), s);
+        List<String> e = Files.readAllLines(epochs);
+        assertEquals(3, e.size());
+        List<String> cols = List.of(e.get(0).split(","));
+        assertTrue(cols.containsAll(List.of("epoch", "lr", "train_loss", "val_loss", "seconds")), e.get(0));
+        for (int i = 0; i < 2; i++) {
+            String[] v = e.get(i + 1).split(",");
+            assertEquals(String.valueOf(i + 1), v[cols.indexOf("epoch")]);
+            assertEquals((Double) h.epochs.get(i).get("val_loss"), Double.parseDouble(v[cols.indexOf("val_loss")]));
+        }
+        // a resumed run appends under the same header
+        try (CsvLogger again = new CsvLogger(steps, epochs, 3)) {
+            assertEquals(3, Files.readAllLines(epochs).size());
+        }
+        assertEquals("step,epoch,batch,loss,lr", Files.readAllLines(steps).get(0));
+        assertEquals(3, Files.readAllLines(steps).size());
+        opt.close();
+    }
+
+    @Test
     void warmupRampsTheLrLinearlyThenHandsBackTheSchedule() {
         Sequential m = model(3, 0);
         SGD opt = new SGD(m.parameters(), 0.08, 0.0);

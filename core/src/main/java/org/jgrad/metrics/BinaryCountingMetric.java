@@ -19,7 +19,10 @@ abstract class BinaryCountingMetric<R> extends StatefulMetric<R> {
     static final String COUNTS = "tp_fp_fn_tn";
 
     /** What the counters count: equal for metrics that can share them. */
-    record BinaryStatistics(BinaryStatsSpec spec) {}
+    record BinaryStatistics(BinaryStatsSpec spec) {
+        @Override
+        public String toString() { return "tp/fp/fn/tn with spec " + spec; }
+    }
 
     final BinaryStatsSpec spec;
 

@@ -21,7 +21,12 @@ abstract class ConfusionCountingMetric<R> extends StatefulMetric<R> {
     static final String BAD = "bad_labels";
 
     /** What the histogram counts: equal for metrics that can share it. */
-    record ConfusionStatistics(int numClasses, long ignoreIndex) {}
+    record ConfusionStatistics(int numClasses, long ignoreIndex) {
+        @Override
+        public String toString() {
+            return numClasses + " classes (ignoreIndex " + (ignoreIndex == Confusion.NO_IGNORE ? "none" : Long.toString(ignoreIndex)) + ")";
+        }
+    }
 
     final int numClasses;
     long ignoreIndex = Confusion.NO_IGNORE;

@@ -3,8 +3,6 @@ package org.jgrad.metrics;
 import org.jgrad.metrics.ConfusionScoreSpec.Absent;
 import org.jgrad.metrics.ConfusionScoreSpec.Average;
 import org.jgrad.ops.Concat;
-import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 

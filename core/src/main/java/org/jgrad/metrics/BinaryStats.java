@@ -48,7 +48,27 @@ public final class BinaryStats {
         }
     }
 
-    /** Scores from counts, computed on the counts' device; only the returned doubles are copied. */
+    /**
+     * Scores from counts, each under its name (one value, or one per row for
+     * {@link BinaryScoreSpec.Reduction#NONE}), computed on the counts' device; only the values are copied.
+     */
+    public static ScoreValues<BinaryScoreSpec.Metric> score(Tensor counts, BinaryScoreSpec spec) {
+        return named(spec, scores(counts, spec));
+    }
+
+    static ScoreValues<BinaryScoreSpec.Metric> named(BinaryScoreSpec spec, double[] flat) {
+        int[] widths = new int[spec.metrics().size()];
+        java.util.Arrays.fill(widths, spec.outputLength() / spec.metrics().size());
+        return ScoreValues.of(spec.metrics(), widths, flat);
+    }
+
+    /**
+     * Scores from counts as one positional array (see {@link BinaryScoreSpec}), computed on the
+     * counts' device; only the returned doubles are copied.
+     *
+     * @deprecated use {@link #score(Tensor, BinaryScoreSpec)}, which names each score
+     */
+    @Deprecated
     public static double[] scores(Tensor counts, BinaryScoreSpec spec) {
         MetricChecks.open(counts, "counts");
         MetricChecks.notNull(spec, "spec");

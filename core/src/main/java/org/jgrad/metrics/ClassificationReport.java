@@ -26,11 +26,14 @@ import java.util.Map;
  *
  * @param names     the listed classes' names, in class order
  * @param precision per listed class, likewise recall, f1 and support
- * @param average   "accuracy" or "micro avg", then "macro avg" and "weighted avg": {precision, recall, f1}
+ * @param average   "accuracy" or "micro avg", then "macro avg" and "weighted avg", each an {@link Averages}
  * @param total     the number of samples (the averages' support)
  */
 public record ClassificationReport(List<String> names, double[] precision, double[] recall, double[] f1, long[] support,
-                                   Map<String, double[]> average, long total) {
+                                   Map<String, Averages> average, long total) {
+
+    /** One averaged row of the report, by name. */
+    public record Averages(double precision, double recall, double f1) {}
 
     /** From an INT64 {@code [C, C]} matrix (rows = true class), as {@link ConfusionMatrix#classificationReport}. */
     static ClassificationReport of(Tensor hist, String[] classNames, double zeroDivision, Absent absent) {
@@ -72,11 +75,11 @@ public record ClassificationReport(List<String> names, double[] precision, doubl
             f[i] = v[2 * c + k];
             s[i] = (long) v[sup + k];
         }
-        Map<String, double[]> a = new LinkedHashMap<>();
+        Map<String, Averages> a = new LinkedHashMap<>();
         // sklearn prints the micro average as "accuracy" unless labels name a class that never occurs
-        a.put(allPresent || absent == Absent.EXCLUDE ? "accuracy" : "micro avg", new double[]{v[avg], v[avg + 1], v[avg + 2]});
-        a.put("macro avg", new double[]{v[avg + 3], v[avg + 4], v[avg + 5]});
-        a.put("weighted avg", new double[]{v[avg + 6], v[avg + 7], v[avg + 8]});
+        a.put(allPresent || absent == Absent.EXCLUDE ? "accuracy" : "micro avg", new Averages(v[avg], v[avg + 1], v[avg + 2]));
+        a.put("macro avg", new Averages(v[avg + 3], v[avg + 4], v[avg + 5]));
+        a.put("weighted avg", new Averages(v[avg + 6], v[avg + 7], v[avg + 8]));
         return new ClassificationReport(names, p, r, f, s, a, total);
     }
 
@@ -86,9 +89,7 @@ public record ClassificationReport(List<String> names, double[] precision, doubl
         recall = recall.clone();
         f1 = f1.clone();
         support = support.clone();
-        Map<String, double[]> copy = new LinkedHashMap<>();
-        average.forEach((k, x) -> copy.put(k, x.clone()));
-        average = java.util.Collections.unmodifiableMap(copy);
+        average = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(average));
     }
 
     @Override public double[] precision() { return precision.clone(); }
@@ -110,12 +111,13 @@ public record ClassificationReport(List<String> names, double[] precision, doubl
         sb.append("\n\n");
         for (int i = 0; i < names.size(); i++) row(sb, names.get(i), new double[]{precision[i], recall[i], f1[i]}, support[i], width, digits);
         sb.append('\n');
-        for (Map.Entry<String, double[]> e : average.entrySet()) {
+        for (Map.Entry<String, Averages> e : average.entrySet()) {
             if (e.getKey().equals("accuracy")) {
                 sb.append(right("accuracy", width)).append(' ').append(' ').append(right("", 9)).append(' ').append(right("", 9))
-                        .append(' ').append(right(fixed(e.getValue()[2], digits), 9)).append(' ').append(right(Long.toString(total), 9)).append('\n');
+                        .append(' ').append(right(fixed(e.getValue().f1(), digits), 9)).append(' ').append(right(Long.toString(total), 9)).append('\n');
             } else {
-                row(sb, e.getKey(), e.getValue(), total, width, digits);
+                Averages x = e.getValue();
+                row(sb, e.getKey(), new double[]{x.precision(), x.recall(), x.f1()}, total, width, digits);
             }
         }
         return sb.toString();
@@ -128,9 +130,9 @@ public record ClassificationReport(List<String> names, double[] precision, doubl
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) m.put(names.get(i), entry(precision[i], recall[i], f1[i], support[i]));
-        for (Map.Entry<String, double[]> e : average.entrySet()) {
-            double[] x = e.getValue();
-            m.put(e.getKey(), e.getKey().equals("accuracy") ? (Object) x[0] : entry(x[0], x[1], x[2], total));
+        for (Map.Entry<String, Averages> e : average.entrySet()) {
+            Averages x = e.getValue();
+            m.put(e.getKey(), e.getKey().equals("accuracy") ? (Object) x.precision() : entry(x.precision(), x.recall(), x.f1(), total));
         }
         return m;
     }

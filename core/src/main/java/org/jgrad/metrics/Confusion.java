@@ -50,7 +50,25 @@ public final class Confusion {
         return hist;
     }
 
-    /** Scores from a histogram, computed on its device; only the returned doubles are copied. */
+    /** Scores from a histogram, each under its name, computed on its device; only the values are copied. */
+    public static ScoreValues<ConfusionScoreSpec.Metric> score(Tensor hist, ConfusionScoreSpec spec) {
+        return named(spec, hist.size(0), scores(hist, spec));
+    }
+
+    /** Splits a positional output of {@code spec} (see {@link ConfusionScoreSpec}) into named scores. */
+    static ScoreValues<ConfusionScoreSpec.Metric> named(ConfusionScoreSpec spec, int classes, double[] flat) {
+        int[] widths = new int[spec.metrics().size()];
+        for (int k = 0; k < widths.length; k++) widths[k] = spec.width(spec.metrics().get(k), classes);
+        return ScoreValues.of(spec.metrics(), widths, flat);
+    }
+
+    /**
+     * Scores from a histogram as one positional array (metric after metric, see
+     * {@link ConfusionScoreSpec}), computed on its device; only the returned doubles are copied.
+     *
+     * @deprecated use {@link #score(Tensor, ConfusionScoreSpec)}, which names each score
+     */
+    @Deprecated
     public static double[] scores(Tensor hist, ConfusionScoreSpec spec) {
         MetricChecks.open(hist, "hist");
         MetricChecks.notNull(spec, "spec");

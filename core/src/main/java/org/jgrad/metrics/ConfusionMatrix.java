@@ -3,8 +3,6 @@ package org.jgrad.metrics;
 import org.jgrad.metrics.ConfusionScoreSpec.Absent;
 import org.jgrad.metrics.ConfusionScoreSpec.Average;
 import org.jgrad.ops.Concat;
-import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
@@ -36,28 +34,27 @@ import java.util.List;
  * On other devices checking each batch would cost a device-to-host copy per batch, so the count
  * is kept on the device and {@code compute()} raises the error; reset() clears it.
  *
+ * <p>State (declared, see {@link StatefulMetric}): the INT64 [C, C] histogram and the INT64 [1]
+ * count of bad labels, both SUM; merge and sync add them. In a {@link MetricCollection} every
+ * confusion metric with the same numClasses and ignoreIndex shares one histogram pass.
+ *
  * <p>Thread-safe: {@code update}, {@code compute}, {@code merge} and {@code reset} lock the
  * accumulator, so batches counted from several threads are all counted (the counts are sums).
  */
-public final class ConfusionMatrix implements Metric<ConfusionResult> {
-    private final int numClasses;
-    private long ignoreIndex = Confusion.NO_IGNORE;
+public final class ConfusionMatrix extends ConfusionCountingMetric<ConfusionResult> {
     private double zeroDivision = 0;
     private Absent absent = Absent.EXCLUDE;
     private String[] classNames;
 
-    private Tensor hist;     // INT64 [C, C] on the inputs' device, created by the first update
-    private Tensor badCount; // INT64 [1], labels outside [0, C) seen (deferred check off the CPU)
-
     public ConfusionMatrix(int numClasses) {
-        MetricChecks.classes(numClasses);
-        this.numClasses = numClasses;
+        super(numClasses);
     }
 
     public int numClasses() { return numClasses; }
 
+    /** A target value skipped everywhere; set before the first update. */
     public ConfusionMatrix ignoreIndex(long v) {
-        this.ignoreIndex = v;
+        setIgnoreIndex(v);
         return this;
     }
 
@@ -83,56 +80,12 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
         return this;
     }
 
-    /** The device holding the state, or null before the first update. */
-    public Device device() { return hist == null ? null : hist.device(); }
-
-    @Override
-    public synchronized void update(Tensor preds, Tensor targets) {
-        MetricChecks.open(preds, "preds");
-        MetricChecks.open(targets, "targets");
-        boolean logits = preds.dtype().isFloatingPoint();
-        if (logits) Confusion.checkLogits(preds, targets, numClasses);
-        else Confusion.checkLabels(preds, targets, numClasses);
-        ensureState(preds.device());
-        if (preds.device().isCpu()) {
-            // count into a fresh histogram so a batch with a bad label leaves the state untouched
-            try (Tensor h = Tensor.zeros(DType.INT64, preds.device(), numClasses, numClasses);
-                 Tensor bad = Tensor.zeros(DType.INT64, preds.device(), 1)) {
-                kernel(logits, preds, targets, h, bad);
-                long b = bad.toLongArray()[0];
-                if (b > 0) {
-                    Confusion.throwIfBad(b, targets, numClasses, ignoreIndex);
-                    Confusion.throwIfBad(b, preds, numClasses, Confusion.NO_IGNORE);
-                }
-                hist.add_(h);
-            }
-        } else {
-            kernel(logits, preds, targets, hist, badCount);
-        }
-    }
-
-    private void kernel(boolean logits, Tensor preds, Tensor targets, Tensor h, Tensor bad) {
-        if (logits) Counting.confusionFromLogits(preds, targets, ignoreIndex, h, bad);
-        else Counting.confusionFromLabels(preds, targets, ignoreIndex, h, bad);
-    }
-
-    private void ensureState(Device d) {
-        if (hist == null) {
-            hist = Scope.escape(Tensor.zeros(DType.INT64, d, numClasses, numClasses));
-            badCount = Scope.escape(Tensor.zeros(DType.INT64, d, 1));
-        } else if (!hist.device().equals(d)) {
-            throw new IllegalArgumentException("this ConfusionMatrix holds its state on " + hist.device() + " but the batch is on " + d
-                    + "; use one accumulator per device and merge() them");
-        }
-    }
-
-    /** The spec compute() uses; per-class values with zeroDivision, then the macro means. */
-    private ConfusionScoreSpec perClassSpec() {
-        return new ConfusionScoreSpec(List.of(ConfusionScoreSpec.Metric.ACCURACY, ConfusionScoreSpec.Metric.BALANCED_ACCURACY,
-                ConfusionScoreSpec.Metric.KAPPA, ConfusionScoreSpec.Metric.MEAN_IOU, ConfusionScoreSpec.Metric.PRECISION,
-                ConfusionScoreSpec.Metric.RECALL, ConfusionScoreSpec.Metric.FSCORE, ConfusionScoreSpec.Metric.IOU),
-                Average.NONE, zeroDivision, absent, 1.0);
-    }
+    private static final List<ConfusionScoreSpec.Metric> RESULT = List.of(ConfusionScoreSpec.Metric.ACCURACY,
+            ConfusionScoreSpec.Metric.BALANCED_ACCURACY, ConfusionScoreSpec.Metric.KAPPA, ConfusionScoreSpec.Metric.MEAN_IOU,
+            ConfusionScoreSpec.Metric.PRECISION, ConfusionScoreSpec.Metric.RECALL, ConfusionScoreSpec.Metric.FSCORE,
+            ConfusionScoreSpec.Metric.IOU);
+    private static final List<ConfusionScoreSpec.Metric> MACRO = List.of(ConfusionScoreSpec.Metric.PRECISION,
+            ConfusionScoreSpec.Metric.RECALL, ConfusionScoreSpec.Metric.FSCORE);
 
     /**
      * Scores of everything seen since the last reset, computed on the state's device; copies
@@ -140,29 +93,56 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
      * Before any update, every count is zero.
      */
     @Override
-    public synchronized ConfusionResult compute() {
-        Tensor h = state();
+    protected ConfusionResult result() {
+        Tensor h = histogram();
         try (Scope scope = Scope.open()) {
-            ConfusionScoreSpec macroSpec = new ConfusionScoreSpec(List.of(ConfusionScoreSpec.Metric.PRECISION,
-                    ConfusionScoreSpec.Metric.RECALL, ConfusionScoreSpec.Metric.FSCORE), Average.MACRO, zeroDivision, absent, 1.0);
-            double[] v = Concat.cat(List.of(ConfusionScoring.scores(h, perClassSpec()), ConfusionScoring.scores(h, macroSpec)), 0).toDoubleArray();
-            int c = numClasses;
-            int m = 4 + 4 * c;
-            return new ConfusionResult(v[0], v[1], v[2], v[3], v[m], v[m + 1], v[m + 2],
-                    Arrays.copyOfRange(v, 4, 4 + c), Arrays.copyOfRange(v, 4 + c, 4 + 2 * c),
-                    Arrays.copyOfRange(v, 4 + 2 * c, 4 + 3 * c), Arrays.copyOfRange(v, 4 + 3 * c, 4 + 4 * c));
+            ConfusionScoreSpec perClass = new ConfusionScoreSpec(RESULT, Average.NONE, zeroDivision, absent, 1.0);
+            ConfusionScoreSpec macro = new ConfusionScoreSpec(MACRO, Average.MACRO, zeroDivision, absent, 1.0);
+            double[] v = Concat.cat(List.of(ConfusionScoring.scores(h, perClass), ConfusionScoring.scores(h, macro)), 0).toDoubleArray();
+            int split = perClass.outputLength(numClasses);
+            ScoreValues<ConfusionScoreSpec.Metric> s = named(perClass, Arrays.copyOfRange(v, 0, split));
+            ScoreValues<ConfusionScoreSpec.Metric> m = named(macro, Arrays.copyOfRange(v, split, v.length));
+            return new ConfusionResult(s.get(ConfusionScoreSpec.Metric.ACCURACY), s.get(ConfusionScoreSpec.Metric.BALANCED_ACCURACY),
+                    s.get(ConfusionScoreSpec.Metric.KAPPA), s.get(ConfusionScoreSpec.Metric.MEAN_IOU),
+                    m.get(ConfusionScoreSpec.Metric.PRECISION), m.get(ConfusionScoreSpec.Metric.RECALL), m.get(ConfusionScoreSpec.Metric.FSCORE),
+                    s.perRow(ConfusionScoreSpec.Metric.PRECISION), s.perRow(ConfusionScoreSpec.Metric.RECALL),
+                    s.perRow(ConfusionScoreSpec.Metric.FSCORE), s.perRow(ConfusionScoreSpec.Metric.IOU));
         } finally {
-            if (h != hist) h.close();
+            if (!isState(h)) h.close();
         }
     }
 
-    /** Any scores, with any average, computed on the state's device. */
-    public synchronized double[] scores(ConfusionScoreSpec spec) {
-        Tensor h = state();
-        try {
-            return Confusion.scores(h, spec);
-        } finally {
-            if (h != hist) h.close();
+    private ScoreValues<ConfusionScoreSpec.Metric> named(ConfusionScoreSpec spec, double[] flat) {
+        return Confusion.named(spec, numClasses, flat);
+    }
+
+    /** Any scores, with any average, computed on the state's device; each under its name. */
+    public ScoreValues<ConfusionScoreSpec.Metric> score(ConfusionScoreSpec spec) {
+        MetricChecks.notNull(spec, "spec");
+        synchronized (stateLock()) {
+            Tensor h = histogram();
+            try {
+                return Confusion.score(h, spec);
+            } finally {
+                if (!isState(h)) h.close();
+            }
+        }
+    }
+
+    /**
+     * Any scores as one positional array (metric after metric, as {@link ConfusionScoreSpec}'s output).
+     *
+     * @deprecated use {@link #score(ConfusionScoreSpec)}, which names each score
+     */
+    @Deprecated
+    public double[] scores(ConfusionScoreSpec spec) {
+        synchronized (stateLock()) {
+            Tensor h = histogram();
+            try {
+                return Confusion.scores(h, spec);
+            } finally {
+                if (!isState(h)) h.close();
+            }
         }
     }
 
@@ -172,32 +152,24 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
      * every class is listed (sklearn's {@code labels=range(C)}), else only those seen.
      */
     public ClassificationReport classificationReport() {
-        Tensor h = state();
-        try {
-            return ClassificationReport.of(h, classNames, zeroDivision, absent);
-        } finally {
-            if (h != hist) h.close();
-        }
-    }
-
-    /** The state, after the deferred bad-label check; a fresh zero matrix before any update. */
-    private Tensor state() {
-        if (hist == null) return Tensor.zeros(DType.INT64, Device.cpu(), numClasses, numClasses);
-        if (!hist.device().isCpu()) {
-            long b = badCount.toLongArray()[0];
-            if (b > 0) {
-                throw new IllegalStateException(b + " target or predicted label(s) outside [0, " + numClasses + ") were passed to update() since the last reset()"
-                        + (ignoreIndex == Confusion.NO_IGNORE ? "" : " (ignoreIndex " + ignoreIndex + ")"));
+        synchronized (stateLock()) {
+            Tensor h = histogram();
+            try {
+                return ClassificationReport.of(h, classNames, zeroDivision, absent);
+            } finally {
+                if (!isState(h)) h.close();
             }
         }
-        return hist;
     }
 
     /** The counts, copied to the host (C x C longs): only when the matrix itself is wanted. */
-    public synchronized long[][] matrix() {
-        Tensor h = state();
-        long[] flat = h.toLongArray();
-        if (h != hist) h.close();
+    public long[][] matrix() {
+        long[] flat;
+        synchronized (stateLock()) {
+            Tensor h = histogram();
+            flat = h.toLongArray();
+            if (!isState(h)) h.close();
+        }
         long[][] m = new long[numClasses][];
         for (int i = 0; i < numClasses; i++) m[i] = Arrays.copyOfRange(flat, i * numClasses, (i + 1) * numClasses);
         return m;
@@ -223,44 +195,5 @@ public final class ConfusionMatrix implements Metric<ConfusionResult> {
         String[] n = new String[numClasses];
         for (int i = 0; i < numClasses; i++) n[i] = String.valueOf(i);
         return n;
-    }
-
-    @Override
-    public synchronized void reset() {
-        if (hist != null) {
-            hist.close();
-            badCount.close();
-            hist = null;
-            badCount = null;
-        }
-    }
-
-    @Override
-    public void merge(Metric<ConfusionResult> other) {
-        if (!(other instanceof ConfusionMatrix o)) {
-            throw new IllegalArgumentException("can only merge another ConfusionMatrix, got " + (other == null ? "null" : other.getClass().getSimpleName()));
-        }
-        if (o == this) throw new IllegalArgumentException("cannot merge a ConfusionMatrix into itself");
-        if (o.numClasses != numClasses || o.ignoreIndex != ignoreIndex) {
-            throw new IllegalArgumentException("cannot merge a ConfusionMatrix of " + o.numClasses + " classes (ignoreIndex " + o.ignoreIndex
-                    + ") into one of " + numClasses + " classes (ignoreIndex " + ignoreIndex + ")");
-        }
-        // copy the other's counts under its lock, add them under ours: never both locks at once
-        Tensor oh, ob;
-        synchronized (o) {
-            if (o.hist == null) return;
-            oh = Scope.escape(o.hist.contiguousCopy());
-            ob = Scope.escape(o.badCount.contiguousCopy());
-        }
-        try {
-            synchronized (this) {
-                ensureState(oh.device());
-                hist.add_(oh);
-                badCount.add_(ob);
-            }
-        } finally {
-            oh.close();
-            ob.close();
-        }
     }
 }

@@ -30,7 +30,7 @@ public final class LegacyMetrics {
         }
         if (!(eps >= 0)) throw new IllegalArgumentException("eps must be >= 0, got " + eps);
         try (Tensor counts = BinaryStats.stats(preds, targets, spec)) {
-            return BinaryStats.scores(counts, Scores.legacy(eps, beta, m))[0];
+            return BinaryStats.score(counts, Scores.legacy(eps, beta, m)).get(m);
         }
     }
 

@@ -37,15 +37,18 @@ import java.util.List;
  * its own), while {@code foreground} and {@code predictedForeground} are NaN: there is no share
  * of nothing, and the report says "no pixels".
  *
+ * <p>State (declared, see {@link StatefulMetric}): the INT64 counters {@code [rows, 4]}, SUM;
+ * merge and sync add them. In a {@link MetricCollection}, SegmentationMetrics and
+ * {@link BinaryScore}s with equal specs share one counting pass, whatever their scoring options.
+ *
  * <p>Thread-safe: {@code update}, {@code compute}, {@code merge} and {@code reset} lock the
  * accumulator, so batches counted from several threads are all counted (the counts are sums).
  */
-public final class SegmentationMetrics implements Metric<SegmentationScores> {
+public final class SegmentationMetrics extends BinaryCountingMetric<SegmentationScores> {
     private static final List<BinaryScoreSpec.Metric> ORDER = List.of(BinaryScoreSpec.Metric.FSCORE, BinaryScoreSpec.Metric.IOU,
             BinaryScoreSpec.Metric.ACCURACY, BinaryScoreSpec.Metric.PRECISION, BinaryScoreSpec.Metric.RECALL,
             BinaryScoreSpec.Metric.PREVALENCE, BinaryScoreSpec.Metric.PREDICTED_RATE);
 
-    private final BinaryStatsSpec spec;
     private Style style = Style.SMP;
     private double eps = 0;
     private double zeroDivision = Scores.SMP_ZERO_DIVISION;
@@ -53,22 +56,12 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
     private double[] classWeights;
     private boolean microZeroDivision;
 
-    private Tensor counts; // INT64 [groups, 4] on the inputs' device
-    private int channels = -1;
-
     public SegmentationMetrics(BinaryStatsSpec spec) {
-        MetricChecks.notNull(spec, "spec");
-        if (spec.grouping() == Grouping.PER_IMAGE || spec.grouping() == Grouping.PER_IMAGE_CHANNEL) {
-            throw new IllegalArgumentException("SegmentationMetrics accumulates WHOLE or PER_CHANNEL counts across batches, got "
-                    + spec.grouping() + "; per-image scores: BinaryStats.stats(...) on the whole set with Scores.smp(...)");
-        }
-        this.spec = spec;
+        super(spec, "SegmentationMetrics");
     }
 
     /** Sigmoid of logits, positive when {@code sigmoid(x) >= 0.5} (smp's {@code get_stats} rule). */
     public SegmentationMetrics() { this(BinaryStatsSpec.logits().withRule(BinaryStatsSpec.Rule.GREATER_EQUAL)); }
-
-    public BinaryStatsSpec spec() { return spec; }
 
     /** smp legacy scoring: eps added to numerator and denominator (smp's default 1e-7). */
     public SegmentationMetrics legacy(double eps) {
@@ -108,45 +101,23 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
         return this;
     }
 
-    public Device device() { return counts == null ? null : counts.device(); }
-
-    @Override
-    public synchronized void update(Tensor preds, Tensor targets) {
-        BinaryStats.check(preds, targets, spec);
-        int c = BinaryStatsSpec.channels(preds.shape());
-        int groups = spec.groups(preds.shape());
-        if (counts == null) {
-            counts = Scope.escape(Tensor.zeros(DType.INT64, preds.device(), groups, 4));
-            channels = c;
-        } else {
-            if (!counts.device().equals(preds.device())) {
-                throw new IllegalArgumentException("this SegmentationMetrics holds its state on " + counts.device() + " but the batch is on "
-                        + preds.device() + "; use one accumulator per device and merge() them");
-            }
-            if (spec.grouping() == Grouping.PER_CHANNEL && c != channels) {
-                throw new IllegalArgumentException("preds have " + c + " channels (shape " + Arrays.toString(preds.shape())
-                        + ") but earlier batches had " + channels);
-            }
-        }
-        BinaryStats.accumulate(preds, targets, spec, counts);
-    }
-
     private BinaryScoreSpec scoreSpec(int classes) {
         return new BinaryScoreSpec(ORDER, style, reduction, 1, classes, eps, zeroDivision, 1.0, classWeights, microZeroDivision);
     }
 
     /** The scores of everything seen since the last reset; copies seven doubles. Before any update all counts are zero. */
     @Override
-    public synchronized SegmentationScores compute() {
-        Tensor c = counts != null ? counts : Tensor.zeros(DType.INT64, Device.cpu(), 1, 4);
+    protected SegmentationScores result() {
+        Tensor c = counters();
         try {
-            double[] v = BinaryStats.scores(c, scoreSpec(c.size(0)));
-            if (counts == null || noPixels(counts.toLongArray())) {
-                return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], Double.NaN, Double.NaN, spec.decision());
-            }
-            return new SegmentationScores(v[0], v[1], v[2], v[3], v[4], v[5], v[6], spec.decision());
+            ScoreValues<BinaryScoreSpec.Metric> v = BinaryStats.score(c, scoreSpec(c.size(0)));
+            boolean none = !isState(c) || noPixels(c.toLongArray());
+            return new SegmentationScores(v.get(BinaryScoreSpec.Metric.FSCORE), v.get(BinaryScoreSpec.Metric.IOU),
+                    v.get(BinaryScoreSpec.Metric.ACCURACY), v.get(BinaryScoreSpec.Metric.PRECISION), v.get(BinaryScoreSpec.Metric.RECALL),
+                    none ? Double.NaN : v.get(BinaryScoreSpec.Metric.PREVALENCE),
+                    none ? Double.NaN : v.get(BinaryScoreSpec.Metric.PREDICTED_RATE), spec.decision());
         } finally {
-            if (c != counts) c.close();
+            if (!isState(c)) c.close();
         }
     }
 
@@ -169,49 +140,9 @@ public final class SegmentationMetrics implements Metric<SegmentationScores> {
     public String report() { return compute().report(); }
 
     /** The raw counters [groups, 4] (tp, fp, fn, tn), copied to the host; zeros before any update. */
-    public synchronized long[] counts() {
-        return counts == null ? new long[4] : counts.toLongArray();
-    }
-
-    @Override
-    public synchronized void reset() {
-        if (counts != null) {
-            counts.close();
-            counts = null;
-            channels = -1;
-        }
-    }
-
-    @Override
-    public void merge(Metric<SegmentationScores> other) {
-        if (!(other instanceof SegmentationMetrics o)) {
-            throw new IllegalArgumentException("can only merge another SegmentationMetrics, got " + (other == null ? "null" : other.getClass().getSimpleName()));
-        }
-        if (o == this) throw new IllegalArgumentException("cannot merge a SegmentationMetrics into itself");
-        if (!o.spec.equals(spec)) throw new IllegalArgumentException("cannot merge SegmentationMetrics with spec " + o.spec + " into one with " + spec);
-        // copy the other's counts under its lock, add them under ours: never both locks at once
-        Tensor oc;
-        int oChannels;
-        synchronized (o) {
-            if (o.counts == null) return;
-            oc = Scope.escape(o.counts.contiguousCopy());
-            oChannels = o.channels;
-        }
-        try {
-            synchronized (this) {
-                if (counts == null) {
-                    counts = Scope.escape(Tensor.zeros(DType.INT64, oc.device(), oc.size(0), 4));
-                    channels = oChannels;
-                } else if (!counts.device().equals(oc.device())) {
-                    throw new IllegalArgumentException("cannot merge state on " + oc.device() + " into state on " + counts.device()
-                            + "; compute() each, or move one");
-                } else if (counts.size(0) != oc.size(0)) {
-                    throw new IllegalArgumentException("cannot merge " + oc.size(0) + " counter rows into " + counts.size(0) + " (different channel counts)");
-                }
-                counts.add_(oc);
-            }
-        } finally {
-            oc.close();
+    public long[] counts() {
+        synchronized (stateLock()) {
+            return hasState() ? state(COUNTS).toLongArray() : new long[4];
         }
     }
 }

@@ -10,10 +10,47 @@
  *     scores of segmentation_models_pytorch's {@code metrics} functions and of its legacy
  *     {@code utils.metrics} classes).</li>
  * <li>Stateful and mergeable ({@link org.jgrad.metrics.Metric}): {@link org.jgrad.metrics.ConfusionMatrix},
- *     {@link org.jgrad.metrics.SegmentationMetrics}, {@link org.jgrad.metrics.MetricCollection}. State
- *     is an INT64 tensor on the device of the first batch, outside every {@code Scope}; {@code compute()}
+ *     {@link org.jgrad.metrics.ConfusionScore}, {@link org.jgrad.metrics.SegmentationMetrics},
+ *     {@link org.jgrad.metrics.BinaryScore}, {@link org.jgrad.metrics.MetricCollection}. State
+ *     is INT64 tensors on the device of the first batch, outside every {@code Scope}; {@code compute()}
  *     derives the scores on that device and copies only the resulting doubles.</li>
  * </ul>
+ *
+ * <h2>Declared states: reset, merge and sync for free</h2>
+ * Every stateful metric extends {@link org.jgrad.metrics.StatefulMetric} and declares its states
+ * once ({@link org.jgrad.metrics.StateDeclaration}: name, dtype, shape — a -1 dimension fixed by
+ * the first update — or CAT, the {@link org.jgrad.metrics.StateReduction} SUM, MIN, MAX or CAT,
+ * and the initial value), as torchmetrics' {@code add_state(..., dist_reduce_fx=...)}. From the
+ * declarations alone come {@code reset} (back to the initial values), {@code merge} (SUM adds,
+ * MIN/MAX take element-wise extremes, CAT appends; only between metrics counting the same
+ * statistics: same statistics key and declarations) and {@code sync(StateReducer)} (each state
+ * all-reduced, or all-gathered for CAT, in declaration order, on the states' device). The
+ * counting metrics declare: ConfusionMatrix and ConfusionScore the INT64 [C, C] histogram and an
+ * INT64 [1] bad-label count, both SUM; SegmentationMetrics and BinaryScore the INT64
+ * [rows, 4] tp/fp/fn/tn counters, SUM. {@code sync} <em>replaces</em> the local state by the
+ * global one (torchmetrics restores the local state after compute instead): afterwards every
+ * rank's {@code compute()} gives the global result, any number of times, and update, merge and a
+ * second sync are refused until {@code reset()}, since they would count other ranks twice. A rank
+ * that saw no batch joins with initial-valued states on the CPU when every shape is declared
+ * (ConfusionMatrix); a deferred shape (SegmentationMetrics' rows) needs an update on every rank.
+ *
+ * <h2>Collections and compute groups</h2>
+ * {@link org.jgrad.metrics.MetricCollection} finds members that count the same statistics (equal
+ * statistics keys and declarations: every BinaryScore and SegmentationMetrics with one
+ * {@code BinaryStatsSpec}, every ConfusionScore and ConfusionMatrix with one number of classes and
+ * ignore index) and lets them share one state, so an update runs the counting kernel once per
+ * group — Dice, IoU, precision, recall and accuracy from one tp/fp/fn/tn pass, every
+ * classification score from one confusion matrix — and each member computes its own scores from
+ * the shared counts, exactly as if updated alone. Groups form among members without state at the
+ * first update after an add; merge and sync act once per group.
+ *
+ * <h2>Named results</h2>
+ * Results are records with named components ({@link org.jgrad.metrics.ConfusionResult},
+ * {@link org.jgrad.metrics.SegmentationScores}, {@link org.jgrad.metrics.ClassificationReport}) or
+ * {@link org.jgrad.metrics.ScoreValues}, scores looked up by their enum ({@code get(FSCORE)}, or
+ * {@code perRow(IOU)} for a NONE reduction): {@code BinaryStats.score}, {@code Confusion.score},
+ * {@code ConfusionMatrix.score}, BinaryScore and ConfusionScore. The positional
+ * {@code double[] scores(...)} methods remain, deprecated, for existing callers.
  * The backend only counts; every score is one formula, written once, with tensor ops on the
  * counts' device ({@link org.jgrad.metrics.ScoreFormulas}, {@link org.jgrad.metrics.BinaryScoring},
  * {@link org.jgrad.metrics.ConfusionScoring}).
@@ -33,7 +70,9 @@
  * {@code metrics.functional} (Style SMP, no eps): IoU = tp/(tp+fp+fn); F-beta =
  * (1+b²)tp/((1+b²)tp + b²fn + fp), Dice = F1; accuracy = (tp+tn)/(tp+fp+fn+tn); precision =
  * tp/(tp+fp); recall = tp/(tp+fn); specificity = tn/(tn+fp); balanced accuracy = (recall +
- * specificity)/2. Reductions ({@link org.jgrad.metrics.BinaryScoring}), with w'_c = w_c/Σw:
+ * specificity)/2 (zero_division when either ratio is 0/0: smp replaces the NaN sum). Prevalence
+ * = (tp+fn)/all and predicted rate = (tp+fp)/all are jgrad's own report figures (no library; 0/0
+ * as any SMP-style score, NaN in the LEGACY style). Reductions ({@link org.jgrad.metrics.BinaryScoring}), with w'_c = w_c/Σw:
  * MICRO scores the summed counts and, as smp, leaves 0/0 NaN whatever zero_division is
  * ({@code BinaryScoreSpec.withMicroZeroDivision(true)} or
  * {@code SegmentationMetrics.microZeroDivision(true)} substitute zero_division there instead);
@@ -60,7 +99,10 @@
  * (b - 1/k)/(1 - 1/k). cohen_kappa_score = 1 - Σ W∘M / Σ W∘E, E = outer(true, pred)/N, W = 1 off
  * the diagonal, |i-j| (linear) or (i-j)² (quadratic) over class indices 0..C-1 (labels=range(C));
  * NaN when chance agreement is perfect. matthews_corrcoef = (Σtp·N - Σ true_c pred_c) /
- * (sqrt(N² - Σ true_c²)·sqrt(N² - Σ pred_c²)), 0 when the denominator is 0.
+ * (sqrt(N² - Σ true_c²)·sqrt(N² - Σ pred_c²)), 0 when the denominator is 0. Balanced accuracy
+ * with no class present in the targets is zero_division; its adjusted form divides by
+ * 1 - 1/k, which is 0 for k = 1 (then NaN, or -inf when b < 1, as sklearn's numpy division). An empty matrix (sklearn raises on empty input;
+ * jgrad's rule) scores zero_division everywhere except kappa (NaN) and MCC (0).
  * {@link org.jgrad.metrics.ClassificationReport} prints classification_report's text character for
  * character and gives its output_dict. An ignored label enters no count and no denominator.
  * zero_division NaN (scikit-learn 1.3's exclusion rule) is not offered.

@@ -108,6 +108,13 @@ public final class DistributedDataParallel extends Module {
         return this;
     }
 
+    /** Unhooks the parameters (waiting for buckets in flight): this wrapper no longer averages anything. */
+    void release() {
+        if (reducer != null) reducer.close();
+        reducer = null;
+        plannedFor = null;
+    }
+
     /** Test seam: told each bucket's index as its all-reduce starts. */
     void onBucketStarted(BucketReducer.Listener l) {
         listener = l;

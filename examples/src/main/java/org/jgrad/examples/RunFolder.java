@@ -106,6 +106,7 @@ final class RunFolder {
         c.put("train_samples", o.effectiveTrainSamples());
         c.put("val_samples", o.effectiveValSamples());
         c.put("data", o.data == null ? "bundled" : o.data.toString());
+        c.put("world_size", o.worldSize);
         return c;
     }
 
@@ -116,7 +117,7 @@ final class RunFolder {
             Map.entry("lr", "--lr"), Map.entry("optimizer", "--optimizer"), Map.entry("momentum", "--momentum"), Map.entry("weight_decay", "--weight-decay"),
             Map.entry("nesterov", "--nesterov"), Map.entry("scheduler", "--scheduler"), Map.entry("schedule", "the scheduler's options"),
             Map.entry("epochs", "--epochs"), Map.entry("train_samples", "--train-samples"), Map.entry("val_samples", "--val-samples"),
-            Map.entry("data", "--data"));
+            Map.entry("data", "--data"), Map.entry("world_size", "the number of processes (mpirun -np)"));
 
     /**
      * The options of this invocation that differ from the recorded run, as "--lr 0.1 (recorded

@@ -5,6 +5,8 @@ import org.jgrad.data.DataLoader;
 import org.jgrad.data.Dataset;
 import org.jgrad.data.Sample;
 import org.jgrad.data.Transforms;
+import org.jgrad.distributed.DataParallelStrategy;
+import org.jgrad.distributed.ProcessGroup;
 import org.jgrad.nn.Module;
 import org.jgrad.nn.loss.BCEWithLogitsLoss;
 import org.jgrad.nn.loss.CrossEntropyLoss;
@@ -21,6 +23,7 @@ import org.jgrad.train.Callback;
 import org.jgrad.train.FitState;
 import org.jgrad.train.History;
 import org.jgrad.train.NonFiniteLossException;
+import org.jgrad.train.Strategy;
 import org.jgrad.train.Trainer;
 
 import java.io.IOException;
@@ -38,6 +41,7 @@ final class TrainCommand {
     private final Options o;
     private final PrintStream out;
     private final RunFolder folder;
+    private DataParallelStrategy strategy; // --distributed
 
     TrainCommand(Options o, PrintStream out) {
         this.o = o;
@@ -62,9 +66,15 @@ final class TrainCommand {
     }
 
     static DataLoader<Sample> loader(Options o, Dataset<Sample> ds, boolean train, Device device) {
+        return loader(o, ds, train, device, null);
+    }
+
+    /** With a {@code strategy}, the training set is this rank's shard; every rank validates on the whole validation set. */
+    static DataLoader<Sample> loader(Options o, Dataset<Sample> ds, boolean train, Device device, DataParallelStrategy strategy) {
         DataLoader.Builder<Sample> b = DataLoader.builder(ds).batchSize(o.batchSize).shuffle(train).seed(o.seed)
                 .numWorkers(o.workers).prefetch(o.prefetch).device(device).name(train ? "train" : "val");
         if (o.task == Options.Task.CLASSIFY) b.transform(Transforms.normalize(new double[] {TaskData.MEAN}, new double[] {TaskData.STD}));
+        if (train && strategy != null) b.sampler(strategy.sampler(ds.size(), o.seed));
         return b.build();
     }
 
@@ -88,6 +98,7 @@ final class TrainCommand {
     }
 
     int run() throws IOException {
+        if (o.distributed && strategy == null) return runDistributed();
         folder.checkWritable();
         Device device = device(o.device);
         TaskData data = TaskData.load(o);
@@ -104,7 +115,7 @@ final class TrainCommand {
             start = r.epochsDone();
             history = r.history();
             out.printf(Locale.ROOT, "resuming from %s (epoch %d of %d done)%n", r.folder(), start, o.effectiveEpochs());
-        } else {
+        } else if (isMain()) {
             folder.startFresh(out);
         }
         int epochs = o.effectiveEpochs();
@@ -113,12 +124,15 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "data: %s%n", data.description());
         out.printf(Locale.ROOT, "%s, %s; batch %d, %d worker(s), seed %d, %d epochs -> %s%n", describeOptimizer(o), Schedule.describe(o), o.batchSize, o.workers,
                 o.seed, epochs, o.out);
+        if (strategy != null) out.printf(Locale.ROOT, "data-parallel: %d ranks over %s, batch %d per rank (%d per step)%n", o.worldSize,
+                strategy.group().backendName(), o.batchSize, o.batchSize * o.worldSize);
 
         Trainer trainer = Trainer.builder(lossFn, opt).epochs(epochs).schedule(schedule).metrics(() -> new EpochMeter(o.task))
-                .callback(new ProgressCallback(o.progress, out))
-                .callback(new EpochEnd(model, opt, schedule, data, device))
+                .strategy(strategy != null ? strategy : Strategy.singleProcess())
+                .mainProcessCallback(new ProgressCallback(o.progress, out))
+                .mainProcessCallback(new EpochEnd(model, opt, schedule, data, device))
                 .build();
-        try (trainer; DataLoader<Sample> trainLoader = loader(o, data.train(), true, device);
+        try (trainer; DataLoader<Sample> trainLoader = loader(o, data.train(), true, device, strategy);
              DataLoader<Sample> valLoader = loader(o, data.val(), false, device)) {
             lastVal = () -> (EpochMeter) trainer.lastValidation();
             try {
@@ -127,6 +141,7 @@ final class TrainCommand {
                 throw new AppException("training stopped: " + e.getMessage() + "; " + (history.size() == 0 ? "no checkpoint was written"
                         : folder.checkpoints() + "/latest still holds epoch " + history.size()));
             }
+            if (!isMain()) return 0; // rank 0 writes the reports
             EpochMeter finalVal = (EpochMeter) trainer.lastValidation();
             boolean own = finalVal == null;
             if (own) finalVal = (EpochMeter) trainer.evaluate(model, valLoader); // resumed after the last epoch
@@ -147,6 +162,23 @@ final class TrainCommand {
     }
 
     private java.util.function.Supplier<EpochMeter> lastVal;
+
+    private boolean isMain() { return strategy == null || strategy.rank() == 0; }
+
+    /**
+     * --distributed: every rank of the launch trains on its shard of each epoch; rank 0 alone
+     * prints, plots and writes checkpoints (the others run silent). Every rank validates on the
+     * whole validation set, so the validation metrics are global as computed; the loss shown is
+     * the global mean; the training scores are rank 0's shard's.
+     */
+    private int runDistributed() throws IOException {
+        try (ProcessGroup pg = ProcessGroup.fromEnvironment()) {
+            o.worldSize = pg.worldSize();
+            TrainCommand cmd = pg.rank() == 0 ? this : new TrainCommand(o, new PrintStream(java.io.OutputStream.nullOutputStream()));
+            cmd.strategy = new DataParallelStrategy(pg);
+            return cmd.run();
+        }
+    }
 
     /** The progress display of each training epoch, fed with the loss only when it will be shown. */
     private static final class ProgressCallback implements Callback {

@@ -6,6 +6,7 @@ import org.jgrad.autograd.HookHandle;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -53,7 +54,17 @@ final class BucketReducer implements AutoCloseable {
         this.works = new Work[buckets.size()];
         for (int i = 0; i < buckets.size(); i++) for (Tensor p : buckets.get(i).params()) bucketOf.put(p, i);
         reset();
-        if (overlap) for (Tensor p : bucketOf.keySet()) hooks.add(Autograd.registerPostAccumulateGradHook(p, this::gradReady));
+        if (overlap) {
+            // the hook holds this reducer weakly: hooks are kept per parameter in a static table, and a strong
+            // reference back to the parameters (through the buckets) would keep them, and this, alive forever
+            WeakReference<BucketReducer> self = new WeakReference<>(this);
+            for (Tensor p : bucketOf.keySet()) {
+                hooks.add(Autograd.registerPostAccumulateGradHook(p, t -> {
+                    BucketReducer r = self.get();
+                    if (r != null) r.gradReady(t);
+                }));
+            }
+        }
     }
 
     /** True when some bucket of this step has already been started. */

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The CNN training step data-parallel on this machine's CPUs: 2 ranks x 1 thread (mpirun, with the
+# bucket overlap on and off) against 1 process x 2 threads, global batch 64, interleaved rounds.
+# Usage: bench/distributed/run_ddp_cpu.sh [rounds] [steps]   (JGRAD_BENCH_NOBUILD=1 skips the build)
+# Prints every RESULT line to stdout and a summary (medians over rounds, min-max) at the end.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$here/bin/jdk25.sh"
+rounds=${1:-5}
+steps=${2:-30}
+if [[ ${JGRAD_BENCH_NOBUILD:-0} != 1 ]]; then
+  "$here/bin/mvn25" -q -o -ntp -f "$here/pom.xml" install -DskipTests -pl bench -am >&2
+fi
+cp="$here/bench/target/classes:$(ls "$here"/bench/target/lib/*.jar | tr '\n' ':')"
+jvm=("$JAVA" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx1g -XX:+UseParallelGC -cp "$cp")
+main=org.jgrad.bench.distributed.DdpStepMain
+log=$(mktemp)
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(lscpu | grep 'Model name' | sed 's/  */ /g'); nproc $(nproc); load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
+for r in $(seq 1 "$rounds"); do
+  "${jvm[@]}" -Djgrad.threads=2 $main 64 "$steps" 5 on 2>/dev/null | grep RESULT | sed "s/^/round=$r /" | tee -a "$log"
+  for ov in on off; do
+    mpirun --allow-run-as-root --oversubscribe -np 2 --bind-to none --mca btl_vader_single_copy_mechanism none \
+      "${jvm[@]}" -Djgrad.threads=1 $main 64 "$steps" 5 $ov 2>/dev/null | grep RESULT | sed "s/^/round=$r /" | tee -a "$log"
+  done
+done
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
+python3 - "$log" <<'PY'
+import sys, re, statistics
+rows = {}
+for line in open(sys.argv[1]):
+    if not line.startswith("round="): continue
+    kv = dict(p.split("=", 1) for p in line.split() if "=" in p)
+    key = (kv["ranks"], kv["threads"], kv["overlap"])
+    rows.setdefault(key, []).append(kv)
+print("| setup | step ms (median, min-max over rounds) | backward ms | sync wait ms | all-reduce alone ms | comm share (all-reduce / step) | exposed share (wait / step) |")
+print("|---|---|---|---|---|---|---|")
+for key, rs in rows.items():
+    f = lambda k: [float(r[k]) for r in rs]
+    st, bw, sw, ar = f("step_ms"), f("backward_ms"), f("sync_wait_ms"), f("allreduce_alone_ms")
+    name = f"{key[0]} rank(s) x {key[1]} thread(s)" + ("" if key[2] == "-" else f", overlap {key[2]}")
+    med = statistics.median
+    arm = med(ar) if ar[0] == ar[0] else float("nan")
+    print(f"| {name} | {med(st):.1f} ({min(st):.1f}-{max(st):.1f}) | {med(bw):.1f} | {med(sw):.1f} | "
+          + (f"{arm:.1f} | {100*arm/med(st):.0f}% | {100*med(sw)/med(st):.0f}% |" if arm == arm else "- | - | - |"))
+PY
+rm -f "$log"

@@ -18,9 +18,12 @@ log=$(mktemp)
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'); $(lscpu | grep 'Model name' | sed 's/  */ /g'); nproc $(nproc); load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"
 for r in $(seq 1 "$rounds"); do
   "${jvm[@]}" -Djgrad.threads=2 $main 64 "$steps" 5 on 2>/dev/null | grep RESULT | sed "s/^/round=$r /" | tee -a "$log"
-  for ov in on off; do
-    mpirun --allow-run-as-root --oversubscribe -np 2 --bind-to none --mca btl_vader_single_copy_mechanism none \
-      "${jvm[@]}" -Djgrad.threads=1 $main 64 "$steps" 5 $ov 2>/dev/null | grep RESULT | sed "s/^/round=$r /" | tee -a "$log"
+  for ov in on off on+yield; do
+    # on+yield: overlap on, with Open MPI's waiting ranks yielding the core (mpi_yield_when_idle) instead of spinning
+    extra=(); [[ $ov == on+yield ]] && extra=(--mca mpi_yield_when_idle 1)
+    mpirun --allow-run-as-root --oversubscribe -np 2 --bind-to none --mca btl_vader_single_copy_mechanism none "${extra[@]}" \
+      "${jvm[@]}" -Djgrad.threads=1 $main 64 "$steps" 5 "${ov%+yield}" 2>/dev/null | grep RESULT \
+      | sed "s/^/round=$r /; s/overlap=on /overlap=$ov /" | tee -a "$log"
   done
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$log"

@@ -28,6 +28,12 @@ import java.util.function.Supplier;
  * model in evaluation mode and gradients off, the per-epoch scheduler, a history row, the
  * callbacks (logging, checkpoints, early stopping). The last validation's metrics stay open for
  * reports until the next fit or {@link #close()}.
+ *
+ * <p>With a {@link Builder#strategy(Strategy) strategy} of several processes (data-parallel),
+ * every process runs this same loop on its shard: the strategy prepares the model (a wrapper
+ * that averages the gradients right after backward), the losses shown are global means, the
+ * metric states are combined before their scores are read, {@link Builder#mainProcessCallback
+ * main-process callbacks} run on rank 0 alone, and a failure on one process stops them all.
  */
 public final class Trainer implements AutoCloseable {
     private final Loss loss;

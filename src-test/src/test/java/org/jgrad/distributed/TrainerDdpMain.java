@@ -35,8 +35,9 @@ import java.util.Map;
  * {@link #VAL_N} samples sharded across the ranks; accuracy is synced through the metric seam.
  * Run under mpirun by {@link TrainerDdpTest}, and in-process with one rank and batch 2B as the reference.
  *
- * <p>Arguments: mode out [batchPerRank]. Modes: "full" (2 epochs), "first" (epoch 1 only, with
- * checkpoints under out.ckpt), "resume" (from out.ckpt to epoch 2), "fail" (rank 1 throws at step 5).
+ * <p>Arguments: mode out [batchPerRank]. Modes: "full" (2 epochs), "resume" (from the latest
+ * checkpoint under out.ckpt to epoch 2), "fail" (rank 1 throws at step 5). Rank 0 saves a
+ * checkpoint under out.ckpt after every epoch.
  * Each rank writes its weights to out.rank R; rank 0 writes the history to out.history.
  */
 public final class TrainerDdpMain {
@@ -75,7 +76,7 @@ public final class TrainerDdpMain {
             valSampler = Sampler.sequential(VAL_N);
         }
         Path ckpt = Path.of(out + ".ckpt");
-        Trainer.Builder b = Trainer.builder(new CrossEntropyLoss(), opt).epochs(mode.equals("first") ? 1 : EPOCHS)
+        Trainer.Builder b = Trainer.builder(new CrossEntropyLoss(), opt).epochs(EPOCHS)
                 .strategy(strategy).metrics(AccuracyMeter::new)
                 .mainProcessCallback(new Callback() {
                     @Override public void onEpochEnd(FitState s, Map<String, Object> row) {
@@ -91,7 +92,7 @@ public final class TrainerDdpMain {
         }
         LrSchedule schedule = new LrSchedule() {};
         b.schedule(schedule);
-        if (mode.equals("first") || mode.equals("resume")) b.mainProcessCallback(new ModelCheckpoint(ckpt, schedule));
+        b.mainProcessCallback(new ModelCheckpoint(ckpt, schedule));
         Trainer trainer = b.build();
         History history = new History();
         int start = 0;

@@ -72,9 +72,13 @@ class TrainerDdpTest {
 
     @Test
     void resumingUnderTwoRanksContinuesBitForBitAndOneProcessIsRefused() throws Exception {
-        Path out = tmp.resolve("split");
-        MpiRun.Result first = MpiRun.run(tmp.resolve("first-run"), 2, 120, TrainerDdpMain.class, "first", out.toString(), Integer.toString(B));
-        assertEquals(0, first.exit(), () -> "mpirun (first epoch) failed:\n" + first.output());
+        // the uninterrupted run's checkpoint after epoch 1, alone in a folder of its own
+        Path out = tmp.resolve("split"), ckpt = Path.of(out + ".ckpt");
+        Files.createDirectories(ckpt.resolve("epoch-0001"));
+        try (var files = Files.list(Path.of(fullOut + ".ckpt").resolve("epoch-0001"))) {
+            for (Path f : files.toList()) Files.copy(f, ckpt.resolve("epoch-0001").resolve(f.getFileName()));
+        }
+        Files.writeString(ckpt.resolve("latest"), "epoch-0001\n");
         MpiRun.Result second = MpiRun.run(tmp.resolve("resume-run"), 2, 120, TrainerDdpMain.class, "resume", out.toString(), Integer.toString(B));
         assertEquals(0, second.exit(), () -> "mpirun (resume) failed:\n" + second.output());
         assertArrayEquals(read(Path.of(fullOut + ".rank0")), read(Path.of(out + ".rank0")), "resumed weights differ from the uninterrupted run");

@@ -71,14 +71,19 @@ public final class Autograd {
         try (var off = Grad.off()) {
             if (root.gradFn() == null) { // a leaf
                 accumulateLeaf(root, seed);
+                LeafHooks.fire(root);
                 return;
             }
             List<Node> order = topologicalOrder(root.gradFn());
+            LeafHooks.Pass hooked = LeafHooks.count(order); // null unless a leaf of this graph has a hook
             Map<Node, Tensor> pending = new IdentityHashMap<>();
             pending.put(root.gradFn(), seed);
             for (Node node : order) {
                 Tensor g = pending.remove(node);
-                if (g == null) continue; // unreachable for gradient purposes
+                if (g == null) { // unreachable for gradient purposes
+                    if (hooked != null) for (Tensor in : node.inputs()) hooked.contributed(in, false);
+                    continue;
+                }
                 Tensor[] grads = node.apply(g, retainGraph);
                 Tensor[] inputs = node.inputs();
                 if (grads.length != inputs.length) {
@@ -87,7 +92,10 @@ public final class Autograd {
                 for (int i = 0; i < inputs.length; i++) {
                     Tensor in = inputs[i];
                     Tensor gi = grads[i];
-                    if (in == null || gi == null || !in.requiresGrad()) continue;
+                    if (in == null || gi == null || !in.requiresGrad()) {
+                        if (hooked != null) hooked.contributed(in, false);
+                        continue;
+                    }
                     if (!Arrays.equals(gi.shape(), in.shape())) {
                         throw new IllegalStateException(node + " produced gradient of shape " + Arrays.toString(gi.shape())
                                 + " for input " + i + " of shape " + Arrays.toString(in.shape()));
@@ -95,6 +103,7 @@ public final class Autograd {
                     Node producer = in.gradFn();
                     if (producer == null) {
                         accumulateLeaf(in, gi);
+                        if (hooked != null) hooked.contributed(in, true);
                     } else {
                         Tensor prev = pending.get(producer);
                         pending.put(producer, prev == null ? gi : prev.add(gi));
@@ -102,6 +111,17 @@ public final class Autograd {
                 }
             }
         }
+    }
+
+    /**
+     * Registers {@code hook} to run during every later backward pass once {@code leaf}'s
+     * gradient has received all of that pass's contributions (PyTorch's
+     * {@code register_post_accumulate_grad_hook}); it runs once per pass that reaches the leaf,
+     * after the last accumulation. {@code leaf} must be a leaf that requires grad. Hooks of one
+     * leaf run in registration order.
+     */
+    public static HookHandle registerPostAccumulateGradHook(Tensor leaf, PostAccumulateGradHook hook) {
+        return LeafHooks.register(leaf, hook);
     }
 
     private static void accumulateLeaf(Tensor leaf, Tensor g) {

@@ -28,13 +28,14 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>jgrad's autograd has no per-parameter hook, so the averaging is an explicit call,
- * {@link #syncGradients()}, made after {@code backward()} and before {@code optimizer.step()}.
- * It packs the gradients into buckets ({@link GradBuckets}: reverse parameter order, a first
- * bucket of about 1 MiB, then about 25 MiB), starts each bucket's all-reduce as soon as it is
- * packed, so packing the next bucket overlaps the previous one's communication, and then
- * waits for all of them. The parameters stay shared with the wrapped module; the state dict of
- * this wrapper names them {@code module.<name>}, as PyTorch's does.
+ * <p>Gradients are averaged in buckets ({@link GradBuckets}: reverse parameter order, a first
+ * bucket of about 1 MiB, then about 25 MiB). A post-accumulate-grad hook on every parameter
+ * tells when backward has finished a gradient; as soon as a bucket's gradients are all final
+ * its all-reduce starts, asynchronously, so communication overlaps the rest of backward
+ * ({@link BucketReducer}). {@link #syncGradients()}, called after {@code backward()} and before
+ * {@code optimizer.step()}, starts whatever backward left, waits for every bucket and writes
+ * the averages into the gradients. The parameters stay shared with the wrapped module; the
+ * state dict of this wrapper names them {@code module.<name>}, as PyTorch's does.
  *
  * <p>Buffers (running statistics) are broadcast from rank 0 at construction and, in training
  * mode, before every forward ({@code broadcastBuffers}, on by default as in PyTorch). A
@@ -48,6 +49,9 @@ public final class DistributedDataParallel extends Module {
     private final long firstBucketBytes, bucketBytes;
     private List<Tensor> plannedFor;
     private List<GradBuckets.Bucket> buckets;
+    private BucketReducer reducer;
+    private boolean overlap = true;
+    private BucketReducer.Listener listener;
     private int noSyncDepth;
 
     /** Default buckets (1 MiB first, then 25 MiB) and buffer broadcasting. */
@@ -77,6 +81,7 @@ public final class DistributedDataParallel extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
+        planBuckets();
         if (broadcastBuffers && isTraining()) broadcastState(false);
         return module.forward(input);
     }
@@ -87,24 +92,33 @@ public final class DistributedDataParallel extends Module {
      */
     public void syncGradients() {
         if (noSyncDepth > 0 || group.worldSize() == 1) return;
-        planBuckets();
-        try (Grad.Off off = Grad.off()) {
-            List<Tensor> flats = new ArrayList<>(buckets.size());
-            List<Work> works = new ArrayList<>(buckets.size());
-            try {
-                for (GradBuckets.Bucket b : buckets) {
-                    Tensor flat = pack(b);
-                    flats.add(flat);
-                    works.add(group.allReduceAsync(flat, ReduceOp.AVG));
-                }
-                for (int i = 0; i < buckets.size(); i++) {
-                    works.get(i).await();
-                    unpack(buckets.get(i), flats.get(i));
-                }
-            } finally {
-                for (Tensor f : flats) f.close();
-            }
+        planBuckets(); // parameters replaced since the forward: the new buckets all start here
+        reducer.finish();
+    }
+
+    /**
+     * Whether buckets start during backward (default) or all in {@link #syncGradients()}, for
+     * measuring what the overlap gains; the averaged gradients are the same either way.
+     */
+    public DistributedDataParallel overlapWithBackward(boolean on) {
+        if (on != overlap) {
+            overlap = on;
+            replan();
         }
+        return this;
+    }
+
+    /** Unhooks the parameters (waiting for buckets in flight): this wrapper no longer averages anything. */
+    void release() {
+        if (reducer != null) reducer.close();
+        reducer = null;
+        plannedFor = null;
+    }
+
+    /** Test seam: told each bucket's index as its all-reduce starts. */
+    void onBucketStarted(BucketReducer.Listener l) {
+        listener = l;
+        replan();
     }
 
     /**
@@ -132,38 +146,26 @@ public final class DistributedDataParallel extends Module {
         }
     }
 
-    /** (Re)assigns buckets when the module's parameter tensors changed, e.g. after {@code to(device)} or loading a state dict. */
-    private void planBuckets() {
+    /**
+     * (Re)assigns buckets and hooks when the module's parameter tensors changed, e.g. after
+     * {@code to(device)} or loading a state dict; true when it did.
+     */
+    private boolean planBuckets() {
         List<Tensor> now = module.parameters();
         boolean same = plannedFor != null && plannedFor.size() == now.size();
         for (int i = 0; same && i < now.size(); i++) same = plannedFor.get(i) == now.get(i);
-        if (same) return;
-        buckets = GradBuckets.plan(now, firstBucketBytes, bucketBytes);
+        if (same) return false;
         plannedFor = now;
+        replan();
+        return true;
     }
 
-    private static Tensor pack(GradBuckets.Bucket b) {
-        Tensor flat = Tensor.zeros(b.dtype(), b.device(), b.numel());
-        for (int j = 0; j < b.params().size(); j++) {
-            Tensor g = b.params().get(j).grad();
-            if (g == null) continue; // unused on this rank: contributes zeros
-            int n = g.numel();
-            try (Tensor slot = flat.narrow(0, b.offsets()[j], n); Tensor gFlat = g.reshape(n)) {
-                slot.copy_(gFlat);
-            }
-        }
-        return flat;
-    }
-
-    private static void unpack(GradBuckets.Bucket b, Tensor flat) {
-        for (int j = 0; j < b.params().size(); j++) {
-            Tensor p = b.params().get(j);
-            if (p.grad() == null) p.setGrad(Tensor.zerosLike(p));
-            Tensor g = p.grad();
-            try (Tensor slot = flat.narrow(0, b.offsets()[j], g.numel()); Tensor shaped = slot.view(g.shape())) {
-                g.copy_(shaped);
-            }
-        }
+    private void replan() {
+        if (reducer != null) reducer.close();
+        buckets = GradBuckets.plan(plannedFor, firstBucketBytes, bucketBytes);
+        // one process: nothing to average, so no hooks
+        reducer = group.worldSize() == 1 ? null
+                : new BucketReducer(group, buckets, overlap, () -> noSyncDepth == 0, listener);
     }
 
     /** Rank 0's parameters (first time only) and buffers to every rank. */

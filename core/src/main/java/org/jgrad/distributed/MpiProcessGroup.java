@@ -142,6 +142,15 @@ final class MpiProcessGroup implements ProcessGroup {
     }
 
     @Override
+    public void abort(String message) {
+        broken = true;
+        System.err.println(message);
+        System.err.flush();
+        mpi.abort(1); // MPI_Abort stops every rank of MPI_COMM_WORLD
+        Runtime.getRuntime().halt(1);
+    }
+
+    @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;

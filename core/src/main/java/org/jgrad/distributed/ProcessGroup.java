@@ -76,6 +76,18 @@ public interface ProcessGroup extends AutoCloseable {
     /** The timeout after which a collective that has not finished aborts the job. */
     Duration timeout();
 
+    /**
+     * Stops every rank of the job at once, after printing {@code message} on stderr: for a rank
+     * whose work failed, so the others do not wait for it until their collectives time out. Does
+     * not return. This default halts this process, which makes a launcher stop the others;
+     * engines with an abort call of their own use it.
+     */
+    default void abort(String message) {
+        System.err.println(message);
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
+    }
+
     /** Waits for pending collectives, then leaves the job ({@code MPI_Finalize}). Idempotent. */
     @Override
     void close();

@@ -16,6 +16,8 @@ public final class FitState {
     double epochLr;
     boolean stop;
     String stopReason;
+    int rank;
+    int worldSize = 1;
 
     FitState(Module model, Optimizer optimizer, History history, int epochs) {
         this.model = model;
@@ -46,6 +48,12 @@ public final class FitState {
 
     /** The learning rate of the first parameter group as the epoch began. */
     public double epochLr() { return epochLr; }
+
+    /** This process's index among the {@link #worldSize()} training together (0 alone). */
+    public int rank() { return rank; }
+
+    /** Number of processes training together (data-parallel); 1 alone. */
+    public int worldSize() { return worldSize; }
 
     /** Ends the fit after the current epoch's end (early stopping). */
     public void requestStop(String reason) {

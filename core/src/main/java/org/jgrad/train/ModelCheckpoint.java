@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  * A fit stopped by a non-finite loss writes nothing more, so {@code latest} stays at the last good epoch.
  */
 public final class ModelCheckpoint implements Callback {
+    /** The state entry recording how many processes trained: a resume must use as many (the data order and step depend on it). */
+    static final String WORLD_SIZE = "world_size";
+
     private final Path root;
     private final LrSchedule schedule;
     private int keepLast = 0;
@@ -67,6 +70,7 @@ public final class ModelCheckpoint implements Callback {
         int done = state.epoch() + 1;
         try {
             Map<String, Object> st = state(done, state.optimizer(), state.history());
+            st.put(WORLD_SIZE, state.worldSize());
             Checkpoint.save(root, done, state.model().stateDict(), st);
             if (monitor != null) {
                 double v = History.value(row, monitor);
@@ -109,11 +113,27 @@ public final class ModelCheckpoint implements Callback {
      * and schedule; pass its epoch and history to {@link Trainer#fit(Module, org.jgrad.data.DataLoader, org.jgrad.data.DataLoader, int, History)}.
      * Returns null when there is no checkpoint.
      */
-    @SuppressWarnings("unchecked")
     public static Resumed resume(Path root, Module model, Optimizer opt, LrSchedule schedule) throws IOException {
+        return resume(root, model, opt, schedule, 1);
+    }
+
+    /**
+     * {@link #resume(Path, Module, Optimizer, LrSchedule)} for a fit of {@code worldSize}
+     * processes: refuses a checkpoint written by a different number of processes, since each
+     * step's global batch and each process's shard of the data depend on it.
+     */
+    @SuppressWarnings("unchecked")
+    public static Resumed resume(Path root, Module model, Optimizer opt, LrSchedule schedule, int worldSize) throws IOException {
         Path dir = Checkpoint.latest(root);
         if (dir == null) return null;
         Checkpoint.Loaded l = Checkpoint.load(dir);
+        int recorded = l.state().get(WORLD_SIZE) instanceof Number n ? n.intValue() : 1;
+        if (recorded != worldSize) {
+            for (Tensor t : l.model().values()) t.close();
+            throw new IllegalStateException("checkpoint " + dir + " was written by a fit of " + recorded + " process(es) but this fit "
+                    + "has " + worldSize + "; resume with the same number of processes (mpirun -np " + recorded
+                    + "), since the global batch and each process's share of the data depend on it");
+        }
         try {
             model.loadStateDict(l.model(), true);
             opt.loadStateDict((Map<String, Object>) l.state().get("optimizer"));

@@ -28,6 +28,12 @@ import java.util.function.Supplier;
  * model in evaluation mode and gradients off, the per-epoch scheduler, a history row, the
  * callbacks (logging, checkpoints, early stopping). The last validation's metrics stay open for
  * reports until the next fit or {@link #close()}.
+ *
+ * <p>With a {@link Builder#strategy(Strategy) strategy} of several processes (data-parallel),
+ * every process runs this same loop on its shard: the strategy prepares the model (a wrapper
+ * that averages the gradients right after backward), the losses shown are global means, the
+ * metric states are combined before their scores are read, {@link Builder#mainProcessCallback
+ * main-process callbacks} run on rank 0 alone, and a failure on one process stops them all.
  */
 public final class Trainer implements AutoCloseable {
     private final Loss loss;
@@ -37,6 +43,7 @@ public final class Trainer implements AutoCloseable {
     private final Supplier<? extends EpochMetrics> metrics;
     private final List<Callback> callbacks;
     private final boolean checkFinite;
+    private final Strategy strategy;
     private EpochMetrics lastValidation;
     private double lastFiniteLoss = Double.NaN;
 
@@ -46,7 +53,9 @@ public final class Trainer implements AutoCloseable {
         this.epochs = b.epochs;
         this.schedule = b.schedule;
         this.metrics = b.metrics;
-        this.callbacks = List.copyOf(b.callbacks);
+        this.strategy = b.strategy;
+        // the main-process callbacks (progress, logging, plots, checkpoints) run on rank 0 alone
+        this.callbacks = b.callbacks.stream().filter(c -> strategy.rank() == 0 || !b.mainProcessOnly.containsKey(c)).toList();
         this.checkFinite = b.checkFinite;
     }
 
@@ -57,6 +66,8 @@ public final class Trainer implements AutoCloseable {
     public LrSchedule schedule() { return schedule; }
 
     public Optimizer optimizer() { return optimizer; }
+
+    public Strategy strategy() { return strategy; }
 
     /** Trains from epoch 0. */
     public History fit(Module model, DataLoader<?> train, DataLoader<?> val) {
@@ -72,31 +83,47 @@ public final class Trainer implements AutoCloseable {
     public History fit(Module model, DataLoader<?> train, DataLoader<?> val, int startEpoch, History history) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(train, "train");
+        try {
+            return fitLoop(model, train, val, startEpoch, history);
+        } catch (RuntimeException e) {
+            if (strategy.worldSize() > 1) strategy.failed(e); // stops the other processes, which would wait for this one
+            throw e;
+        }
+    }
+
+    private History fitLoop(Module model, DataLoader<?> train, DataLoader<?> val, int startEpoch, History history) {
+        Module trained = strategy.prepare(model);
         FitState state = new FitState(model, optimizer, history, epochs);
+        state.rank = strategy.rank();
+        state.worldSize = strategy.worldSize();
         for (Callback c : callbacks) c.onFitStart(state);
         for (int epoch = startEpoch; epoch < epochs && !state.stop; epoch++) {
             state.epoch = epoch;
             state.epochLr = optimizer.paramGroups().get(0).lr();
             for (Callback c : callbacks) c.onEpochStart(state);
+            strategy.onEpochStart(epoch);
             long t0 = System.nanoTime();
             Map<String, Object> row = new LinkedHashMap<>();
             try (EpochMetrics m = metrics.get()) {
-                model.train();
-                trainEpoch(state, model, train, m);
+                trained.train();
+                trainEpoch(state, trained, train, m);
                 for (Callback c : callbacks) c.onTrainEpochEnd(state);
                 double seconds = (System.nanoTime() - t0) / 1e9;
+                double[] global = globalLoss(m);
+                strategy.syncMetrics(m);
                 row.put("epoch", epoch + 1);
                 row.put("lr", state.epochLr);
-                row.put("train_loss", m.meanLoss());
+                row.put("train_loss", global[0]);
                 row.put("train", m.scores());
                 row.put("train_seconds", seconds);
-                row.put("train_images_per_second", m.samples() / seconds);
+                row.put("train_images_per_second", global[1] / seconds);
             }
             double valLoss = Double.NaN;
             if (val != null) {
                 EpochMetrics v = evaluate(model, val);
                 replaceLastValidation(v);
-                valLoss = v.meanLoss();
+                valLoss = globalLoss(v)[0];
+                strategy.syncMetrics(v);
                 row.put("val_loss", valLoss);
                 row.put("val", v.scores());
             }
@@ -104,6 +131,7 @@ public final class Trainer implements AutoCloseable {
             schedule.afterEpoch(valLoss);
             history.add(row);
             for (Callback c : callbacks) c.onEpochEnd(state, row);
+            agreeOnStop(state);
         }
         for (Callback c : callbacks) c.onFitEnd(state);
         return history;
@@ -112,6 +140,7 @@ public final class Trainer implements AutoCloseable {
     private void trainEpoch(FitState state, Module model, DataLoader<?> loader, EpochMetrics meter) {
         try (DataLoader.Epoch batches = loader.epoch(state.epoch)) {
             state.numBatches = batches.numBatches();
+            checkSameBatchCount(state.numBatches);
             for (Callback c : callbacks) c.onTrainEpochStart(state);
             for (Batch b : batches) {
                 try (b; Scope s = Scope.open()) {
@@ -128,6 +157,7 @@ public final class Trainer implements AutoCloseable {
                         lastFiniteLoss = value;
                     }
                     l.backward();
+                    strategy.afterBackward(model);
                     for (Callback c : callbacks) c.onAfterBackward(state);
                     optimizer.step();
                     schedule.afterStep();
@@ -137,6 +167,35 @@ public final class Trainer implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * The mean loss over every process's samples (the all-reduce of the loss sum and the sample
+     * count) and that count; this process's when it is alone.
+     */
+    private double[] globalLoss(EpochMetrics m) {
+        if (strategy.worldSize() == 1) return new double[]{m.meanLoss(), m.samples()};
+        long n = m.samples();
+        double[] sums = strategy.allSum(n == 0 ? 0 : m.meanLoss() * n, n);
+        return new double[]{sums[1] == 0 ? Double.NaN : sums[0] / sums[1], sums[1]};
+    }
+
+    /** Every process must take the same number of steps, or one waits forever in a collective the others never start. */
+    private void checkSameBatchCount(int numBatches) {
+        if (strategy.worldSize() == 1) return;
+        double total = strategy.allSum(numBatches)[0];
+        if (total != (double) numBatches * strategy.worldSize()) {
+            throw new IllegalStateException("rank " + strategy.rank() + " has " + numBatches + " training batches this epoch but the "
+                    + strategy.worldSize() + " processes have " + (long) total + " in all: shard the training set with a "
+                    + "DistributedSampler so that every process takes the same number of steps");
+        }
+    }
+
+    /** A stop requested on one process (early stopping, a main-process callback) ends the fit on all of them. */
+    private void agreeOnStop(FitState state) {
+        if (strategy.worldSize() == 1) return;
+        boolean any = strategy.allSum(state.stop ? 1 : 0)[0] > 0;
+        if (any && !state.stop) state.requestStop("another process requested a stop");
     }
 
     /**
@@ -201,6 +260,8 @@ public final class Trainer implements AutoCloseable {
         private Supplier<? extends EpochMetrics> metrics = LossMeter::new;
         private final List<Callback> callbacks = new ArrayList<>();
         private boolean checkFinite = true;
+        private Strategy strategy = Strategy.singleProcess();
+        private final Map<Callback, Boolean> mainProcessOnly = new java.util.IdentityHashMap<>();
 
         private Builder(Loss loss, Optimizer optimizer) {
             this.loss = Objects.requireNonNull(loss, "loss");
@@ -219,6 +280,19 @@ public final class Trainer implements AutoCloseable {
         public Builder metrics(Supplier<? extends EpochMetrics> metrics) { this.metrics = Objects.requireNonNull(metrics, "metrics"); return this; }
 
         public Builder callback(Callback c) { callbacks.add(Objects.requireNonNull(c, "callback")); return this; }
+
+        /**
+         * A callback only the main process (rank 0) runs: progress, logging, plots, checkpoints.
+         * With one process it is an ordinary callback. It runs in the order it was added among the others.
+         */
+        public Builder mainProcessCallback(Callback c) {
+            callback(c);
+            mainProcessOnly.put(c, Boolean.TRUE);
+            return this;
+        }
+
+        /** How the fit spreads over processes (default: this one alone). */
+        public Builder strategy(Strategy strategy) { this.strategy = Objects.requireNonNull(strategy, "strategy"); return this; }
 
         /**
          * Whether each training loss is copied to the host and checked (default on): a NaN or

@@ -83,6 +83,8 @@ public final class OptionParser {
             o.device = d;
         });
         opt("--resume", null, "continue the run in --out (default runs/latest) from its latest checkpoint", (o, v) -> o.resume = true);
+        opt("--distributed", null, "train data-parallel on the ranks of mpirun -np N (--batch-size per rank); rank 0 writes --out",
+                (o, v) -> o.distributed = true);
         opt("--model", "cnn|mlp|unet", "the network: cnn or mlp for classify, unet for segment (default cnn / unet)", (o, v) -> {
             String m = v.toLowerCase(Locale.ROOT);
             if (!m.equals("cnn") && !m.equals("mlp") && !m.equals("unet")) throw new CliException("--model must be cnn, mlp or unet, got '" + v + "'");

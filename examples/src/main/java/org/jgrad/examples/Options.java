@@ -74,6 +74,10 @@ public final class Options {
     /** export: the file to write; null means model.onnx in {@code out}. */
     public Path file = null;
     public boolean help = false;
+    /** train: data-parallel over the ranks of an MPI launch (mpirun -np N jgrad train --distributed); --batch-size is per rank. */
+    public boolean distributed = false;
+    /** train: the number of processes training together, set at start-up (1 unless --distributed). */
+    public int worldSize = 1;
 
     public int effectiveEpochs() { return epochs > 0 ? epochs : 3; }
 

@@ -278,6 +278,7 @@ final class RunFolder {
         c.put("save_best", o.saveBest == null ? "none" : o.saveBest);
         // the convolution's filter gradient adds per-thread partial sums in chunk order: bit-exact resume needs the same count
         c.put("threads", org.jgrad.backend.Parallel.threads());
+        c.put("world_size", o.worldSize);
         return c;
     }
 
@@ -290,7 +291,8 @@ final class RunFolder {
             Map.entry("nesterov", "--nesterov"), Map.entry("scheduler", "--scheduler"), Map.entry("schedule", "the scheduler's options"),
             Map.entry("epochs", "--epochs"), Map.entry("train_samples", "--train-samples"), Map.entry("val_samples", "--val-samples"),
             Map.entry("data", "--data"), Map.entry("warmup_epochs", "--warmup-epochs"), Map.entry("early_stopping", "--early-stopping"),
-            Map.entry("save_best", "--save-best"), Map.entry("threads", "--threads"));
+            Map.entry("save_best", "--save-best"), Map.entry("threads", "--threads"),
+            Map.entry("world_size", "the number of processes (mpirun -np)"));
 
     /**
      * The options of this invocation that differ from the recorded run, as "--lr 0.1 (recorded

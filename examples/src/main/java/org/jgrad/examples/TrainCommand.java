@@ -5,6 +5,8 @@ import org.jgrad.data.DataLoader;
 import org.jgrad.data.Dataset;
 import org.jgrad.data.Sample;
 import org.jgrad.data.Transforms;
+import org.jgrad.distributed.DataParallelStrategy;
+import org.jgrad.distributed.ProcessGroup;
 import org.jgrad.nn.Module;
 import org.jgrad.nn.loss.BCEWithLogitsLoss;
 import org.jgrad.nn.loss.CrossEntropyLoss;
@@ -25,6 +27,7 @@ import org.jgrad.train.LrWarmup;
 import org.jgrad.train.TensorBoardLogger;
 import org.jgrad.train.History;
 import org.jgrad.train.NonFiniteLossException;
+import org.jgrad.train.Strategy;
 import org.jgrad.train.Trainer;
 
 import java.io.IOException;
@@ -42,6 +45,7 @@ final class TrainCommand {
     private final Options o;
     private final PrintStream out;
     private RunFolder folder;           // known once the run can start (a numbered folder is made then)
+    private DataParallelStrategy strategy; // --distributed
 
     TrainCommand(Options o, PrintStream out) {
         this.o = o;
@@ -84,9 +88,15 @@ final class TrainCommand {
     }
 
     static DataLoader<Sample> loader(Options o, Dataset<Sample> ds, boolean train, Device device) {
+        return loader(o, ds, train, device, null);
+    }
+
+    /** With a {@code strategy}, the training set is this rank's shard; every rank validates on the whole validation set. */
+    static DataLoader<Sample> loader(Options o, Dataset<Sample> ds, boolean train, Device device, DataParallelStrategy strategy) {
         DataLoader.Builder<Sample> b = DataLoader.builder(ds).batchSize(o.batchSize).shuffle(train).seed(o.seed)
                 .numWorkers(o.workers).prefetch(o.prefetch).device(device).name(train ? "train" : "val");
         if (o.task == Options.Task.CLASSIFY) b.transform(Transforms.normalize(new double[] {TaskData.MEAN}, new double[] {TaskData.STD}));
+        if (train && strategy != null) b.sampler(strategy.sampler(ds.size(), o.seed));
         return b.build();
     }
 
@@ -110,6 +120,7 @@ final class TrainCommand {
     }
 
     int run() throws IOException {
+        if (o.distributed && strategy == null) return runDistributed();
         applyThreads(o.threads);
         if (o.resume && !o.outGiven) o.out = RunFolder.latestRun(RunFolder.RUNS);
         if (o.outGiven || o.resume) new RunFolder(o.out).checkWritable();
@@ -117,7 +128,8 @@ final class TrainCommand {
         Device device = device(o.device);
         TaskData data = TaskData.load(o);
         // the numbered folder is made only now that the run can start: a bad option or data folder leaves nothing behind
-        if (!o.outGiven && !o.resume) o.out = RunFolder.allocate(RunFolder.RUNS, o.effectiveName());
+        // (with --distributed rank 0 alone makes it; the other ranks write nothing)
+        if (!o.outGiven && !o.resume) o.out = isMain() ? RunFolder.allocate(RunFolder.RUNS, o.effectiveName()) : RunFolder.RUNS;
         folder = new RunFolder(o.out);
         Module model = Models.build(o, new Generator(o.seed));
         model.to(device);
@@ -132,7 +144,7 @@ final class TrainCommand {
             start = r.epochsDone();
             history = r.history();
             out.printf(Locale.ROOT, "resuming from %s (epoch %d of %d done)%n", r.folder(), start, o.effectiveEpochs());
-        } else {
+        } else if (isMain()) {
             folder.startFresh(out);
         }
         int epochs = o.effectiveEpochs();
@@ -142,30 +154,38 @@ final class TrainCommand {
         out.printf(Locale.ROOT, "%s, %s%s; batch %d, %d worker(s), seed %d, %d epochs%s -> %s%n", describeOptimizer(o), Schedule.describe(o),
                 o.warmupEpochs > 0 ? ", warmup " + o.warmupEpochs + " epoch(s)" : "", o.batchSize, o.workers, o.seed, epochs,
                 o.earlyStopping > 0 ? " (early stopping after " + o.earlyStopping + " without a better val_loss)" : "", o.out);
+        if (strategy != null) out.printf(Locale.ROOT, "data-parallel: %d ranks over %s, batch %d per rank (%d per step)%n", o.worldSize,
+                strategy.group().backendName(), o.batchSize, o.batchSize * o.worldSize);
 
         InterruptNotice interrupted = new InterruptNotice(o, folder, out);
         notice = interrupted;
-        try (DataLoader<Sample> trainLoader = loader(o, data.train(), true, device);
+        boolean main = isMain();
+        try (DataLoader<Sample> trainLoader = loader(o, data.train(), true, device, strategy);
              DataLoader<Sample> valLoader = loader(o, data.val(), false, device);
-             TensorBoardLogger tensorBoard = openTensorBoard(folder, o.logEvery);
-             CsvLogger csv = openCsv(folder, o.logEvery)) {
+             TensorBoardLogger tensorBoard = main ? openTensorBoard(folder, o.logEvery) : null;
+             CsvLogger csv = main ? openCsv(folder, o.logEvery) : null) {
+            // every rank: what changes the training (warmup, early stopping on the global val_loss);
+            // rank 0 alone: what prints or writes
             Trainer.Builder b = Trainer.builder(lossFn, opt).epochs(epochs).schedule(schedule).metrics(() -> new EpochMeter(o.task))
-                    .callback(new ProgressCallback(o.progress, out));
+                    .strategy(strategy != null ? strategy : Strategy.singleProcess())
+                    .mainProcessCallback(new ProgressCallback(o.progress, out));
             if (o.warmupEpochs > 0) b.callback(LrWarmup.epochs(o.warmupEpochs, trainLoader.numBatches()));
-            b.callback(new EpochEnd(model, opt, schedule, data, device)).callback(tensorBoard).callback(csv);
+            b.mainProcessCallback(new EpochEnd(model, opt, schedule, data, device));
+            if (main) b.mainProcessCallback(tensorBoard).mainProcessCallback(csv);
             if (o.earlyStopping > 0) b.callback(EarlyStopping.on("val_loss", o.earlyStopping));
-            b.callback(interrupted); // after the checkpoint callback: its onFitStart counts the resumed epochs
+            b.mainProcessCallback(interrupted); // after the checkpoint callback: its onFitStart counts the resumed epochs
             try (Trainer trainer = b.build()) {
                 lastVal = () -> (EpochMeter) trainer.lastValidation();
-                interrupted.arm();
+                if (main) interrupted.arm();
                 try {
                     trainer.fit(model, trainLoader, valLoader, start, history);
                 } catch (NonFiniteLossException e) {
                     throw new AppException("training stopped: " + e.getMessage() + "; " + (history.size() == 0 ? "no checkpoint was written"
                             : folder.checkpoints() + "/latest still holds epoch " + history.size()));
                 } finally {
-                    interrupted.disarm();
+                    if (main) interrupted.disarm();
                 }
+                if (!main) return 0; // rank 0 writes the reports
                 EpochMeter finalVal = (EpochMeter) trainer.lastValidation();
                 boolean own = finalVal == null;
                 if (own) finalVal = (EpochMeter) trainer.evaluate(model, valLoader); // resumed after the last epoch
@@ -217,6 +237,23 @@ final class TrainCommand {
 
     private java.util.function.Supplier<EpochMeter> lastVal;
     private InterruptNotice notice;
+
+    private boolean isMain() { return strategy == null || strategy.rank() == 0; }
+
+    /**
+     * --distributed: every rank of the launch trains on its shard of each epoch; rank 0 alone
+     * prints, plots and writes checkpoints (the others run silent). Every rank validates on the
+     * whole validation set, so the validation metrics are global as computed; the loss shown is
+     * the global mean; the training scores are rank 0's shard's.
+     */
+    private int runDistributed() throws IOException {
+        try (ProcessGroup pg = ProcessGroup.fromEnvironment()) {
+            o.worldSize = pg.worldSize();
+            TrainCommand cmd = pg.rank() == 0 ? this : new TrainCommand(o, new PrintStream(java.io.OutputStream.nullOutputStream()));
+            cmd.strategy = new DataParallelStrategy(pg);
+            return cmd.run();
+        }
+    }
 
     /** The progress display of each training epoch, fed with the loss only when it will be shown. */
     private static final class ProgressCallback implements Callback {

@@ -27,7 +27,7 @@ import java.util.Arrays;
  *
  * <p>State: one declared SUM state, the INT64 {@code [3, C]} counts (tp, fp, fn), on the first
  * batch's device; counted with tensor ops there (a gather, comparisons, one scatter-add per chunk).
- * Metrics with equal numClasses, k and ignoreIndex ({@link TopKStatistics}; the average only
+ * Metrics with equal numClasses, k and ignoreIndex ({@code TopKStatistics}; the average only
  * changes the scoring) count the same states: they merge, and share one in a
  * {@link MetricCollection}. Thread-safe (methods hold the state's lock).
  */

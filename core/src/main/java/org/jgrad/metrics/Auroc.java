@@ -1,7 +1,6 @@
 package org.jgrad.metrics;
 
-import org.jgrad.tensor.Device;
-import org.jgrad.tensor.Tensor;
+import org.jgrad.tensor.Scope;
 
 /**
  * Stateful, mergeable AUROC (torchmetrics' {@code AUROC}) for the task, average, thresholds and
@@ -11,52 +10,23 @@ import org.jgrad.tensor.Tensor;
  * for (Batch b : loader) m.update(model.forward(b.x()).softmax(1), b.y());
  * double v = m.compute().value();
  * }</pre>
- * State (see {@code RankingState}): exact, the scores and targets of every batch (two CAT states);
- * binned, the {@code [T, C, 2, 2]} count table (one SUM state). Thread-safe (methods lock the metric).
+ * Declared states (see {@code RankingMetric}): exact, the scores and targets of every batch (two
+ * CAT states); binned, the {@code [T, C, 2, 2]} count table (one SUM state). An
+ * {@link AveragePrecision} of the same spec (any average) counts the same states: they merge, and
+ * share one state in a {@link MetricCollection}. Thread-safe (methods hold the state's lock).
  */
-public final class Auroc implements Metric<RankingScore> {
-    private final RankingState state;
+public final class Auroc extends RankingMetric {
 
-    public Auroc(RankingSpec spec) { this.state = new RankingState(spec); }
-
-    public RankingSpec spec() { return state.spec; }
-
-    /** The device holding the state, or null before the first update. */
-    public synchronized Device device() { return state.device(); }
-
-    @Override
-    public synchronized void update(Tensor preds, Tensor targets) { state.update(preds, targets); }
+    public Auroc(RankingSpec spec) { super(spec); }
 
     /** The score of everything seen since the last reset; an error before any update. */
     @Override
-    public synchronized RankingScore compute() { return state.auroc(); }
-
-    /** The curve of class (or label) {@code cls}; 0 for a binary task. */
-    public synchronized RocCurve rocCurve(int cls) { return state.roc(checkClass(cls)); }
-
-    public synchronized PrecisionRecallCurve precisionRecallCurve(int cls) { return state.precisionRecall(checkClass(cls)); }
-
-    private int checkClass(int cls) {
-        if (cls < 0 || cls >= state.spec.numClasses()) throw new IllegalArgumentException("cls must be in [0, " + state.spec.numClasses() + "), got " + cls);
-        return cls;
-    }
-
-    @Override
-    public synchronized void reset() { state.reset(); }
-
-    @Override
-    public void merge(Metric<RankingScore> other) {
-        if (!(other instanceof Auroc o)) {
-            throw new IllegalArgumentException("can only merge another Auroc, got " + (other == null ? "null" : other.getClass().getSimpleName()));
-        }
-        if (o == this) throw new IllegalArgumentException("cannot merge a Auroc into itself");
-        synchronized (o) {
-            synchronized (this) {
-                state.merge(o.state);
-            }
+    protected RankingScore result() {
+        try (Scope scope = Scope.open()) {
+            return counted().auroc();
         }
     }
 
     @Override
-    public String toString() { return "Auroc[" + state.spec + "]"; }
+    public String toString() { return "Auroc[" + spec + "]"; }
 }

@@ -1,5 +1,6 @@
 package org.jgrad.metrics;
 
+import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -35,20 +36,16 @@ public final class Ranking {
     }
 
     public static RankingScore auroc(Tensor preds, Tensor targets, RankingSpec spec) {
-        RankingState s = once(preds, targets, spec);
-        try {
+        try (Scope scope = Scope.open()) {
+            RankingState s = once(preds, targets, spec);
             return s.auroc();
-        } finally {
-            s.reset();
         }
     }
 
     public static RankingScore averagePrecision(Tensor preds, Tensor targets, RankingSpec spec) {
-        RankingState s = once(preds, targets, spec);
-        try {
+        try (Scope scope = Scope.open()) {
+            RankingState s = once(preds, targets, spec);
             return s.averagePrecision();
-        } finally {
-            s.reset();
         }
     }
 
@@ -58,11 +55,9 @@ public final class Ranking {
     /** Binary ROC curve, exact or binned as {@code spec} says (a binary spec). */
     public static RocCurve rocCurve(Tensor scores, Tensor targets, RankingSpec spec) {
         binaryOnly(spec);
-        RankingState s = once(scores, targets, spec);
-        try {
+        try (Scope scope = Scope.open()) {
+            RankingState s = once(scores, targets, spec);
             return s.roc(0);
-        } finally {
-            s.reset();
         }
     }
 
@@ -73,43 +68,36 @@ public final class Ranking {
 
     public static PrecisionRecallCurve precisionRecallCurve(Tensor scores, Tensor targets, RankingSpec spec) {
         binaryOnly(spec);
-        RankingState s = once(scores, targets, spec);
-        try {
+        try (Scope scope = Scope.open()) {
+            RankingState s = once(scores, targets, spec);
             return s.precisionRecall(0);
-        } finally {
-            s.reset();
         }
     }
 
     /** One ROC curve per class (one-vs-rest) or label: torchmetrics' multiclass_roc / multilabel_roc with average=None. */
     public static List<RocCurve> rocCurves(Tensor preds, Tensor targets, RankingSpec spec) {
-        RankingState s = once(preds, targets, spec);
-        try {
+        try (Scope scope = Scope.open()) {
+            RankingState s = once(preds, targets, spec);
             List<RocCurve> out = new ArrayList<>();
             for (int c = 0; c < spec.numClasses(); c++) out.add(s.roc(c));
             return out;
-        } finally {
-            s.reset();
         }
     }
 
     /** One precision-recall curve per class (one-vs-rest) or label, as torchmetrics with average=None. */
     public static List<PrecisionRecallCurve> precisionRecallCurves(Tensor preds, Tensor targets, RankingSpec spec) {
-        RankingState s = once(preds, targets, spec);
-        try {
+        try (Scope scope = Scope.open()) {
+            RankingState s = once(preds, targets, spec);
             List<PrecisionRecallCurve> out = new ArrayList<>();
             for (int c = 0; c < spec.numClasses(); c++) out.add(s.precisionRecall(c));
             return out;
-        } finally {
-            s.reset();
         }
     }
 
+    /** One batch, its tensors in the current scope. */
     private static RankingState once(Tensor preds, Tensor targets, RankingSpec spec) {
         MetricChecks.notNull(spec, "spec");
-        RankingState s = new RankingState(spec);
-        s.update(preds, targets);
-        return s;
+        return RankingState.of(RankingInputs.of(preds, targets, spec), spec);
     }
 
     private static void binaryOnly(RankingSpec spec) {

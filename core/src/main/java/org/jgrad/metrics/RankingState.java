@@ -5,88 +5,47 @@ import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * The accumulated state of a ranking metric, in one of two forms that map one-to-one onto
- * declared states:
+ * Scores and curves from a ranking metric's state (tensors this object reads, never owns), in
+ * one of two forms — the declared states of {@link RankingMetric}, or one batch for
+ * {@link Ranking}:
  * <ul>
- * <li>exact: {@code scores} (FLOAT32 [M, C]) and {@code targets} (INT64 [M] or [M, C]), each a
- *     CAT state — kept as the list of batches, concatenated when computed (torchmetrics' list states);</li>
- * <li>binned: {@code table} (INT64 [T, C, 2, 2]), a SUM state; the thresholds are configuration.</li>
+ * <li>exact: {@code scores} FLOAT32 [M, C] and {@code targets} INT64 [M] or [M, C];</li>
+ * <li>binned: {@code table} INT64 [T, C, 2, 2]; the thresholds come from the spec.</li>
  * </ul>
- * State lives on the device of the first batch, outside every {@code Scope}. Exact scores are
- * computed on the host (the collected scores are copied once and sorted: the backend offers no
- * sort); binned scores with tensor ops on the table's device, copying C + C doubles.
+ * Exact scores are computed on the host (the scores are copied once and sorted: the backend
+ * offers no sort); binned scores with tensor ops on the table's device, copying C + C doubles.
  */
 final class RankingState {
     final RankingSpec spec;
-    private final List<Tensor> scores = new ArrayList<>();  // CAT
-    private final List<Tensor> targets = new ArrayList<>(); // CAT
-    private Tensor table;                                   // SUM
-    private Tensor thresholds;                              // FLOAT32 [T] on the state's device (configuration)
-    private Device device;
+    private final Tensor scores, targets; // exact
+    private final Tensor table;           // binned
 
-    RankingState(RankingSpec spec) {
-        MetricChecks.notNull(spec, "spec");
+    private RankingState(RankingSpec spec, Tensor scores, Tensor targets, Tensor table) {
         this.spec = spec;
+        this.scores = scores;
+        this.targets = targets;
+        this.table = table;
     }
 
-    Device device() { return device; }
-
-    void update(Tensor preds, Tensor target) {
-        try (Scope scope = Scope.open()) {
-            RankingInputs in = RankingInputs.of(preds, target, spec);
-            claim(preds.device());
-            if (spec.binned()) {
-                Tensor batch = BinnedRanking.table(in, thresholds, spec);
-                if (table == null) table = Scope.escape(batch.contiguous());
-                else table.add_(batch);
-            } else {
-                scores.add(Scope.escape(in.scores().clone()));
-                targets.add(Scope.escape(in.targets().clone()));
-            }
-        }
+    static RankingState exact(RankingSpec spec, Tensor scores, Tensor targets) {
+        if (scores.size(0) == 0) throw new IllegalStateException("no samples: no rank counted a batch since the last reset()");
+        return new RankingState(spec, scores, targets, null);
     }
 
-    private void claim(Device d) {
-        if (device == null) {
-            device = d;
-            if (spec.binned()) thresholds = Scope.escape(Tensor.fromArray(spec.thresholdsShared(), spec.thresholdsShared().length).to(d));
-        } else if (!device.equals(d)) {
-            throw new IllegalArgumentException("this metric holds its state on " + device + " but the batch is on " + d
-                    + "; use one metric per device and merge() them");
-        }
+    static RankingState binned(RankingSpec spec, Tensor table) { return new RankingState(spec, null, null, table); }
+
+    /** One batch, its tensors in the current scope. */
+    static RankingState of(RankingInputs in, RankingSpec spec) {
+        if (!spec.binned()) return exact(spec, in.scores(), in.targets());
+        return binned(spec, BinnedRanking.table(in, thresholdsOn(in.scores().device(), spec), spec));
     }
 
-    void merge(RankingState o) {
-        if (o == this) throw new IllegalArgumentException("cannot merge a metric into itself");
-        if (!o.spec.equals(spec)) throw new IllegalArgumentException("cannot merge a metric of " + o.spec + " into one of " + spec);
-        if (o.device == null) return;
-        claim(o.device);
-        if (spec.binned()) {
-            if (table == null) table = Scope.escape(o.table.clone());
-            else table.add_(o.table);
-        } else {
-            for (Tensor t : o.scores) scores.add(Scope.escape(t.clone()));
-            for (Tensor t : o.targets) targets.add(Scope.escape(t.clone()));
-        }
-    }
-
-    void reset() {
-        scores.forEach(Tensor::close);
-        targets.forEach(Tensor::close);
-        scores.clear();
-        targets.clear();
-        if (table != null) table.close();
-        if (thresholds != null) thresholds.close();
-        table = thresholds = null;
-        device = null;
-    }
-
-    private void requireData() {
-        if (device == null) throw new IllegalStateException("no samples: update() was not called since the last reset()");
+    /** The spec's thresholds as a FLOAT32 [T] tensor on {@code d}, in the current scope. */
+    static Tensor thresholdsOn(Device d, RankingSpec spec) {
+        float[] t = spec.thresholdsShared();
+        return Tensor.fromArray(t, t.length).to(d);
     }
 
     // ------------------------------------------------------------------ scores
@@ -96,7 +55,6 @@ final class RankingState {
     RankingScore averagePrecision() { return score(false); }
 
     private RankingScore score(boolean auroc) {
-        requireData();
         String name = auroc ? "AUROC" : "average precision";
         if (spec.binned()) {
             try (Scope scope = Scope.open()) {
@@ -148,36 +106,21 @@ final class RankingState {
     // ------------------------------------------------------------------ curves (binary tasks, or one class / label)
 
     RocCurve roc(int cls) {
-        requireData();
         if (spec.binned()) return BinnedRanking.roc(table, spec.thresholdsShared(), cls);
         return ExactRanking.roc(host().curve(cls));
     }
 
     PrecisionRecallCurve precisionRecall(int cls) {
-        requireData();
         if (spec.binned()) return BinnedRanking.precisionRecall(table, spec.thresholdsShared(), cls);
         return ExactRanking.precisionRecall(host().curve(cls));
     }
 
-    /** The binned count table (a copy on the state's device), or null for an exact metric. */
-    Tensor tableCopy() { return table == null ? null : table.clone(); }
-
     // ------------------------------------------------------------------ exact: the collected batches on the host
 
     private Host host() {
-        int c = spec.numClasses(), m = 0;
-        for (Tensor t : scores) m += t.size(0);
-        float[] s = new float[m * c];
-        long[] y = new long[spec.task() == RankingTask.MULTICLASS ? m : m * c];
-        int at = 0, yt = 0;
-        for (int i = 0; i < scores.size(); i++) {
-            float[] bs = scores.get(i).toFloatArray();
-            long[] by = targets.get(i).to(DType.INT64).toLongArray();
-            System.arraycopy(bs, 0, s, at, bs.length);
-            System.arraycopy(by, 0, y, yt, by.length);
-            at += bs.length;
-            yt += by.length;
-        }
+        int c = spec.numClasses(), m = scores.size(0);
+        float[] s = scores.contiguous().toFloatArray();
+        long[] y = targets.to(DType.INT64).contiguous().toLongArray();
         return new Host(s, y, m, c, spec);
     }
 

@@ -25,18 +25,28 @@ import java.util.Arrays;
  * CPU it differs with the number of classes), so no fixed rule reproduces it. {@code ignoreIndex}
  * targets are skipped; NaN scores and labels outside [0, C) are errors.
  *
- * <p>State: one SUM state, the INT64 {@code [3, C]} counts (tp, fp, fn), on the first batch's
- * device; counted with tensor ops there (a gather, comparisons, one scatter-add per chunk).
+ * <p>State: one declared SUM state, the INT64 {@code [3, C]} counts (tp, fp, fn), on the first
+ * batch's device; counted with tensor ops there (a gather, comparisons, one scatter-add per chunk).
+ * Metrics with equal numClasses, k and ignoreIndex ({@code TopKStatistics}; the average only
+ * changes the scoring) count the same states: they merge, and share one in a
+ * {@link MetricCollection}. Thread-safe (methods hold the state's lock).
  */
-public final class TopKAccuracy implements Metric<RankingScore> {
+public final class TopKAccuracy extends StatefulMetric<RankingScore> {
     private static final int CHUNK_ELEMENTS = 1 << 22;
+    static final String COUNTS = "tp_fp_fn";
+
+    /** What the counts count: everything but the average. */
+    record TopKStatistics(int numClasses, int k, Long ignoreIndex) {
+        @Override
+        public String toString() { return "top-" + k + " tp/fp/fn of " + numClasses + " classes" + (ignoreIndex == null ? "" : ", ignoreIndex " + ignoreIndex); }
+    }
 
     private final int numClasses, k;
     private final RankingAverage average;
     private final Long ignoreIndex;
-    private Tensor counts; // SUM, INT64 [3, C]: tp, fp, fn
 
     public TopKAccuracy(int numClasses, int k, RankingAverage average, Long ignoreIndex) {
+        super(StateDeclaration.sum(COUNTS, DType.INT64, 3, checkedClasses(numClasses)));
         if (numClasses < 2) throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
         if (k < 1 || k > numClasses) throw new IllegalArgumentException("k must be in [1, numClasses = " + numClasses + "], got " + k);
         MetricChecks.notNull(average, "average");
@@ -44,6 +54,11 @@ public final class TopKAccuracy implements Metric<RankingScore> {
         this.k = k;
         this.average = average;
         this.ignoreIndex = ignoreIndex;
+    }
+
+    private static int checkedClasses(int numClasses) {
+        if (numClasses < 2) throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
+        return numClasses;
     }
 
     public TopKAccuracy(int numClasses, int k) { this(numClasses, k, RankingAverage.MACRO, null); }
@@ -58,32 +73,28 @@ public final class TopKAccuracy implements Metric<RankingScore> {
 
     public int k() { return k; }
 
-    public synchronized Device device() { return counts == null ? null : counts.device(); }
+    @Override
+    protected Object statisticsKey() { return new TopKStatistics(numClasses, k, ignoreIndex); }
 
     @Override
-    public synchronized void update(Tensor preds, Tensor targets) {
+    protected void count(Tensor preds, Tensor targets) {
         RankingSpec spec = RankingSpec.multiclass(numClasses);
         if (ignoreIndex != null) spec = spec.withIgnoreIndex(ignoreIndex);
         try (Scope scope = Scope.open()) {
             RankingInputs in = RankingInputs.of(preds, targets, spec);
-            if (counts != null && !counts.device().equals(preds.device())) {
-                throw new IllegalArgumentException("this metric holds its state on " + counts.device() + " but the batch is on " + preds.device()
-                        + "; use one metric per device and merge() them");
-            }
+            ensureStates(preds.device());
             Tensor batch = Tensor.zeros(DType.INT64, preds.device(), 3 * numClasses + 1);
             int m = in.scores().size(0), rows = Math.max(1, CHUNK_ELEMENTS / numClasses);
             for (int lo = 0; lo < m; lo += rows) {
                 int r = Math.min(rows, m - lo);
-                count(in.scores().narrow(0, lo, r), in.targets().narrow(0, lo, r), batch);
+                countChunk(in.scores().narrow(0, lo, r), in.targets().narrow(0, lo, r), batch);
             }
-            Tensor b = batch.narrow(0, 0, 3 * numClasses).view(3, numClasses);
-            if (counts == null) counts = Scope.escape(b.contiguous());
-            else counts.add_(b);
+            state(COUNTS).add_(batch.narrow(0, 0, 3 * numClasses).view(3, numClasses));
         }
     }
 
     /** Adds one chunk's codes into {@code slots} ([3C + 1]: tp, fp, fn rows, then a spare slot for skipped samples). */
-    private void count(Tensor s, Tensor t, Tensor slots) {
+    private void countChunk(Tensor s, Tensor t, Tensor slots) {
         int m = s.size(0), c = numClasses;
         Device d = s.device();
         Tensor valid = ignoreIndex == null ? Tensor.ones(DType.UINT8, d, m) : t.ne((double) ignoreIndex);
@@ -109,9 +120,9 @@ public final class TopKAccuracy implements Metric<RankingScore> {
 
     /** The accuracy of everything seen since the last reset; an error before any update. */
     @Override
-    public synchronized RankingScore compute() {
-        if (counts == null) throw new IllegalStateException("no samples: update() was not called since the last reset()");
-        long[] v = counts.toLongArray();
+    protected RankingScore result() {
+        if (!hasState()) throw new IllegalStateException("no samples: update() was not called since the last reset()");
+        long[] v = state(COUNTS).toLongArray();
         int c = numClasses;
         double[] per = new double[c];
         long tpSum = 0, support = 0;
@@ -137,35 +148,13 @@ public final class TopKAccuracy implements Metric<RankingScore> {
     }
 
     /** The counts tp, fp, fn per class, copied to the host: [3][C]. */
-    public synchronized long[][] counts() {
-        if (counts == null) return new long[3][numClasses];
-        long[] v = counts.toLongArray();
+    public long[][] counts() {
+        long[] v;
+        synchronized (stateLock()) {
+            if (!hasState()) return new long[3][numClasses];
+            v = state(COUNTS).toLongArray();
+        }
         return new long[][]{Arrays.copyOfRange(v, 0, numClasses), Arrays.copyOfRange(v, numClasses, 2 * numClasses), Arrays.copyOfRange(v, 2 * numClasses, 3 * numClasses)};
-    }
-
-    @Override
-    public synchronized void reset() {
-        if (counts != null) counts.close();
-        counts = null;
-    }
-
-    @Override
-    public void merge(Metric<RankingScore> other) {
-        if (!(other instanceof TopKAccuracy o)) {
-            throw new IllegalArgumentException("can only merge another TopKAccuracy, got " + (other == null ? "null" : other.getClass().getSimpleName()));
-        }
-        if (o == this) throw new IllegalArgumentException("cannot merge a TopKAccuracy into itself");
-        if (o.numClasses != numClasses || o.k != k || !java.util.Objects.equals(o.ignoreIndex, ignoreIndex)) {
-            throw new IllegalArgumentException("cannot merge a TopKAccuracy of " + o.numClasses + " classes, k " + o.k + " into one of " + numClasses + ", k " + k);
-        }
-        synchronized (o) {
-            synchronized (this) {
-                if (o.counts == null) return;
-                if (counts == null) counts = Scope.escape(o.counts.clone());
-                else if (!counts.device().equals(o.counts.device())) throw new IllegalArgumentException("cannot merge state on " + o.counts.device() + " into state on " + counts.device());
-                else counts.add_(o.counts);
-            }
-        }
     }
 
     @Override

@@ -134,6 +134,13 @@
  *     points (fpr, tpr), no extra (0, 0) point; AP = Σ_j (R_j - R_{j+1}) P_j with R_T = 0; a 0/0 rate,
  *     precision or recall counts as 0. With the distinct scores plus one threshold above them all as
  *     thresholds, binned equals exact.</li>
+ * <li>State (declared, see above): exact Auroc/AveragePrecision collect the batches in two CAT
+ *     states, scores FLOAT32 [M, C] and targets INT64 [M] (multiclass) or [M, C]; binned ones one
+ *     SUM state, the INT64 [T, C, 2, 2] table (the thresholds are configuration); TopKAccuracy one
+ *     SUM state, INT64 [3, C] tp/fp/fn. Every shape is declared, so a rank without a batch joins a
+ *     sync. The statistics key is the counting configuration — the spec without its average
+ *     (top-k: numClasses, k, ignoreIndex) — so an Auroc and an AveragePrecision of one spec, or
+ *     top-k metrics differing only in average, merge into each other and share one compute group.</li>
  * <li>Absent classes (torchmetrics): without positives or without negatives AUROC is 0 (the rate
  *     with a 0 denominator is set to 0). Without positives, exact AP is 0 for a binary problem or a
  *     label (recall set to 1) and NaN for a multiclass class (binned: 0). A warning is logged

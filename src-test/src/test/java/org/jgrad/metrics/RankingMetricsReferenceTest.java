@@ -147,13 +147,10 @@ class RankingMetricsReferenceTest {
         }
     }
 
+    /** A copy of the declared binned table state. */
     static Tensor stateTable(Auroc m) {
-        try {
-            var f = Auroc.class.getDeclaredField("state");
-            f.setAccessible(true);
-            return ((RankingState) f.get(m)).tableCopy();
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
+        synchronized (m.stateLock()) {
+            return m.state(RankingMetric.TABLE).clone();
         }
     }
 

@@ -5,6 +5,7 @@ import org.jgrad.metrics.ConfusionMatrix;
 import org.jgrad.metrics.ConfusionResult;
 import org.jgrad.metrics.SegmentationMetrics;
 import org.jgrad.metrics.SegmentationScores;
+import org.jgrad.metrics.StateReducer;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
@@ -75,6 +76,17 @@ final class EpochMeter implements EpochMetrics {
             m.put("recall", r.recall());
         }
         return m;
+    }
+
+    /**
+     * Combines the metric states of every rank's shard ({@link org.jgrad.metrics.Metric#sync}:
+     * the confusion counts or the segmentation statistics are all-reduced), so the scores read
+     * afterwards are the global ones on every rank. The loss needs no sync: the trainer
+     * all-reduces its sum and the sample count itself. Every rank must call it.
+     */
+    void sync(StateReducer reducer) {
+        if (confusion != null) confusion.sync(reducer);
+        else segmentation.sync(reducer);
     }
 
     /** The short form for the per-epoch line. */

@@ -244,15 +244,27 @@ final class TrainCommand {
      * --distributed: every rank of the launch trains on its shard of each epoch; rank 0 alone
      * prints, plots and writes checkpoints (the others run silent). Every rank validates on the
      * whole validation set, so the validation metrics are global as computed; the loss shown is
-     * the global mean; the training scores are rank 0's shard's.
+     * the global mean; the training scores are synced across the ranks' shards.
      */
     private int runDistributed() throws IOException {
         try (ProcessGroup pg = ProcessGroup.fromEnvironment()) {
             o.worldSize = pg.worldSize();
             TrainCommand cmd = pg.rank() == 0 ? this : new TrainCommand(o, new PrintStream(java.io.OutputStream.nullOutputStream()));
-            cmd.strategy = new DataParallelStrategy(pg);
+            cmd.strategy = new DataParallelStrategy(pg).metricSync(cmd::syncShardMetrics);
             return cmd.run();
         }
+    }
+
+    /**
+     * The strategy's metric sync: the training meter holds this rank's shard, so its states are
+     * all-reduced; the validation meter is left alone, because every rank validates on the whole
+     * validation set (summing it would count each sample once per rank). Validation is not
+     * sharded: PyTorch's sampler pads the shards to equal length with repeated samples, which the
+     * metrics would count twice.
+     */
+    private void syncShardMetrics(org.jgrad.train.EpochMetrics m, org.jgrad.metrics.StateReducer reducer) {
+        if (lastVal != null && m == lastVal.get()) return;
+        ((EpochMeter) m).sync(reducer);
     }
 
     /** The progress display of each training epoch, fed with the loss only when it will be shown. */

@@ -50,7 +50,7 @@ public final class Backends {
             return cuda;
         } catch (IllegalStateException e) {
             if (AUTO_FALLBACK_REPORTED.compareAndSet(false, true)) {
-                System.err.println("jgrad: no usable CUDA device, running on the CPU (" + firstLine(e.getMessage()) + ")");
+                System.err.println(autoFallbackNote(e.getMessage()));
             }
             return Device.cpu();
         }
@@ -65,6 +65,21 @@ public final class Backends {
         throw new IllegalStateException("Device." + device.type() + "(" + device.index() + ") is unavailable: the jgrad-"
                 + device.type() + " module (org.jgrad:jgrad-" + device.type() + ") is not on the class path"
                 + " (device types found: " + String.join(", ", types) + ")");
+    }
+
+    /**
+     * The note printed when {@link #auto} falls back to the CPU: one short line, then the reason
+     * indented and cut to a readable length (the backend's full explanation lists every folder it
+     * searched; JGRAD_DEBUG=1 shows it).
+     */
+    static String autoFallbackNote(String explanation) {
+        String reason = firstLine(explanation);
+        int cut = reason.indexOf(" Looked for:");
+        if (cut > 0) reason = reason.substring(0, cut);
+        if (reason.endsWith(".")) reason = reason.substring(0, reason.length() - 1);
+        if (System.getenv("JGRAD_DEBUG") != null) reason = explanation == null ? reason : explanation.strip();
+        else if (reason.length() > 160) reason = reason.substring(0, 157) + "...";
+        return "jgrad: no usable CUDA device, running on the CPU\n  (" + reason + "; --device cpu skips the CUDA check, JGRAD_DEBUG=1 shows the full search)";
     }
 
     private static String firstLine(String s) {

@@ -37,7 +37,7 @@ public final class Checkpoint {
         if (epoch < 0) throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
         Files.createDirectories(root);
         String name = String.format("epoch-%04d", epoch);
-        Path tmp = Files.createTempDirectory(root, "." + name + ".");
+        Path tmp = newTempFolder(root, name);
         try {
             LinkedHashMap<String, Tensor> extra = new LinkedHashMap<>();
             Object json = extractTensors("", state, extra);
@@ -55,6 +55,22 @@ public final class Checkpoint {
             return dest;
         } finally {
             if (Files.exists(tmp)) deleteTree(tmp);
+        }
+    }
+
+    /**
+     * A new hidden folder beside the final one. Not Files.createTempDirectory: it makes the folder
+     * 0700, which the rename would keep; a plain createDirectory gets the umask's mode, as every
+     * other output of a run does.
+     */
+    private static Path newTempFolder(Path root, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path p = root.resolve("." + name + "." + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36));
+            try {
+                return Files.createDirectory(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt >= 100) throw e;
+            }
         }
     }
 

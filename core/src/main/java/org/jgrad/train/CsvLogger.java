@@ -26,12 +26,15 @@ import java.util.Map;
 public final class CsvLogger implements Callback, AutoCloseable {
     private final BufferedWriter steps, epochs;
     private final int everySteps;
+    private final Path stepsFile, epochsFile;
     private final boolean epochsHadHeader;
     private List<String> epochColumns;
 
     public CsvLogger(Path stepsFile, Path epochsFile, int everySteps) throws IOException {
         if (everySteps < 1) throw new IllegalArgumentException("everySteps must be >= 1, got " + everySteps);
         this.everySteps = everySteps;
+        this.stepsFile = stepsFile;
+        this.epochsFile = epochsFile;
         boolean stepsHadHeader = Files.size(touch(stepsFile)) > 0;
         this.epochsHadHeader = Files.size(touch(epochsFile)) > 0;
         this.steps = Files.newBufferedWriter(stepsFile, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -41,6 +44,37 @@ public final class CsvLogger implements Callback, AutoCloseable {
             steps.write("step,epoch,batch,loss,lr\n");
             steps.flush();
         }
+    }
+
+    /**
+     * A resumed fit starts after its checkpoint's epochs; rows a crashed run wrote for later
+     * epochs (the steps past the last checkpoint) are dropped, since the resumed run repeats
+     * those steps and would log them twice.
+     */
+    @Override
+    public void onFitStart(FitState s) {
+        int done = s.history().size();
+        try {
+            steps.flush();
+            epochs.flush();
+            dropRowsAfterEpoch(stepsFile, 1, done);
+            dropRowsAfterEpoch(epochsFile, epochColumns == null ? -1 : epochColumns.indexOf("epoch"), done);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Keeps the header and the rows whose (1-based) epoch column is at most {@code done}. */
+    private static void dropRowsAfterEpoch(Path file, int column, int done) throws IOException {
+        if (column < 0) return;
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> kept = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (i == 0 || cells.length <= column || Double.parseDouble(cells[column]) <= done) kept.add(lines.get(i));
+        }
+        // the writers append (O_APPEND): after this rewrite they continue at the new end
+        if (kept.size() < lines.size()) Files.write(file, kept, StandardCharsets.UTF_8);
     }
 
     private static Path touch(Path f) throws IOException {

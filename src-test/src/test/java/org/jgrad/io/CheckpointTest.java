@@ -51,6 +51,15 @@ class CheckpointTest {
         assertNull(Checkpoint.latest(root.resolve("nothing-here")));
     }
 
+    /** Checkpoint folders get the umask's mode, as a folder made with createDirectory does (not 0700). */
+    @Test
+    void checkpointFoldersFollowTheUmask() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(root.getFileSystem().supportedFileAttributeViews().contains("posix"));
+        Path reference = Files.createDirectories(root.resolve("reference"));
+        Path saved = Checkpoint.save(root, 1, Map.of("w", Tensor.zeros(1)), Map.of());
+        assertEquals(Files.getPosixFilePermissions(reference), Files.getPosixFilePermissions(saved));
+    }
+
     @Test
     void jsonRoundTripsSpecialValues() {
         Map<String, Object> m = new LinkedHashMap<>();

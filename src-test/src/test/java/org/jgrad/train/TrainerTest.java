@@ -226,6 +226,21 @@ class TrainerTest {
         }
         assertEquals("step,epoch,batch,loss,lr", Files.readAllLines(steps).get(0));
         assertEquals(3, Files.readAllLines(steps).size());
+        // a crash mid-epoch 3 left rows past the last checkpoint (epoch 2): the resumed run repeats
+        // those steps, so their rows are dropped rather than logged twice
+        Files.writeString(steps, "9,3,2,7.0,0.05\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(epochs, Files.readAllLines(epochs).get(2).replaceFirst("^2,", "3,") + "\n", java.nio.file.StandardOpenOption.APPEND);
+        try (CsvLogger csv = new CsvLogger(steps, epochs, 3);
+             Trainer t = Trainer.builder(new MSELoss(), opt).epochs(3).callback(csv).build();
+             DataLoader<Sample> tl = loader(data(1), true); DataLoader<Sample> vl = loader(data(2), false)) {
+            t.fit(m, tl, vl, 2, h);
+        }
+        List<String> resumed = Files.readAllLines(steps);
+        // 4 batches per epoch, every 3rd step logged: epoch 3 logs steps 9 and 12, each once
+        assertEquals(List.of("3", "6", "9", "12"), resumed.stream().skip(1).map(l -> l.split(",")[0]).toList(), resumed::toString);
+        assertTrue(resumed.stream().noneMatch(l -> l.contains(",7.0,")), () -> "the crashed run's row was kept: " + resumed);
+        List<String> resumedEpochs = Files.readAllLines(epochs);
+        assertEquals(List.of("1", "2", "3"), resumedEpochs.stream().skip(1).map(l -> l.split(",")[0]).toList(), resumedEpochs::toString);
         opt.close();
     }
 

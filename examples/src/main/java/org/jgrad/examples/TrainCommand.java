@@ -194,7 +194,14 @@ final class TrainCommand {
                     EpochMeter v = finalVal;
                     History h = history;
                     RunFolder.writing("the final report (metrics.json and the pictures)", o.out, () -> {
-                        if (o.task == Options.Task.SEGMENT) Reports.segmentationSamples(folder, o, model, data.val(), device);
+                        if (o.task == Options.Task.SEGMENT) {
+                            Reports.segmentationSamples(folder, o, model, data.val(), device);
+                            PrCurve.Scores pr = PrCurve.write(folder.file(PrCurve.FILE), model, valLoader);
+                            fin.put("average_precision", pr.averagePrecision());
+                            fin.put("auroc", pr.auroc());
+                            out.printf(Locale.ROOT, "validation pixels, %d thresholds: average precision %.4f, AUROC %.4f%n", PrCurve.THRESHOLDS,
+                                    pr.averagePrecision(), pr.auroc());
+                        }
                         Reports.writeProgress(folder, o, data, device, h, fin);
                         Reports.confusionPlot(folder, v);
                     });
@@ -203,7 +210,7 @@ final class TrainCommand {
                 }
             }
             out.printf(Locale.ROOT, "wrote %s: metrics.json, %s, %s, epochs.csv, steps.csv, tensorboard/, checkpoints/%n", o.out,
-                    Reports.plotNames(o.task), o.task == Options.Task.CLASSIFY ? "confusion_matrix.png" : "segmentation_samples.png");
+                    Reports.plotNames(o.task), o.task == Options.Task.CLASSIFY ? "confusion_matrix.png" : "segmentation_samples.png, " + PrCurve.FILE);
         } finally {
             opt.close();
         }

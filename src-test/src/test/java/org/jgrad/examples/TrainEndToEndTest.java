@@ -181,6 +181,10 @@ class TrainEndToEndTest {
         for (Tensor t : w.values()) t.close();
         model.eval(); // batch norm on its running statistics, as validation runs
         long tp = 0, fp = 0, fn = 0, tn = 0;
+        // pr_curve.png's binned counts, recomputed: per threshold j/100, the pixels whose probability reaches it
+        int nt = 101;
+        long[] posAbove = new long[nt], negAbove = new long[nt];
+        long positives = 0;
         org.jgrad.data.GarmentSegmentation val = org.jgrad.data.GarmentSegmentation.bundled(false);
         try (var off = org.jgrad.autograd.Grad.off()) {
             for (int i = 0; i < n; i++) {
@@ -190,6 +194,12 @@ class TrainEndToEndTest {
                     assertEquals(mask.length, logits.length);
                     for (int k = 0; k < mask.length; k++) {
                         boolean predicted = logits[k] > 0, truth = mask[k] > 0.5f;
+                        double p = 1 / (1 + Math.exp(-(double) logits[k]));
+                        if (truth) positives++;
+                        for (int j = 0; j < nt && p >= j / 100.0; j++) {
+                            if (truth) posAbove[j]++;
+                            else negAbove[j]++;
+                        }
                         if (predicted && truth) tp++;
                         else if (predicted) fp++;
                         else if (truth) fn++;
@@ -210,6 +220,18 @@ class TrainEndToEndTest {
         assertEquals(dice, ((Number) fin.get("dice")).doubleValue(), 1e-3);
         assertEquals(iou, ((Number) fin.get("iou")).doubleValue(), 1e-3);
         assertEquals((double) (tp + fp) / (tp + fp + fn + tn), ((Number) fin.get("predicted_foreground")).doubleValue(), 1e-3);
+
+        // average precision as torchmetrics bins it: Σ_j (R_j − R_{j+1}) P_j, R after the last threshold 0, 0/0 precision 0
+        double ap = 0;
+        for (int j = 0; j < nt; j++) {
+            double prec = posAbove[j] + negAbove[j] == 0 ? 0 : (double) posAbove[j] / (posAbove[j] + negAbove[j]);
+            double rec = (double) posAbove[j] / positives, next = j + 1 < nt ? (double) posAbove[j + 1] / positives : 0;
+            ap += (rec - next) * prec;
+        }
+        assertTrue(ap > 0.3, "average precision " + ap);
+        assertEquals(ap, ((Number) fin.get("average_precision")).doubleValue(), 1e-3, "binned AP in metrics.json vs recomputed");
+        BufferedImage pr = ImageIO.read(out.resolve("pr_curve.png").toFile());
+        assertTrue(pr.getWidth() > 100 && pr.getHeight() > 100, "pr_curve.png " + pr.getWidth() + "x" + pr.getHeight());
     }
 
     @Test

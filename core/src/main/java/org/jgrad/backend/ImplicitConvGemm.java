@@ -98,38 +98,35 @@ final class ImplicitConvGemm {
      * within one output row reads a contiguous (stride-1) or strided run of an input row.
      */
     static void packColumns(CpuConv.Geom g, Rows rows, float[] x, int xBase, int p0, int kc, int j, int nr, float[] pb) {
-        int ow = g.ow(), oh0 = j / ow, ow0 = j % ow;
-        boolean oneRow = ow0 + nr <= ow;
+        int ow = g.ow(), oh0 = j / ow, ow0 = j % ow, sh = g.sh(), sw = g.sw(), h = g.h(), w = g.w();
         int[] plane = rows.plane(), rowOff = rows.rowOff(), colOff = rows.colOff();
         for (int kk = 0; kk < kc; kk++) {
             int k = p0 + kk, dst = kk * NR;
             int src0 = xBase + plane[k], ro = rowOff[k], co = colOff[k];
-            if (oneRow) {
-                int ih = oh0 * g.sh() + ro;
-                if (ih < 0 || ih >= g.h()) {
-                    java.util.Arrays.fill(pb, dst, dst + NR, 0f);
+            // the panel's pixels, one output row (run) at a time
+            for (int q = 0, oh = oh0, o = ow0; q < nr; o = 0, oh++) {
+                int run = Math.min(nr - q, ow - o), d = dst + q, ih = oh * sh + ro;
+                q += run;
+                if (ih < 0 || ih >= h) {
+                    java.util.Arrays.fill(pb, d, d + run, 0f);
                     continue;
                 }
-                int iw0 = ow0 * g.sw() + co, src = src0 + ih * g.w() + iw0;
-                if (g.sw() == 1 && nr == NR && iw0 >= 0 && iw0 + NR <= g.w()) {
-                    jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, x, src).intoArray(pb, dst);
-                    jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, x, src + L).intoArray(pb, dst + L);
+                int iw0 = o * sw + co, src = src0 + ih * w + iw0;
+                if (sw == 1 && run == NR && src >= 0 && src + NR <= x.length) {
+                    jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, x, src).intoArray(pb, d);
+                    jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, x, src + L).intoArray(pb, d + L);
+                    // a panel hanging over the row's left or right edge read neighbouring pixels there: padding is zero
+                    for (int t = 0; t < -iw0 && t < NR; t++) pb[d + t] = 0f;
+                    for (int t = Math.max(0, w - iw0); t < NR; t++) pb[d + t] = 0f;
                     continue;
                 }
-                for (int q = 0; q < nr; q++) {
-                    int iw = iw0 + q * g.sw();
-                    pb[dst + q] = iw >= 0 && iw < g.w() ? x[src + q * g.sw()] : 0f;
-                }
-            } else {
-                int oh = oh0, o = ow0;
-                for (int q = 0; q < nr; q++) {
-                    int ih = oh * g.sh() + ro, iw = o * g.sw() + co;
-                    pb[dst + q] = ih >= 0 && ih < g.h() && iw >= 0 && iw < g.w() ? x[src0 + ih * g.w() + iw] : 0f;
-                    if (++o == ow) {
-                        o = 0;
-                        oh++;
-                    }
-                }
+                // pixels whose input column lies inside the row: [lo, hi)
+                int lo = iw0 >= 0 ? 0 : Math.min(run, (-iw0 + sw - 1) / sw);
+                int hi = w - 1 - iw0 < 0 ? lo : Math.max(lo, Math.min(run, (w - 1 - iw0) / sw + 1));
+                for (int t = 0; t < lo; t++) pb[d + t] = 0f;
+                if (sw == 1) System.arraycopy(x, src + lo, pb, d + lo, hi - lo);
+                else for (int t = lo; t < hi; t++) pb[d + t] = x[src + t * sw];
+                for (int t = hi; t < run; t++) pb[d + t] = 0f;
             }
             for (int q = nr; q < NR; q++) pb[dst + q] = 0f;
         }

@@ -17,9 +17,12 @@ final class ImplicitConvGemm {
 
     static final int MR = CpuGemm.MR, NR = CpuGemm.NR, KC = CpuGemm.KC, L = CpuGemm.L;
 
-    /** Per-thread panel buffers: one packed B panel (KC x NR), one A block for the filter gradient, one edge tile. */
+    /**
+     * Per-thread panel buffers: one packed B panel (KC x NR, plus one vector of slack for the
+     * packing's overhanging stores), one A block for the filter gradient, one edge tile.
+     */
     private static final ThreadLocal<float[][]> BUFFERS =
-            ThreadLocal.withInitial(() -> new float[][]{new float[KC * NR], new float[0], new float[MR * NR]});
+            ThreadLocal.withInitial(() -> new float[][]{new float[KC * NR + L], new float[0], new float[MR * NR]});
 
     /**
      * Where row k = (c, i, j) of the column matrix reads the input: the channel's plane offset,
@@ -123,9 +126,18 @@ final class ImplicitConvGemm {
                 // pixels whose input column lies inside the row: [lo, hi)
                 int lo = iw0 >= 0 ? 0 : Math.min(run, (-iw0 + sw - 1) / sw);
                 int hi = w - 1 - iw0 < 0 ? lo : Math.max(lo, Math.min(run, (w - 1 - iw0) / sw + 1));
+                if (sw == 1) {
+                    // whole vectors: the lanes past the run land on places written later (the next
+                    // run, the zero tail, the next row of the panel, or the buffer's slack)
+                    int t = lo;
+                    for (; t < hi && src + t + L <= x.length; t += L) {
+                        jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, x, src + t).intoArray(pb, d + t);
+                    }
+                    for (; t < hi; t++) pb[d + t] = x[src + t];
+                } else {
+                    for (int t = lo; t < hi; t++) pb[d + t] = x[src + t * sw];
+                }
                 for (int t = 0; t < lo; t++) pb[d + t] = 0f;
-                if (sw == 1) System.arraycopy(x, src + lo, pb, d + lo, hi - lo);
-                else for (int t = lo; t < hi; t++) pb[d + t] = x[src + t * sw];
                 for (int t = hi; t < run; t++) pb[d + t] = 0f;
             }
             for (int q = nr; q < NR; q++) pb[dst + q] = 0f;

@@ -124,8 +124,7 @@ final class ImplicitConvGemm {
                     continue;
                 }
                 // pixels whose input column lies inside the row: [lo, hi)
-                int lo = iw0 >= 0 ? 0 : Math.min(run, (-iw0 + sw - 1) / sw);
-                int hi = w - 1 - iw0 < 0 ? lo : Math.max(lo, Math.min(run, (w - 1 - iw0) / sw + 1));
+                int lo = insideLo(iw0, sw, run), hi = insideHi(iw0, sw, w, run, lo);
                 if (sw == 1) {
                     // whole vectors: the lanes past the run land on places written later (the next
                     // run, the zero tail, the next row of the panel, or the buffer's slack)
@@ -204,8 +203,7 @@ final class ImplicitConvGemm {
                     int rowBase = src0 + ih * g.w();
                     // output columns whose input column lies inside the row: [lo, hi) relative to o
                     int iw0 = o * g.sw() + co;
-                    int lo = iw0 >= 0 ? 0 : Math.min(run, (-iw0 + g.sw() - 1) / g.sw());
-                    int hi = g.w() - 1 - iw0 < 0 ? lo : Math.max(lo, Math.min(run, (g.w() - 1 - iw0) / g.sw() + 1));
+                    int lo = insideLo(iw0, g.sw(), run), hi = insideHi(iw0, g.sw(), g.w(), run, lo);
                     int t = 0;
                     for (; t < lo; t++, d += NR) pb[d] = 0f;
                     if (g.sw() == 1) {
@@ -223,5 +221,17 @@ final class ImplicitConvGemm {
         if (nr < NR) {
             for (int pp = 0; pp < kc; pp++) java.util.Arrays.fill(pb, pp * NR + nr, (pp + 1) * NR, 0f);
         }
+    }
+
+    /** First of {@code run} pixels (input columns iw0, iw0 + sw, ...) inside the row; no division for unit strides. */
+    private static int insideLo(int iw0, int sw, int run) {
+        if (iw0 >= 0) return 0;
+        return Math.min(run, sw == 1 ? -iw0 : (-iw0 + sw - 1) / sw);
+    }
+
+    /** One past the last of {@code run} pixels inside a row of width w (never below lo). */
+    private static int insideHi(int iw0, int sw, int w, int run, int lo) {
+        if (w - 1 - iw0 < 0) return lo;
+        return Math.max(lo, Math.min(run, sw == 1 ? w - iw0 : (w - 1 - iw0) / sw + 1));
     }
 }

@@ -255,9 +255,27 @@ final class CpuConv {
         float[][] partial = new float[chunks][];
         // the column matrix is read straight from the image when the product is packed anyway
         boolean implicit = !g.pointwise() && K >= coutG && packed(coutG, K, P);
-        ImplicitConvGemm.Rows rows = implicit ? ImplicitConvGemm.Rows.of(g) : null;
-        Parallel.forRange(chunks, 1, (lo, hi) -> {
-            float[] col = g.pointwise() || implicit ? null : new float[K * P];
+        if (implicit) {
+            // tasks: (chunk of images, strip of filter columns); a strip's sums run as in one whole product
+            ImplicitConvGemm.Rows rows = ImplicitConvGemm.Rows.of(g);
+            int NR = CpuGemm.NR, kPanels = (K + NR - 1) / NR;
+            int strips = Math.min(kPanels, Math.max(1, (2 * Parallel.threads() + chunks - 1) / chunks));
+            int stripLen = (kPanels + strips - 1) / strips * NR, stripsF = (K + stripLen - 1) / stripLen;
+            for (int ch = 0; ch < chunks; ch++) partial[ch] = new float[size];
+            Parallel.forRange(chunks * stripsF, 1, (lo, hi) -> {
+                for (int t = lo; t < hi; t++) {
+                    int ch = t / stripsF, jLo = (t % stripsF) * stripLen, jHi = Math.min(K, jLo + stripLen);
+                    int n0 = (int) ((long) g.n * ch / chunks), n1 = (int) ((long) g.n * (ch + 1) / chunks);
+                    for (int n = n0; n < n1; n++) {
+                        for (int gr = 0; gr < g.groups; gr++) {
+                            int xBase = xo + (n * g.c + gr * cg) * hw, gBase = go + (n * g.cout + gr * coutG) * P;
+                            ImplicitConvGemm.filterGrad(g, rows, G, gBase, coutG, X, xBase, partial[ch], gr * coutG * K, jLo, jHi);
+                        }
+                    }
+                }
+            });
+        } else Parallel.forRange(chunks, 1, (lo, hi) -> {
+            float[] col = g.pointwise() ? null : new float[K * P];
             float[] tmp = new float[K * coutG];
             for (int ch = lo; ch < hi; ch++) {
                 float[] acc = new float[size];
@@ -267,9 +285,7 @@ final class CpuConv {
                         int xBase = xo + (n * g.c + gr * cg) * hw;
                         int gBase = go + (n * g.cout + gr * coutG) * P;
                         // gradW_g (coutG x K) += gradOut_g (coutG x P) @ col^T (P x K)
-                        if (implicit) {
-                            ImplicitConvGemm.filterGrad(g, rows, G, gBase, coutG, X, xBase, acc, gr * coutG * K);
-                        } else if (col == null) {
+                        if (col == null) {
                             CpuGemm.gemm(G, gBase, P, 1, X, xBase, 1, hw, acc, gr * coutG * K, K, coutG, K, P, true);
                         } else if (K >= coutG) {
                             im2col(g, X, xBase, col);

@@ -144,12 +144,14 @@ final class ImplicitConvGemm {
     }
 
     /**
-     * acc[r*K + k] (r < m, k < K) += sum over p of gOut[gBase + r*P + p] * col(k, p): the filter
-     * gradient of one image and group, the column matrix read straight from the image. Same
+     * acc[r*K + k] (r < m, k in [jLo, jHi), jLo a multiple of NR) += sum over p of
+     * gOut[gBase + r*P + p] * col(k, p): the filter gradient of one image and group (a strip of
+     * its columns), the column matrix read straight from the image. Same
      * blocking as {@link CpuGemm#gemm} with accumulate (KC slices of p in order, one A block of
      * the output gradient per slice), so the sums are those of the lowered product.
      */
-    static void filterGrad(CpuConv.Geom g, Rows rows, float[] gOut, int gBase, int m, float[] x, int xBase, float[] acc, int aBase) {
+    static void filterGrad(CpuConv.Geom g, Rows rows, float[] gOut, int gBase, int m, float[] x, int xBase, float[] acc, int aBase,
+                           int jLo, int jHi) {
         float[][] buf = BUFFERS.get();
         float[] pb = buf[0], tile = buf[2];
         int K = g.k(), P = g.plane(), mPad = (m + MR - 1) / MR * MR, mPanels = mPad / MR;
@@ -166,8 +168,8 @@ final class ImplicitConvGemm {
                 }
                 for (int r = mr; r < MR; r++) for (int p = 0; p < kc; p++) pa[base + p * MR + r] = 0f;
             }
-            for (int j = 0; j < K; j += NR) {
-                int nr = Math.min(NR, K - j);
+            for (int j = jLo; j < jHi; j += NR) {
+                int nr = Math.min(NR, jHi - j);
                 packColumnsTransposed(g, rows, x, xBase, p0, kc, j, nr, pb);
                 for (int ip = 0; ip < mPanels; ip++) {
                     int i = ip * MR, mr = Math.min(MR, m - i), cOff = aBase + i * K + j;

@@ -141,9 +141,18 @@ final class CpuConv {
         return (long) m * Math.min(n, CpuGemm.NC) * k >= SMALL && (long) m * last * k >= SMALL;
     }
 
+    /**
+     * Whether output rows of this width split into whole micro-panels (NR pixels), so every panel
+     * of the implicit GEMM packs from one input row with two vector moves. Narrower or ragged
+     * planes (the small CNN's 28 and 14) pack faster the lowered way: whole shifted planes
+     * copied into an im2col matrix, then GEMM panels copied from it; the unit-stride data
+     * gradient of such planes also keeps GEMM + col2im, whose product has many more rows.
+     */
+    private static boolean rowAligned(int width) { return width % CpuGemm.NR == 0; }
+
     private static void forward32(Geom g, View x, View w, View out) {
         float[] X = CpuBackend.st(x).f32(), W = CpuBackend.st(w).f32(), O = CpuBackend.st(out).f32();
-        if (packed(g.coutG(), g.plane(), g.k())) {
+        if (rowAligned(g.ow) && packed(g.coutG(), g.plane(), g.k())) {
             float[][] pa = new float[g.groups][];
             for (int gr = 0; gr < g.groups; gr++) pa[gr] = ImplicitConvGemm.packWeights(W, w.offset() + gr * g.coutG() * g.k(), g.k(), g.coutG(), g.k());
             implicitForward(g, pa, X, x.offset(), O, out.offset());
@@ -204,7 +213,7 @@ final class CpuConv {
     private static boolean implicitBackwardData(Geom g, float[] G, int go, float[] W, int wo, float[] X, int xo) {
         if (g.sh != 1 || g.sw != 1) return false;
         int cg = g.cg(), coutG = g.coutG(), kk = g.kh * g.kw, k2 = coutG * kk;
-        if (!packed(cg, g.h * g.w, k2)) return false;
+        if (!rowAligned(g.w) || !packed(cg, g.h * g.w, k2)) return false;
         Geom t = new Geom(g.n, g.cout, g.oh, g.ow, g.c, g.kh, g.kw, g.h, g.w, 1, 1,
                 g.dh * (g.kh - 1) - g.ph, g.dw * (g.kw - 1) - g.pw, g.dh, g.dw, g.groups);
         float[][] pa = new float[g.groups][];
@@ -254,7 +263,7 @@ final class CpuConv {
         int chunks = Math.min(g.n, Parallel.threads() * 2);
         float[][] partial = new float[chunks][];
         // the column matrix is read straight from the image when the product is packed anyway
-        boolean implicit = !g.pointwise() && K >= coutG && packed(coutG, K, P);
+        boolean implicit = !g.pointwise() && rowAligned(g.ow) && K >= coutG && packed(coutG, K, P);
         if (implicit) {
             // tasks: (chunk of images, strip of filter columns); a strip's sums run as in one whole product
             ImplicitConvGemm.Rows rows = ImplicitConvGemm.Rows.of(g);

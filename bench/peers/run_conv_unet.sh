@@ -23,5 +23,11 @@ for r in $(seq 1 "$rounds"); do
   JGRAD_BENCH_NOBUILD=1 "$here/bench/run.sh" 'cpu.ConvShapesBench' -f 1 -wi 3 -i 5 -rf json -rff "$out/conv-$r.json" 2>&1 \
     | grep -E "^ConvShapesBench"
   "${tuned[@]}" "$py" "$here/bench/peers/torch_conv_shapes.py" --threads 2 | tee "$out/torch-conv-$r.json"
+  if [[ $r == 1 ]]; then
+    echo "== torch as installed (environment and thread defaults untouched), once"
+    "$py" "$here/bench/peers/torch_unet_step.py" | tee "$out/torch-unet-installed.json"
+    "$py" "$here/bench/peers/torch_train_step.py" | tee "$out/torch-cnn-installed.json"
+    "$py" "$here/bench/peers/torch_conv_shapes.py" | tee "$out/torch-conv-installed.json"
+  fi
 done
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"

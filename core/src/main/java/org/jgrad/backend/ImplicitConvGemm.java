@@ -103,9 +103,27 @@ final class ImplicitConvGemm {
     static void packColumns(CpuConv.Geom g, Rows rows, float[] x, int xBase, int p0, int kc, int j, int nr, float[] pb) {
         int ow = g.ow(), oh0 = j / ow, ow0 = j % ow, sh = g.sh(), sw = g.sw(), h = g.h(), w = g.w();
         int[] plane = rows.plane(), rowOff = rows.rowOff(), colOff = rows.colOff();
+        // the common case first: a whole unit-stride panel inside one output row, two vector moves per row of the panel
+        boolean oneRow = sw == 1 && nr == NR && ow0 + NR <= ow;
         for (int kk = 0; kk < kc; kk++) {
             int k = p0 + kk, dst = kk * NR;
             int src0 = xBase + plane[k], ro = rowOff[k], co = colOff[k];
+            if (oneRow) {
+                int ih = oh0 * sh + ro, iw0 = ow0 + co, src = src0 + ih * w + iw0;
+                if (ih < 0 || ih >= h) {
+                    java.util.Arrays.fill(pb, dst, dst + NR, 0f);
+                    continue;
+                }
+                if (src >= 0 && src + NR <= x.length) {
+                    jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, x, src).intoArray(pb, dst);
+                    jdk.incubator.vector.FloatVector.fromArray(CpuGemm.S, x, src + L).intoArray(pb, dst + L);
+                    if (iw0 < 0 || iw0 + NR > w) { // over the row's left or right edge: padding is zero
+                        for (int t = 0; t < -iw0 && t < NR; t++) pb[dst + t] = 0f;
+                        for (int t = Math.max(0, w - iw0); t < NR; t++) pb[dst + t] = 0f;
+                    }
+                    continue;
+                }
+            }
             // the panel's pixels, one output row (run) at a time
             for (int q = 0, oh = oh0, o = ow0; q < nr; o = 0, oh++) {
                 int run = Math.min(nr - q, ow - o), d = dst + q, ih = oh * sh + ro;

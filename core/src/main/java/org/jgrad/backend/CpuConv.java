@@ -4,11 +4,14 @@ import org.jgrad.tensor.DType;
 import org.jgrad.tensor.View;
 
 /**
- * 2-D convolution on the CPU. Float32 lowers each (image, group) to a matrix product with
- * {@link CpuGemm}: im2col + GEMM forward, GEMM + col2im for the data gradient, GEMM against
- * the column matrix for the filter gradient; images run in parallel, each product on its own
- * thread. Float64 (gradient checks) takes direct loops, which also serve as an independent
- * cross-check of the lowered float32 path.
+ * 2-D convolution on the CPU. Float32 runs as implicit GEMM ({@link ImplicitConvGemm}): the
+ * forward pass and the filter gradient pack the column matrix straight from the image into the
+ * micro-panels of {@link CpuGemm#kernel}, never building it; the data gradient of a unit-stride
+ * convolution is the forward of gradOut with transposed, flipped filters. Strided data
+ * gradients keep GEMM + col2im, and products too small to pack the plain loops of
+ * {@link CpuGemm#gemm} over an im2col matrix. Images (and strips of output pixels) run in
+ * parallel. Float64 (gradient checks) takes direct loops, which also serve as an independent
+ * cross-check of the float32 paths.
  */
 final class CpuConv {
     private CpuConv() {}
@@ -129,9 +132,59 @@ final class CpuConv {
 
     // ------------------------------------------------------------------ float32: lowered to GEMM
 
+    /** Below this many multiply-adds per product, the lowered path's plain loops beat packing (as in CpuGemm). */
+    private static final long SMALL = 8 * 1024;
+
+    /** Whether every NC-column strip of an m x n x k product goes through packing in {@link CpuGemm#gemm}. */
+    private static boolean packed(int m, int n, int k) {
+        int last = n % CpuGemm.NC == 0 ? Math.min(n, CpuGemm.NC) : n % CpuGemm.NC;
+        return (long) m * Math.min(n, CpuGemm.NC) * k >= SMALL && (long) m * last * k >= SMALL;
+    }
+
+    /**
+     * Whether output rows of this width split into whole micro-panels (NR pixels), so every panel
+     * of the implicit GEMM packs from one input row with two vector moves. Narrower or ragged
+     * planes (the small CNN's 28 and 14) pack faster the lowered way: whole shifted planes
+     * copied into an im2col matrix, then GEMM panels copied from it; the unit-stride data
+     * gradient of such planes also keeps GEMM + col2im, whose product has many more rows.
+     */
+    private static boolean rowAligned(int width) { return width % CpuGemm.NR == 0; }
+
     private static void forward32(Geom g, View x, View w, View out) {
         float[] X = CpuBackend.st(x).f32(), W = CpuBackend.st(w).f32(), O = CpuBackend.st(out).f32();
-        int xo = x.offset(), wo = w.offset(), oo = out.offset();
+        if (rowAligned(g.ow) && packed(g.coutG(), g.plane(), g.k())) {
+            float[][] pa = new float[g.groups][];
+            for (int gr = 0; gr < g.groups; gr++) pa[gr] = ImplicitConvGemm.packWeights(W, w.offset() + gr * g.coutG() * g.k(), g.k(), g.coutG(), g.k());
+            implicitForward(g, pa, X, x.offset(), O, out.offset());
+            return;
+        }
+        loweredForward(g, X, x.offset(), W, w.offset(), O, out.offset());
+    }
+
+    /**
+     * Every image, group and strip of output pixels is one task (at least two per thread, so a
+     * small batch still fills many cores); each output element is summed by one task in a fixed
+     * order, so the result does not depend on the thread count.
+     */
+    private static void implicitForward(Geom g, float[][] pa, float[] X, int xo, float[] O, int oo) {
+        ImplicitConvGemm.Rows rows = ImplicitConvGemm.Rows.of(g);
+        int P = g.plane(), coutG = g.coutG(), cg = g.cg(), hw = g.h * g.w, NR = CpuGemm.NR;
+        int panels = (P + NR - 1) / NR, images = g.n * g.groups;
+        int strips = Math.min(panels, Math.max(1, (2 * Parallel.threads() + images - 1) / images));
+        int stripLen = (panels + strips - 1) / strips * NR;
+        int stripsF = (P + stripLen - 1) / stripLen;
+        Parallel.forRange(images * stripsF, 1, (lo, hi) -> {
+            for (int t = lo; t < hi; t++) {
+                int img = t / stripsF, st = t % stripsF, n = img / g.groups, gr = img % g.groups;
+                int xBase = xo + (n * g.c + gr * cg) * hw;
+                int oBase = oo + (n * g.cout + gr * coutG) * P;
+                int pLo = st * stripLen, pHi = Math.min(P, pLo + stripLen);
+                ImplicitConvGemm.forwardRange(g, rows, pa[gr], coutG, X, xBase, O, oBase, pLo, pHi);
+            }
+        });
+    }
+
+    private static void loweredForward(Geom g, float[] X, int xo, float[] W, int wo, float[] O, int oo) {
         int K = g.k(), P = g.plane(), coutG = g.coutG(), cg = g.cg(), hw = g.h * g.w;
         Parallel.forRange(g.n * g.groups, 1, (lo, hi) -> {
             float[] col = g.pointwise() ? null : new float[K * P];
@@ -149,9 +202,39 @@ final class CpuConv {
         });
     }
 
+    /**
+     * With unit strides the data gradient is itself a convolution: of gradOut with the filters
+     * transposed (in and out channels swapped) and flipped in both spatial axes, dilation kept,
+     * padding d*(k-1) - p. It then runs as the implicit-GEMM forward, with no column matrix and
+     * no col2im scatter. Summation order: each input-gradient element sums its (out channel,
+     * kernel row, kernel column) terms in that order, by KC slices, with fused multiply-adds
+     * (the lowered path summed over out channels in a GEMM, then over kernel positions in col2im).
+     */
+    private static boolean implicitBackwardData(Geom g, float[] G, int go, float[] W, int wo, float[] X, int xo) {
+        if (g.sh != 1 || g.sw != 1) return false;
+        int cg = g.cg(), coutG = g.coutG(), kk = g.kh * g.kw, k2 = coutG * kk;
+        if (!rowAligned(g.w) || !packed(cg, g.h * g.w, k2)) return false;
+        Geom t = new Geom(g.n, g.cout, g.oh, g.ow, g.c, g.kh, g.kw, g.h, g.w, 1, 1,
+                g.dh * (g.kh - 1) - g.ph, g.dw * (g.kw - 1) - g.pw, g.dh, g.dw, g.groups);
+        float[][] pa = new float[g.groups][];
+        float[] flipped = new float[cg * k2];
+        for (int gr = 0; gr < g.groups; gr++) {
+            for (int c = 0; c < cg; c++) {
+                for (int co = 0; co < coutG; co++) {
+                    int src = wo + ((gr * coutG + co) * cg + c) * kk, dst = c * k2 + co * kk;
+                    for (int q = 0; q < kk; q++) flipped[dst + q] = W[src + kk - 1 - q];
+                }
+            }
+            pa[gr] = ImplicitConvGemm.packWeights(flipped, 0, k2, cg, k2);
+        }
+        implicitForward(t, pa, G, go, X, xo);
+        return true;
+    }
+
     private static void backwardData32(Geom g, View gradOut, View w, View gradX) {
         float[] G = CpuBackend.st(gradOut).f32(), W = CpuBackend.st(w).f32(), X = CpuBackend.st(gradX).f32();
         int go = gradOut.offset(), wo = w.offset(), xo = gradX.offset();
+        if (implicitBackwardData(g, G, go, W, wo, X, xo)) return;
         int K = g.k(), P = g.plane(), coutG = g.coutG(), cg = g.cg(), hw = g.h * g.w;
         Parallel.forRange(g.n * g.groups, 1, (lo, hi) -> {
             float[] col = g.pointwise() ? null : new float[K * P];
@@ -179,7 +262,28 @@ final class CpuConv {
         // each chunk of images sums into its own partial filter gradient; the partials are added at the end
         int chunks = Math.min(g.n, Parallel.threads() * 2);
         float[][] partial = new float[chunks][];
-        Parallel.forRange(chunks, 1, (lo, hi) -> {
+        // the column matrix is read straight from the image when the product is packed anyway
+        boolean implicit = !g.pointwise() && rowAligned(g.ow) && K >= coutG && packed(coutG, K, P);
+        if (implicit) {
+            // tasks: (chunk of images, strip of filter columns); a strip's sums run as in one whole product
+            ImplicitConvGemm.Rows rows = ImplicitConvGemm.Rows.of(g);
+            int NR = CpuGemm.NR, kPanels = (K + NR - 1) / NR;
+            int strips = Math.min(kPanels, Math.max(1, (2 * Parallel.threads() + chunks - 1) / chunks));
+            int stripLen = (kPanels + strips - 1) / strips * NR, stripsF = (K + stripLen - 1) / stripLen;
+            for (int ch = 0; ch < chunks; ch++) partial[ch] = new float[size];
+            Parallel.forRange(chunks * stripsF, 1, (lo, hi) -> {
+                for (int t = lo; t < hi; t++) {
+                    int ch = t / stripsF, jLo = (t % stripsF) * stripLen, jHi = Math.min(K, jLo + stripLen);
+                    int n0 = (int) ((long) g.n * ch / chunks), n1 = (int) ((long) g.n * (ch + 1) / chunks);
+                    for (int n = n0; n < n1; n++) {
+                        for (int gr = 0; gr < g.groups; gr++) {
+                            int xBase = xo + (n * g.c + gr * cg) * hw, gBase = go + (n * g.cout + gr * coutG) * P;
+                            ImplicitConvGemm.filterGrad(g, rows, G, gBase, coutG, X, xBase, partial[ch], gr * coutG * K, jLo, jHi);
+                        }
+                    }
+                }
+            });
+        } else Parallel.forRange(chunks, 1, (lo, hi) -> {
             float[] col = g.pointwise() ? null : new float[K * P];
             float[] tmp = new float[K * coutG];
             for (int ch = lo; ch < hi; ch++) {

@@ -169,13 +169,28 @@ interface CpuNn extends Backend, FusedNn {
         CpuPool.upsampleBackward(gradOut, gradX, scaleH, scaleW);
     }
 
-    // Row helpers: float32 arrays take tight loops the JIT vectorises; other dtypes the generic path.
+    // Row helpers: float32 arrays take tight loops; other dtypes the generic path. The float32 sums
+    // run eight double accumulators (element j into accumulator j % 8, combined pairwise in a fixed
+    // order, then the tail in order): one chain of dependent double adds was latency bound. The
+    // order is fixed, so results repeat run to run; it differs from a left-to-right sum.
+
+    /** ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)): the fixed combination of the eight lanes. */
+    private static double combine(double s0, double s1, double s2, double s3, double s4, double s5, double s6, double s7) {
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
 
     private static double rowSum(CpuStorage st, int off, int len) {
         if (st.dtype() == org.jgrad.tensor.DType.FLOAT32) {
             float[] a = st.f32();
-            double acc = 0;
-            for (int j = 0; j < len; j++) acc += a[off + j];
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int j = 0;
+            for (; j <= len - 8; j += 8) {
+                int o = off + j;
+                s0 += a[o]; s1 += a[o + 1]; s2 += a[o + 2]; s3 += a[o + 3];
+                s4 += a[o + 4]; s5 += a[o + 5]; s6 += a[o + 6]; s7 += a[o + 7];
+            }
+            double acc = combine(s0, s1, s2, s3, s4, s5, s6, s7);
+            for (; j < len; j++) acc += a[off + j];
             return acc;
         }
         double acc = 0;
@@ -187,7 +202,17 @@ interface CpuNn extends Backend, FusedNn {
         double acc = 0;
         if (st.dtype() == org.jgrad.tensor.DType.FLOAT32) {
             float[] a = st.f32();
-            for (int j = 0; j < len; j++) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int j = 0;
+            for (; j <= len - 8; j += 8) {
+                int o = off + j;
+                double d0 = a[o] - mean, d1 = a[o + 1] - mean, d2 = a[o + 2] - mean, d3 = a[o + 3] - mean;
+                double d4 = a[o + 4] - mean, d5 = a[o + 5] - mean, d6 = a[o + 6] - mean, d7 = a[o + 7] - mean;
+                s0 += d0 * d0; s1 += d1 * d1; s2 += d2 * d2; s3 += d3 * d3;
+                s4 += d4 * d4; s5 += d5 * d5; s6 += d6 * d6; s7 += d7 * d7;
+            }
+            acc = combine(s0, s1, s2, s3, s4, s5, s6, s7);
+            for (; j < len; j++) {
                 double d = a[off + j] - mean;
                 acc += d * d;
             }
@@ -205,7 +230,17 @@ interface CpuNn extends Backend, FusedNn {
         double acc = 0;
         if (g.dtype() == org.jgrad.tensor.DType.FLOAT32 && x.dtype() == org.jgrad.tensor.DType.FLOAT32) {
             float[] ga = g.f32(), xa = x.f32();
-            for (int j = 0; j < len; j++) acc += ga[go + j] * (xa[xo + j] - mean);
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int j = 0;
+            for (; j <= len - 8; j += 8) {
+                int a = go + j, b = xo + j;
+                s0 += ga[a] * (xa[b] - mean); s1 += ga[a + 1] * (xa[b + 1] - mean);
+                s2 += ga[a + 2] * (xa[b + 2] - mean); s3 += ga[a + 3] * (xa[b + 3] - mean);
+                s4 += ga[a + 4] * (xa[b + 4] - mean); s5 += ga[a + 5] * (xa[b + 5] - mean);
+                s6 += ga[a + 6] * (xa[b + 6] - mean); s7 += ga[a + 7] * (xa[b + 7] - mean);
+            }
+            acc = combine(s0, s1, s2, s3, s4, s5, s6, s7);
+            for (; j < len; j++) acc += ga[go + j] * (xa[xo + j] - mean);
             return acc;
         }
         for (int j = 0; j < len; j++) acc += g.get(go + j) * (x.get(xo + j) - mean);

@@ -21,12 +21,14 @@ def time_v(path):
 
 
 def rows(out):
-    res = {"jgrad": [], "torch tuned": [], "torch as installed": []}
-    for t in sorted(glob.glob(os.path.join(out, "jgrad-*.time"))):
-        r = re.search(r"jgrad-(\d+)\.time", t).group(1)
-        wall, rss = time_v(t)
-        hist = json.load(open(os.path.join(out, f"jgrad-{r}.metrics.json")))["history"][0]
-        res["jgrad"].append({"epoch": hist["seconds"], "train": hist["train_seconds"], "wall": wall, "rss": rss})
+    res = {"jgrad": [], "jgrad, earlier JVM flags": [], "torch tuned": [], "torch as installed": []}
+    # jgrad-N: the launcher as committed; base-N (optional): the same jar with earlier JVM flags
+    for prefix, name in (("jgrad", "jgrad"), ("base", "jgrad, earlier JVM flags")):
+        for t in sorted(glob.glob(os.path.join(out, f"{prefix}-*.time"))):
+            r = re.search(prefix + r"-(\d+)\.time", t).group(1)
+            wall, rss = time_v(t)
+            hist = json.load(open(os.path.join(out, f"{prefix}-{r}.metrics.json")))["history"][0]
+            res[name].append({"epoch": hist["seconds"], "train": hist["train_seconds"], "wall": wall, "rss": rss})
     for kind, name in (("tuned", "torch tuned"), ("installed", "torch as installed")):
         for t in sorted(glob.glob(os.path.join(out, f"torch-{kind}-*.time"))):
             r = re.search(r"-(\d+)\.time", t).group(1)

@@ -3,7 +3,7 @@ package org.jgrad.metrics;
 import java.util.Locale;
 
 /**
- * Draws a confusion matrix the way the seed did: a "Predicted" banner over the class columns,
+ * Draws a confusion matrix in the classic printed layout: a "Predicted" banner over the class columns,
  * a "True" header over the row names, counts right-aligned in equal-width columns.
  * <pre>
  *        Predicted

@@ -10,7 +10,7 @@ import org.jgrad.nn.Sequential;
 import org.jgrad.nn.UNet;
 import org.jgrad.tensor.Generator;
 
-/** The convolutional networks: the seed's CNN and a small U-Net. */
+/** The convolutional networks: the original small CNN and a small U-Net. */
 final class ConvModels {
     private ConvModels() {}
 

@@ -13,7 +13,7 @@ import org.jgrad.tensor.Tensor;
 
 /**
  * A smoke run of a few seconds, JVM start included: three Gaussian blobs in 2-D, an MLP 2-32-3, cross-entropy, SGD.
- * Prints the seed's loop: batch index, loss, accuracy from max(outputs, 1).
+ * Prints PyTorch's classic training loop: batch index, loss, accuracy from max(outputs, 1).
  */
 final class Demo {
     private Demo() {}

@@ -84,7 +84,7 @@ public final class Options {
     /** SGD's 0.05 suits the defaults; Adam's usual 1e-3 for adam and adamw. */
     public double effectiveLr() { return lr > 0 ? lr : optimizer == OptimizerKind.SGD ? 0.05 : 1e-3; }
 
-    /** classify: 32 gives the seed's conv32-pool-conv64-pool-fc128-fc10. */
+    /** classify: 32 gives the original conv32-pool-conv64-pool-fc128-fc10. */
     public int effectiveWidth() { return width > 0 ? width : task == Task.CLASSIFY ? 32 : 8; }
 
     /** The U-Net costs ~20x the CNN per image on a CPU: by default it trains on 2,000 garments, not 6,000. */

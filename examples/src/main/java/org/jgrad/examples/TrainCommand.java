@@ -36,7 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code jgrad train}: the seed's loop in jgrad's API. Per epoch: each batch with its index, the
+ * {@code jgrad train}: PyTorch's classic training loop in jgrad's API. Per epoch: each batch with its index, the
  * loss on the device, {@code max(outputs, 1)} into the accumulators, a progress display; then
  * validation, the scheduler step, one line, a checkpoint, metrics.json and the plots. At the end
  * the confusion matrix and classification report, or the segmentation report.

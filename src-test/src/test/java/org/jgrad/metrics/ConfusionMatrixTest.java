@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The confusion matrix by hand: the seed's example, printing, bad labels, ignore_index, absent classes, kappa, merging. */
+/** The confusion matrix by hand: the worked two-class example, printing, bad labels, ignore_index, absent classes, kappa, merging. */
 class ConfusionMatrixTest {
 
     @Test

@@ -25,13 +25,20 @@ final class Collectives {
         }
     }
 
+    private static final String HOST_GROUPS = "the MPI and single-process groups work on CPU tensors; move it with .to(Device.cpu())";
+
     /** A tensor a host collective can use: open, on the CPU, contiguous, FLOAT32/FLOAT64/INT64. */
-    static void checkTensor(String op, String arg, Tensor t) {
+    static void checkTensor(String op, String arg, Tensor t) { checkTensor(op, arg, t, Device.cpu(), HOST_GROUPS); }
+
+    /**
+     * A tensor a collective on {@code device} can use: open, on that device, contiguous,
+     * FLOAT32/FLOAT64/INT64; {@code elsewhere} completes the message for a tensor on another device.
+     */
+    static void checkTensor(String op, String arg, Tensor t, Device device, String elsewhere) {
         if (t == null) throw new IllegalArgumentException(op + ": " + arg + " must not be null");
         if (t.isClosed()) throw new IllegalArgumentException(op + ": " + arg + " is closed");
-        if (!t.device().equals(Device.cpu())) {
-            throw new IllegalArgumentException(op + ": " + arg + " is on " + t.device()
-                    + ", but the MPI and single-process groups work on CPU tensors; move it with .to(Device.cpu())");
+        if (!t.device().equals(device)) {
+            throw new IllegalArgumentException(op + ": " + arg + " is on " + t.device() + ", but " + elsewhere);
         }
         if (!t.isContiguous()) {
             throw new IllegalArgumentException(op + ": " + arg + " must be contiguous (shape " + Arrays.toString(t.shape())
@@ -53,9 +60,11 @@ final class Collectives {
         }
     }
 
-    static void checkGather(Tensor output, Tensor input, int worldSize) {
-        checkTensor("allGather", "output", output);
-        checkTensor("allGather", "input", input);
+    static void checkGather(Tensor output, Tensor input, int worldSize) { checkGather(output, input, worldSize, Device.cpu(), HOST_GROUPS); }
+
+    static void checkGather(Tensor output, Tensor input, int worldSize, Device device, String elsewhere) {
+        checkTensor("allGather", "output", output, device, elsewhere);
+        checkTensor("allGather", "input", input, device, elsewhere);
         if (output.dtype() != input.dtype()) {
             throw new IllegalArgumentException("allGather: output dtype " + output.dtype() + " differs from input dtype " + input.dtype());
         }

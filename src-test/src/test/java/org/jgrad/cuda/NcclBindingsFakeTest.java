@@ -4,7 +4,8 @@ import org.jgrad.distributed.DistributedException;
 import org.jgrad.distributed.ReduceOp;
 import org.jgrad.distributed.Rendezvous;
 import org.jgrad.distributed.Work;
-import org.jgrad.distributed.nccl.NcclProcessGroup;
+import org.jgrad.distributed.DeviceProcessGroup;
+import org.jgrad.distributed.nccl.NcclCollectives;
 import org.jgrad.tensor.DType;
 import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
@@ -119,10 +120,10 @@ class NcclBindingsFakeTest {
         return n;
     }
 
-    private NcclProcessGroup group(Duration timeout) {
+    private DeviceProcessGroup group(Duration timeout) {
         Nccl n = bind();
         NcclCommunicator comm = NcclCommunicator.open(n, backend, 0, 1, n.uniqueId(), timeout);
-        return new NcclProcessGroup(comm, Rendezvous.single(), DEVICE, "nccl (stand-in)");
+        return NcclCollectives.group(comm, Rendezvous.single(), DEVICE, "nccl (stand-in)");
     }
 
     private Tensor fresh(DType dtype, int... shape) {
@@ -172,7 +173,7 @@ class NcclBindingsFakeTest {
 
     @Test
     void anAllReduceRunsOnTheCommStreamBetweenEvents() {
-        try (NcclProcessGroup pg = group(Duration.ofSeconds(30))) {
+        try (DeviceProcessGroup pg = group(Duration.ofSeconds(30))) {
             for (DType d : List.of(DType.FLOAT32, DType.FLOAT64, DType.INT64)) {
                 for (ReduceOp op : ReduceOp.values()) {
                     Tensor t = fresh(d, 2, 3);
@@ -212,7 +213,7 @@ class NcclBindingsFakeTest {
 
     @Test
     void broadcastAllGatherAndGroupedAllReducePassTheirArguments() {
-        try (NcclProcessGroup pg = group(Duration.ofSeconds(30))) {
+        try (DeviceProcessGroup pg = group(Duration.ofSeconds(30))) {
             Tensor t = fresh(DType.FLOAT64, 5);
             pg.broadcast(t, 0);
             Object[] b = ncclFake.last("ncclBroadcast").args();
@@ -241,7 +242,7 @@ class NcclBindingsFakeTest {
 
     @Test
     void anAsynchronousErrorAbortsTheCommunicatorAndNamesTheRank() {
-        try (NcclProcessGroup pg = group(Duration.ofSeconds(30))) {
+        try (DeviceProcessGroup pg = group(Duration.ofSeconds(30))) {
             cu.on("cuEventQuery", a -> 600); // CUDA_ERROR_NOT_READY: the collective hangs on a dead peer
             ncclFake.on("ncclCommGetAsyncError", a -> { FakeLibrary.putInt(a[1], 6); return 0; }); // ncclRemoteError
             Work w = pg.allReduceAsync(fresh(DType.FLOAT32, 4), ReduceOp.SUM);
@@ -259,7 +260,7 @@ class NcclBindingsFakeTest {
 
     @Test
     void aCollectiveThatNeverFinishesIsAbortedAfterTheTimeout() {
-        try (NcclProcessGroup pg = group(Duration.ofSeconds(1))) {
+        try (DeviceProcessGroup pg = group(Duration.ofSeconds(1))) {
             cu.on("cuEventQuery", a -> 600);
             ncclFake.on("ncclCommGetAsyncError", a -> { FakeLibrary.putInt(a[1], 7); return 0; }); // ncclInProgress: not an error
             long t0 = System.nanoTime();
@@ -275,7 +276,7 @@ class NcclBindingsFakeTest {
 
     @Test
     void closingWithAHungCollectiveAbortsAfterTheTimeoutInsteadOfWaitingForever() {
-        NcclProcessGroup pg = group(Duration.ofSeconds(1));
+        DeviceProcessGroup pg = group(Duration.ofSeconds(1));
         pg.allReduceAsync(fresh(DType.FLOAT32, 4), ReduceOp.SUM); // never awaited
         cu.on("cuEventQuery", a -> 600);
         DistributedException e = assertThrows(DistributedException.class, pg::close);
@@ -288,7 +289,7 @@ class NcclBindingsFakeTest {
 
     @Test
     void aFailedCallCarriesNcclsOwnErrorString() {
-        try (NcclProcessGroup pg = group(Duration.ofSeconds(30))) {
+        try (DeviceProcessGroup pg = group(Duration.ofSeconds(30))) {
             ncclFake.on("ncclAllGather", a -> 4); // ncclInvalidArgument
             DistributedException e = assertThrows(DistributedException.class, () -> pg.allGather(fresh(DType.FLOAT32, 1, 3), fresh(DType.FLOAT32, 3)));
             assertTrue(e.getMessage().startsWith("rank 0 of 1: allGather(FLOAT32[3]) could not be queued: ncclAllGather(sendcount 3, datatype 7) "
@@ -299,7 +300,7 @@ class NcclBindingsFakeTest {
 
     @Test
     void badTensorsAreRefusedByName() {
-        try (NcclProcessGroup pg = group(Duration.ofSeconds(30))) {
+        try (DeviceProcessGroup pg = group(Duration.ofSeconds(30))) {
             var cpu = assertThrows(IllegalArgumentException.class, () -> pg.allReduce(Tensor.zeros(3), ReduceOp.SUM));
             assertEquals("allReduce: tensor is on cpu, but rank 0's NCCL group works on cuda:6; move it with .to(cuda:6)", cpu.getMessage());
             var dtype = assertThrows(IllegalArgumentException.class, () -> pg.broadcast(fresh(DType.INT32, 3), 0));

@@ -53,7 +53,7 @@ public final class NcclProcessGroupProvider implements ProcessGroupProvider {
             }
             NcclCommunicator comm = NcclCommunicator.open(nccl, cuda, rv.rank(), rv.worldSize(), id, timeout);
             String name = "nccl " + Nccl.versionText(nccl.version()) + " on " + device + " (rendezvous: " + rv.describe() + ")";
-            return new NcclProcessGroup(comm, rv, device, name);
+            return NcclCollectives.group(comm, rv, device, name);
         } catch (RuntimeException e) {
             rv.close();
             if (e instanceof DistributedException || e instanceof IllegalArgumentException) throw e;

@@ -6,24 +6,20 @@ import org.jgrad.metrics.ConfusionResult;
 import org.jgrad.metrics.SegmentationMetrics;
 import org.jgrad.metrics.SegmentationScores;
 import org.jgrad.metrics.StateReducer;
-import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Scope;
 import org.jgrad.tensor.Tensor;
-import org.jgrad.train.EpochMetrics;
+import org.jgrad.train.LossMeter;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One epoch's loss and metric accumulators, all on the device: the loss sum is a 0-d tensor
- * added into per batch, the metrics are jgrad's accumulators (a confusion matrix fed with the
+ * One epoch's loss and metric accumulators, all on the device: the loss sum is LossMeter's, the
+ * metrics are jgrad's accumulators (a confusion matrix fed with the
  * logits, argmax fused with the counting; or the binary segmentation statistics). Only scalars are
  * copied to the host, when the epoch ends.
  */
-final class EpochMeter implements EpochMetrics {
+final class EpochMeter extends LossMeter {
     final Options.Task task;
-    private Tensor lossSum;           // FLOAT32 0-d on the device, weighted by batch size
-    private long samples;
     final ConfusionMatrix confusion;  // classify
     final SegmentationMetrics segmentation; // segment
 
@@ -33,30 +29,17 @@ final class EpochMeter implements EpochMetrics {
         this.segmentation = task == Options.Task.SEGMENT ? new SegmentationMetrics() : null;
     }
 
-    /** Adds one batch: its mean loss (a 0-d device tensor), the model's outputs and the targets. */
+    /** The batch's scores, inside LossMeter's batch scope with the detached outputs. */
     @Override
-    public void update(Tensor loss, Tensor outputs, Tensor targets, int batchSize) {
-        try (Scope s = Scope.open()) {
-            Tensor weighted = loss.detach().mul(batchSize);
-            if (lossSum == null) lossSum = Scope.escape(Tensor.zeros(DType.FLOAT32, loss.device()));
-            lossSum.add_(weighted);
-            if (confusion != null) {
-                // the logits themselves: the argmax over classes (torch.max(outputs, 1)'s indices,
-                // first maximum, NaN wins) is fused with the counting, no index tensor is made
-                confusion.update(outputs.detach(), targets);
-            } else {
-                segmentation.update(outputs.detach(), targets);
-            }
+    protected void updateScores(Tensor outputs, Tensor targets) {
+        if (confusion != null) {
+            // the logits themselves: the argmax over classes (torch.max(outputs, 1)'s indices,
+            // first maximum, NaN wins) is fused with the counting, no index tensor is made
+            confusion.update(outputs, targets);
+        } else {
+            segmentation.update(outputs, targets);
         }
-        samples += batchSize;
     }
-
-    @Override
-    public long samples() { return samples; }
-
-    /** The epoch's mean loss (one scalar copied from the device); NaN before any batch. */
-    @Override
-    public double meanLoss() { return lossSum == null ? Double.NaN : lossSum.item() / samples; }
 
     /** The headline scores, host doubles. */
     @Override
@@ -97,7 +80,7 @@ final class EpochMeter implements EpochMetrics {
 
     @Override
     public void close() {
-        if (lossSum != null) lossSum.close();
+        super.close();
         if (confusion != null) confusion.close();
         if (segmentation != null) segmentation.close();
     }

@@ -36,6 +36,7 @@ public final class DataParallelStrategy implements Strategy {
     private final List<DistributedSampler> samplers = new ArrayList<>();
     private MetricSync metricSync = MetricSync.NONE;
     private boolean overlap = true;
+    private boolean shardedValidation = true;
     private DistributedDataParallel ddp;
 
     public DataParallelStrategy(ProcessGroup group) { this.group = Objects.requireNonNull(group, "group"); }
@@ -45,6 +46,16 @@ public final class DataParallelStrategy implements Strategy {
     /** How the fit's metric states are combined across ranks before their scores are read (default: not at all). */
     public DataParallelStrategy metricSync(MetricSync sync) {
         this.metricSync = Objects.requireNonNull(sync, "metricSync");
+        return this;
+    }
+
+    /**
+     * Whether each rank validates on its shard (default: the validation metrics are then
+     * combined like the training ones) or on the whole validation set (nothing to combine:
+     * summing would count each sample once per rank).
+     */
+    public DataParallelStrategy shardedValidation(boolean sharded) {
+        this.shardedValidation = sharded;
         return this;
     }
 
@@ -107,7 +118,8 @@ public final class DataParallelStrategy implements Strategy {
     }
 
     @Override
-    public void syncMetrics(EpochMetrics metrics) {
+    public void syncMetrics(EpochMetrics metrics, boolean validation) {
+        if (validation && !shardedValidation) return;
         if (group.worldSize() > 1) metricSync.sync(metrics, ProcessGroupStateReducer.of(group));
     }
 

@@ -27,8 +27,12 @@ public interface Strategy {
     /** Sums {@code values} element-wise over the processes, in place; returns them. */
     double[] allSum(double... values);
 
-    /** Combines a pass's metric states over the processes so that {@link EpochMetrics#scores()} are global. */
-    void syncMetrics(EpochMetrics metrics);
+    /**
+     * Combines a pass's metric states over the processes so that {@link EpochMetrics#scores()} are
+     * global; {@code validation} says which pass (a strategy may validate every process on the
+     * whole validation set, whose states then need no combining).
+     */
+    void syncMetrics(EpochMetrics metrics, boolean validation);
 
     /**
      * A fit of this process failed with {@code error}: reports it naming this rank and stops the
@@ -52,7 +56,7 @@ public interface Strategy {
         @Override public void afterBackward(Module prepared) {}
         @Override public void onEpochStart(int epoch) {}
         @Override public double[] allSum(double... values) { return values; }
-        @Override public void syncMetrics(EpochMetrics metrics) {}
+        @Override public void syncMetrics(EpochMetrics metrics, boolean validation) {}
         @Override public void failed(RuntimeException error) {}
     }
 }

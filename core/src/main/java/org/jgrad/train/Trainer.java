@@ -110,7 +110,7 @@ public final class Trainer implements AutoCloseable {
                 for (Callback c : callbacks) c.onTrainEpochEnd(state);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 double[] global = globalLoss(m);
-                strategy.syncMetrics(m);
+                strategy.syncMetrics(m, false);
                 row.put("epoch", epoch + 1);
                 row.put("lr", state.epochLr);
                 row.put("train_loss", global[0]);
@@ -123,7 +123,7 @@ public final class Trainer implements AutoCloseable {
                 EpochMetrics v = evaluate(model, val);
                 replaceLastValidation(v);
                 valLoss = globalLoss(v)[0];
-                strategy.syncMetrics(v);
+                strategy.syncMetrics(v, true);
                 row.put("val_loss", valLoss);
                 row.put("val", v.scores());
             }

@@ -257,21 +257,12 @@ final class TrainCommand {
         try (ProcessGroup pg = ProcessGroup.fromEnvironment()) {
             o.worldSize = pg.worldSize();
             TrainCommand cmd = pg.rank() == 0 ? this : new TrainCommand(o, new PrintStream(java.io.OutputStream.nullOutputStream()));
-            cmd.strategy = new DataParallelStrategy(pg).metricSync(cmd::syncShardMetrics);
+            // the training meters hold each rank's shard and are combined; every rank validates on the
+            // whole validation set (PyTorch's sampler pads shards with repeated samples, which the
+            // metrics would count twice), so the validation meters are not
+            cmd.strategy = new DataParallelStrategy(pg).metricSync((m, reducer) -> ((EpochMeter) m).sync(reducer)).shardedValidation(false);
             return cmd.run();
         }
-    }
-
-    /**
-     * The strategy's metric sync: the training meter holds this rank's shard, so its states are
-     * all-reduced; the validation meter is left alone, because every rank validates on the whole
-     * validation set (summing it would count each sample once per rank). Validation is not
-     * sharded: PyTorch's sampler pads the shards to equal length with repeated samples, which the
-     * metrics would count twice.
-     */
-    private void syncShardMetrics(org.jgrad.train.EpochMetrics m, org.jgrad.metrics.StateReducer reducer) {
-        if (lastVal != null && m == lastVal.get()) return;
-        ((EpochMeter) m).sync(reducer);
     }
 
     /** The progress display of each training epoch, fed with the loss only when it will be shown. */

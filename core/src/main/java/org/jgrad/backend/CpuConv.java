@@ -7,7 +7,9 @@ import org.jgrad.tensor.View;
  * 2-D convolution on the CPU. Float32 runs as implicit GEMM ({@link ImplicitConvGemm}): the
  * forward pass and the filter gradient pack the column matrix straight from the image into the
  * micro-panels of {@link CpuGemm#kernel}, never building it; the data gradient of a unit-stride
- * convolution is the forward of gradOut with transposed, flipped filters. Strided data
+ * convolution is the forward of gradOut with transposed, flipped filters. Output rows that do
+ * not split into whole micro-panels (the small CNN's 28- and 14-wide planes) pack whole
+ * column-matrix rows per strip of pixels instead ({@link PanelIm2colGemm}). Strided data
  * gradients keep GEMM + col2im, and products too small to pack the plain loops of
  * {@link CpuGemm#gemm} over an im2col matrix. Images (and strips of output pixels) run in
  * parallel. Float64 (gradient checks) takes direct loops, which also serve as an independent
@@ -144,9 +146,8 @@ final class CpuConv {
     /**
      * Whether output rows of this width split into whole micro-panels (NR pixels), so every panel
      * of the implicit GEMM packs from one input row with two vector moves. Narrower or ragged
-     * planes (the small CNN's 28 and 14) pack faster the lowered way: whole shifted planes
-     * copied into an im2col matrix, then GEMM panels copied from it; the unit-stride data
-     * gradient of such planes also keeps GEMM + col2im, whose product has many more rows.
+     * planes (the small CNN's 28 and 14) pack faster from whole shifted rows
+     * ({@link PanelIm2colGemm}); their filter gradient keeps im2col + GEMM.
      */
     private static boolean rowAligned(int width) { return width % CpuGemm.NR == 0; }
 

@@ -132,16 +132,13 @@ final class CpuPool {
             View gc = gcS.view(), ic = icS.view();
             int[] xs = gradX.shape(), os = gc.shape();
             int planes = xs[0] * xs[1], hw = xs[2] * xs[3], ohw = os[2] * os[3];
-            int h = xs[2], w = xs[3], oh = os[2], ow = os[3];
             CpuStorage G = CpuBackend.st(gc), X = CpuBackend.st(gradX);
             long[] I = CpuBackend.st(ic).i64();
             int go = gc.offset(), xo = gradX.offset(), io = ic.offset();
             boolean f32 = gc.dtype() == DType.FLOAT32;
-            boolean tiles = f32 && 2 * oh <= h && 2 * ow <= w;
             Parallel.forRange(planes, planeGrain(hw), (lo, hi) -> {
                 for (int pl = lo; pl < hi; pl++) {
                     int xb = xo + pl * hw, ob = pl * ohw;
-                    if (tiles && backward2x2(G.f32(), go + ob, I, io + ob, X.f32(), xb, h, w, oh, ow)) continue;
                     if (f32) {
                         float[] xf = X.f32(), gf = G.f32();
                         java.util.Arrays.fill(xf, xb, xb + hw, 0f);
@@ -159,40 +156,6 @@ final class CpuPool {
                 }
             });
         }
-    }
-
-    /**
-     * One plane's input gradient in a single writing pass when every output's maximum lies in
-     * its own 2x2 block (the 2x2, stride-2 pool): each input element is written once, the block's
-     * winner {@code 0f + g} (what zero-fill-then-add gives, signed zeros included) and the rest
-     * zero, so the plane needs no fill first. Returns false, having written only inside this
-     * plane, when some index lies outside its block (another window shape); the caller then fills
-     * and scatters the plane as usual.
-     */
-    private static boolean backward2x2(float[] gf, int gb, long[] I, int ib, float[] xf, int xb, int h, int w, int oh, int ow) {
-        for (int y = 0; y < oh; y++) {
-            int r0 = 2 * y * w;
-            for (int xq = 0; xq < ow; xq++) {
-                int o = y * ow + xq, i0 = r0 + 2 * xq;
-                long idx = I[ib + o];
-                int dy = idx >= i0 + w ? 1 : 0, dx = (int) (idx - i0 - (long) dy * w);
-                if (dx < 0 || dx > 1 || idx - i0 - (long) dy * w != dx || idx < i0) return false;
-                // four zeros, then the winner over one of them: no data-dependent branch (the winner's
-                // place is random, and a branch on it mispredicts about every other block)
-                int a = xb + i0, b = a + w;
-                xf[a] = 0f;
-                xf[a + 1] = 0f;
-                xf[b] = 0f;
-                xf[b + 1] = 0f;
-                xf[xb + (int) idx] = 0f + gf[gb + o];
-            }
-            if (2 * ow < w) {
-                java.util.Arrays.fill(xf, xb + r0 + 2 * ow, xb + r0 + w, 0f);
-                java.util.Arrays.fill(xf, xb + r0 + w + 2 * ow, xb + r0 + 2 * w, 0f);
-            }
-        }
-        java.util.Arrays.fill(xf, xb + 2 * oh * w, xb + h * w, 0f);
-        return true;
     }
 
     /** PyTorch's divisor for the window starting at (h0, w0) (before clipping). */

@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * max_pool2d's input gradient where the 2x2, stride-2 windows tile the plane (written in one
- * pass, no zero fill) and where they do not (odd sizes leave a last row and column outside
- * every window; a 3x3 stride-2 pool overlaps windows), against a reference that scans each
- * window for its first maximum and adds the output gradient into a zeroed plane.
+ * max_pool2d's input gradient, bit for bit, where 2x2 stride-2 windows tile the plane, where they
+ * do not (odd sizes leave a last row and column outside every window) and where windows overlap
+ * (3x3, stride 2), with ties and a gradient of -0: against a reference that scans each window
+ * for its first maximum and adds the output gradient into a zeroed plane.
  */
 class MaxPoolBackwardTilesTest {
 

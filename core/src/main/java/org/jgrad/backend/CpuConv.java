@@ -7,7 +7,9 @@ import org.jgrad.tensor.View;
  * 2-D convolution on the CPU. Float32 runs as implicit GEMM ({@link ImplicitConvGemm}): the
  * forward pass and the filter gradient pack the column matrix straight from the image into the
  * micro-panels of {@link CpuGemm#kernel}, never building it; the data gradient of a unit-stride
- * convolution is the forward of gradOut with transposed, flipped filters. Strided data
+ * convolution is the forward of gradOut with transposed, flipped filters. Output rows that do
+ * not split into whole micro-panels (the small CNN's 28- and 14-wide planes) pack whole
+ * column-matrix rows per strip of pixels instead ({@link PanelIm2colGemm}). Strided data
  * gradients keep GEMM + col2im, and products too small to pack the plain loops of
  * {@link CpuGemm#gemm} over an im2col matrix. Images (and strips of output pixels) run in
  * parallel. Float64 (gradient checks) takes direct loops, which also serve as an independent
@@ -144,15 +146,21 @@ final class CpuConv {
     /**
      * Whether output rows of this width split into whole micro-panels (NR pixels), so every panel
      * of the implicit GEMM packs from one input row with two vector moves. Narrower or ragged
-     * planes (the small CNN's 28 and 14) pack faster the lowered way: whole shifted planes
-     * copied into an im2col matrix, then GEMM panels copied from it; the unit-stride data
-     * gradient of such planes also keeps GEMM + col2im, whose product has many more rows.
+     * planes (the small CNN's 28 and 14) pack faster from whole shifted rows
+     * ({@link PanelIm2colGemm}); their filter gradient keeps im2col + GEMM.
      */
     private static boolean rowAligned(int width) { return width % CpuGemm.NR == 0; }
 
+    /**
+     * Whether planes that are not row-aligned run the implicit forward (and unit-stride data
+     * gradient) through {@link PanelIm2colGemm} instead of im2col + GEMM (+ col2im); the
+     * property {@code jgrad.conv.panels=false} restores the lowered path for comparisons.
+     */
+    static final boolean PANELS = !"false".equals(System.getProperty("jgrad.conv.panels"));
+
     private static void forward32(Geom g, View x, View w, View out) {
         float[] X = CpuBackend.st(x).f32(), W = CpuBackend.st(w).f32(), O = CpuBackend.st(out).f32();
-        if (rowAligned(g.ow) && packed(g.coutG(), g.plane(), g.k())) {
+        if ((rowAligned(g.ow) || !g.pointwise() && PANELS) && packed(g.coutG(), g.plane(), g.k())) {
             float[][] pa = new float[g.groups][];
             for (int gr = 0; gr < g.groups; gr++) pa[gr] = ImplicitConvGemm.packWeights(W, w.offset() + gr * g.coutG() * g.k(), g.k(), g.coutG(), g.k());
             implicitForward(g, pa, X, x.offset(), O, out.offset());
@@ -170,7 +178,9 @@ final class CpuConv {
         ImplicitConvGemm.Rows rows = ImplicitConvGemm.Rows.of(g);
         int P = g.plane(), coutG = g.coutG(), cg = g.cg(), hw = g.h * g.w, NR = CpuGemm.NR;
         int panels = (P + NR - 1) / NR, images = g.n * g.groups;
+        boolean aligned = rowAligned(g.ow);
         int strips = Math.min(panels, Math.max(1, (2 * Parallel.threads() + images - 1) / images));
+        if (!aligned) strips = Math.max(strips, (P + PanelIm2colGemm.stripPixels(g.k(), P) - 1) / PanelIm2colGemm.stripPixels(g.k(), P));
         int stripLen = (panels + strips - 1) / strips * NR;
         int stripsF = (P + stripLen - 1) / stripLen;
         Parallel.forRange(images * stripsF, 1, (lo, hi) -> {
@@ -179,7 +189,8 @@ final class CpuConv {
                 int xBase = xo + (n * g.c + gr * cg) * hw;
                 int oBase = oo + (n * g.cout + gr * coutG) * P;
                 int pLo = st * stripLen, pHi = Math.min(P, pLo + stripLen);
-                ImplicitConvGemm.forwardRange(g, rows, pa[gr], coutG, X, xBase, O, oBase, pLo, pHi);
+                if (aligned) ImplicitConvGemm.forwardRange(g, rows, pa[gr], coutG, X, xBase, O, oBase, pLo, pHi);
+                else PanelIm2colGemm.forwardStrip(g, rows, pa[gr], coutG, X, xBase, O, oBase, pLo, pHi);
             }
         });
     }
@@ -213,7 +224,7 @@ final class CpuConv {
     private static boolean implicitBackwardData(Geom g, float[] G, int go, float[] W, int wo, float[] X, int xo) {
         if (g.sh != 1 || g.sw != 1) return false;
         int cg = g.cg(), coutG = g.coutG(), kk = g.kh * g.kw, k2 = coutG * kk;
-        if (!rowAligned(g.w) || !packed(cg, g.h * g.w, k2)) return false;
+        if (!(rowAligned(g.w) || PANELS) || !packed(cg, g.h * g.w, k2)) return false;
         Geom t = new Geom(g.n, g.cout, g.oh, g.ow, g.c, g.kh, g.kw, g.h, g.w, 1, 1,
                 g.dh * (g.kh - 1) - g.ph, g.dw * (g.kw - 1) - g.pw, g.dh, g.dw, g.groups);
         float[][] pa = new float[g.groups][];

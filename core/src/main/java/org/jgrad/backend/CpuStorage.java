@@ -152,9 +152,6 @@ public final class CpuStorage extends Storage {
         }
     }
 
-    /** Whether this storage's array goes back to the pool when its last reference is released explicitly. */
-    boolean recyclable() { return pooled; }
-
     @Override
     protected void free() {
         Object a = array;

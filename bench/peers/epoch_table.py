@@ -27,7 +27,8 @@ def rows(out):
         for t in sorted(glob.glob(os.path.join(out, f"{prefix}-*.time"))):
             r = re.search(prefix + r"-(\d+)\.time", t).group(1)
             wall, rss = time_v(t)
-            hist = json.load(open(os.path.join(out, f"{prefix}-{r}.metrics.json")))["epochs"][0]
+            run = json.load(open(os.path.join(out, f"{prefix}-{r}.metrics.json")))
+            hist = (run.get("epochs") or run["history"])[0]  # "history" in runs written before 2026-12-08
             res[name].append({"epoch": hist["seconds"], "train": hist["train_seconds"], "wall": wall, "rss": rss})
     for kind, name in (("tuned", "torch tuned"), ("installed", "torch as installed")):
         for t in sorted(glob.glob(os.path.join(out, f"torch-{kind}-*.time"))):

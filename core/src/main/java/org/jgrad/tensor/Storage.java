@@ -13,6 +13,8 @@ public abstract class Storage {
     private final Device device;
     private final AtomicInteger refs = new AtomicInteger();
     private volatile boolean freed;
+    /** Set when any reference went through the Cleaner; see {@link #releaseUnreachable()}. */
+    private volatile boolean reachedByCleaner;
     /**
      * Counts the in-place writes to this buffer (PyTorch's version counter): autograd records it
      * for every tensor it saves for backward and refuses to use one written since. Plain int: a
@@ -63,6 +65,23 @@ public abstract class Storage {
             free();
         }
     }
+
+    /**
+     * Gives back the reference of a tensor that was never closed and became unreachable (the
+     * {@code Cleaner}'s path). Such a release can come while a primitive still works on the raw
+     * buffer (the tensor object is unreachable once the primitive holds only its view), so the
+     * buffer is marked as {@link #releasedByCleaner()}: its backend must not hand it out again.
+     */
+    public final void releaseUnreachable() {
+        reachedByCleaner = true; // before the decrement: the thread that frees sees it
+        release();
+    }
+
+    /**
+     * Whether any reference of this buffer was given back by the {@code Cleaner} rather than by
+     * an explicit close; a backend that recycles buffers recycles only those where this is false.
+     */
+    protected final boolean releasedByCleaner() { return reachedByCleaner; }
 
     /** Returns the memory to the backend; called once, when the last reference goes. */
     protected abstract void free();

@@ -36,6 +36,7 @@ public final class Tensor implements AutoCloseable {
     private final int[] strides;
     private final int offset;
     private final View view;
+    private final Release release;
     private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
 
@@ -55,7 +56,8 @@ public final class Tensor implements AutoCloseable {
         this.offset = offset;
         this.view = new View(storage, this.shape, this.strides, offset);
         storage.retain();
-        this.cleanable = CLEANER.register(this, new Release(storage));
+        this.release = new Release(storage);
+        this.cleanable = CLEANER.register(this, release);
         Scope.track(this);
     }
 
@@ -68,9 +70,23 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    private record Release(Storage storage) implements Runnable {
+    /**
+     * Gives back this handle's storage reference, once: from {@link #close()} (explicit, after
+     * which the backend may reuse the buffer) or from the Cleaner once the handle is unreachable
+     * (then a primitive may still hold the raw buffer, so the backend must not reuse it).
+     */
+    private static final class Release implements Runnable {
+        private final Storage storage;
+        /** Set by close() before it runs this; a plain field: if the Cleaner wins a race it reads false, the safe side. */
+        private boolean explicit;
+
+        Release(Storage storage) { this.storage = storage; }
+
         @Override
-        public void run() { storage.release(); }
+        public void run() {
+            if (explicit) storage.release();
+            else storage.releaseUnreachable();
+        }
     }
 
     // ---------------------------------------------------------------- creation
@@ -580,6 +596,7 @@ public final class Tensor implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        release.explicit = true;
         cleanable.clean();
     }
 

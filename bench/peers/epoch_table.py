@@ -28,7 +28,7 @@ def rows(out):
             r = re.search(prefix + r"-(\d+)\.time", t).group(1)
             wall, rss = time_v(t)
             run = json.load(open(os.path.join(out, f"{prefix}-{r}.metrics.json")))
-            hist = (run.get("epochs") or run["history"])[0]  # "history" in runs written before 2026-12-08
+            hist = run["epochs"][0]
             res[name].append({"epoch": hist["seconds"], "train": hist["train_seconds"], "wall": wall, "rss": rss})
     for kind, name in (("tuned", "torch tuned"), ("installed", "torch as installed")):
         for t in sorted(glob.glob(os.path.join(out, f"torch-{kind}-*.time"))):

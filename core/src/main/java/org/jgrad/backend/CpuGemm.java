@@ -217,7 +217,7 @@ final class CpuGemm {
      * 2 B vectors and the broadcasts, all in registers. Zen 3 measured one core at 84-93 GFLOP/s with
      * this on L1-resident panels against 46-50 for the single 8-row pass.
      */
-    private static void kernelRows4(float[] pa, int ai, float[] pb, int bi, int kc, float[] c, int co, int ldc, boolean add) {
+    static void kernelRows4(float[] pa, int ai, float[] pb, int bi, int kc, float[] c, int co, int ldc, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -254,7 +254,7 @@ final class CpuGemm {
     }
 
     /** One pass over all MR rows: 2 * MR accumulators, for 32-register machines (see {@link #PASS_ROWS}). */
-    private static void kernelRows8(float[] pa, int ai, float[] pb, int bi, int kc, float[] c, int co, int ldc, boolean add) {
+    static void kernelRows8(float[] pa, int ai, float[] pb, int bi, int kc, float[] c, int co, int ldc, boolean add) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * slices' sums are added into C one after another (the first one stored, unless accumulating).
  * The reference below is that order written with scalar {@link Math#fma}; any change of the
  * micro-kernel's tile shape or passes must leave it exact, a change of KC or of the chain must not.
- * Sizes are awkward on purpose: not multiples of the tile, deeper than one slice, wider than a
+ * Sizes are awkward on purpose: not multiples of the tile, one to five slices deep, wider than a
  * column block, transposed and strided operands, accumulation into existing values.
  */
 class CpuGemmBitExactTest {
@@ -76,7 +76,7 @@ class CpuGemmBitExactTest {
 
     @Test
     void awkwardSizesAndLayoutsMatchTheFmaChainOrder() {
-        int[][] shapes = {{37, 53, 600}, {8, 16, 257}, {13, 100, 256}, {101, 45, 513}, {3, 300, 70}, {250, 31, 90}};
+        int[][] shapes = {{37, 53, 600}, {8, 16, 257}, {13, 100, 256}, {101, 45, 513}, {3, 300, 70}, {250, 31, 90}, {20, 40, 1100}};
         long seed = 1;
         for (int[] s : shapes)
             for (int aLayout = 0; aLayout < 3; aLayout++)

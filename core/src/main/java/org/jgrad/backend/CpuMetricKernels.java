@@ -3,6 +3,7 @@ package org.jgrad.backend;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -281,23 +282,24 @@ final class CpuMetricKernels {
             long localBad = 0;
             float[] best = new float[BLOCK];
             int[] idx = new int[BLOCK];
-            long[] tb = new long[BLOCK];
+            long[] tb = ts.dtype() == DType.INT64 ? null : new long[BLOCK];
             for (int task = lo; task < hi; task++) {
+                int first, m; // the block's first position (image-major) and its length
                 if (s == 1) {
-                    int first = task * BLOCK, m = Math.min(BLOCK, n - first);
-                    readLabels(ts, to + first, m, tb);
-                    for (int r = 0; r < m; r++) {
-                        int base = xo + (first + r) * c;
-                        idx[r] = rowArgmax(x, base, c);
-                    }
-                    localBad += histogram(local, c, idx, tb, m, ignore);
+                    first = task * BLOCK;
+                    m = Math.min(BLOCK, n - first);
+                    for (int r = 0; r < m; r++) idx[r] = stridedArgmax(x, xo + (first + r) * c, 1, c);
                 } else {
-                    int img = task / blocksPerImage, b = task % blocksPerImage;
-                    int start = b * blk, m = Math.min(blk, s - start);
-                    int base = xo + img * c * s + start;
-                    blockArgmax(x, base, s, c, m, best, idx);
-                    readLabels(ts, to + img * s + start, m, tb);
-                    localBad += histogram(local, c, idx, tb, m, ignore);
+                    int img = task / blocksPerImage, start = task % blocksPerImage * blk;
+                    first = img * s + start;
+                    m = Math.min(blk, s - start);
+                    blockArgmax(x, xo + img * c * s + start, s, c, m, best, idx);
+                }
+                if (tb == null) {
+                    localBad += histogram(local, c, idx, ts.i64(), to + first, m, ignore);
+                } else {
+                    readLabels(ts, to + first, m, tb);
+                    localBad += histogram(local, c, idx, tb, 0, m, ignore);
                 }
             }
             synchronized (shared) {
@@ -309,12 +311,12 @@ final class CpuMetricKernels {
         ((CpuStorage) bad.storage()).i64()[bad.offset()] += sharedBad[0];
     }
 
-    /** First maximum of x[base..base+c), NaN counting as the maximum (first NaN wins). */
-    private static int rowArgmax(float[] x, int base, int c) {
+    /** First maximum of the c values x[base], x[base + s], ..., NaN counting as the maximum (first NaN wins). */
+    private static int stridedArgmax(float[] x, int base, int s, int c) {
         float best = x[base];
         int bi = 0;
         for (int k = 1; k < c && best == best; k++) {
-            float v = x[base + k];
+            float v = x[base + k * s];
             if (v > best || v != v) {
                 best = v;
                 bi = k;
@@ -323,51 +325,109 @@ final class CpuMetricKernels {
         return bi;
     }
 
-    /** For m positions of one image, argmax over c class planes that are s apart: vectorised across positions. */
+    /** Class planes folded into the running maximum per pass over a block (the first pass also starts from plane 0). */
+    private static final int PLANES_PER_PASS = 4;
+
+    /**
+     * For m positions of one image, the argmax over c class planes that are s apart, vectorised
+     * across positions. Planes are folded in passes of {@link #PLANES_PER_PASS}: within a pass the
+     * running maximum and its class stay in registers (two vectors of positions at a time) and
+     * only go through {@code best}/{@code idx} between passes, so each logit costs a load, two
+     * compares and two blends. Strict {@code >} keeps the first maximum; it is the exact rule
+     * only without NaN (NaN counts as the maximum, first NaN wins, as torch.argmax), so every
+     * logit is also tested for NaN and a block that holds one is redone with the exact scalar
+     * rule. Results are the same as the scalar rule for every input.
+     */
     private static void blockArgmax(float[] x, int base, int s, int c, int m, float[] best, int[] idx) {
-        System.arraycopy(x, base, best, 0, m);
-        java.util.Arrays.fill(idx, 0, m, 0);
-        int lanes = F.length();
-        int bound = m - m % lanes;
-        boolean sameLanes = I.length() == lanes;
-        for (int k = 1; k < c; k++) {
-            int row = base + k * s;
-            int j = 0;
-            if (sameLanes) {
+        int l = F.length(), step = 2 * l;
+        int bound = I.length() == l ? m - m % step : 0; // float and int lanes must pair up
+        VectorMask<Float> nan = F.maskAll(false);
+        int k1 = Math.min(c, PLANES_PER_PASS + 1);
+        for (int j = 0; j < bound; j += step) {
+            int p = base + j;
+            FloatVector b0 = FloatVector.fromArray(F, x, p), b1 = FloatVector.fromArray(F, x, p + l);
+            IntVector i0 = IntVector.zero(I), i1 = i0;
+            nan = nan.or(b0.compare(VectorOperators.NE, b0)).or(b1.compare(VectorOperators.NE, b1));
+            for (int k = 1; k < k1; k++) {
+                int q = p + k * s;
+                FloatVector v0 = FloatVector.fromArray(F, x, q), v1 = FloatVector.fromArray(F, x, q + l);
+                VectorMask<Float> t0 = v0.compare(VectorOperators.GT, b0), t1 = v1.compare(VectorOperators.GT, b1);
+                nan = nan.or(v0.compare(VectorOperators.NE, v0)).or(v1.compare(VectorOperators.NE, v1));
                 IntVector kv = IntVector.broadcast(I, k);
-                for (; j < bound; j += lanes) {
-                    FloatVector v = FloatVector.fromArray(F, x, row + j);
-                    FloatVector b = FloatVector.fromArray(F, best, j);
-                    // take v when !(v <= best) — v greater, or v NaN — unless best is already NaN:
-                    // the first NaN wins and then stays, as torch.argmax
-                    VectorMask<Float> take = v.compare(VectorOperators.LE, b).not().and(b.compare(VectorOperators.EQ, b));
-                    b.blend(v, take).intoArray(best, j);
-                    IntVector.fromArray(I, idx, j).blend(kv, take.cast(I)).intoArray(idx, j);
-                }
+                b0 = b0.blend(v0, t0);
+                b1 = b1.blend(v1, t1);
+                i0 = i0.blend(kv, t0.cast(I));
+                i1 = i1.blend(kv, t1.cast(I));
             }
-            for (; j < m; j++) {
-                float v = x[row + j], b = best[j];
-                if (v > b || (v != v && b == b)) {
-                    best[j] = v;
-                    idx[j] = k;
+            b0.intoArray(best, j);
+            b1.intoArray(best, j + l);
+            i0.intoArray(idx, j);
+            i1.intoArray(idx, j + l);
+        }
+        for (int k0 = k1; k0 < c; k0 += PLANES_PER_PASS) {
+            int kEnd = Math.min(c, k0 + PLANES_PER_PASS);
+            for (int j = 0; j < bound; j += step) {
+                int p = base + j;
+                FloatVector b0 = FloatVector.fromArray(F, best, j), b1 = FloatVector.fromArray(F, best, j + l);
+                IntVector i0 = IntVector.fromArray(I, idx, j), i1 = IntVector.fromArray(I, idx, j + l);
+                for (int k = k0; k < kEnd; k++) {
+                    int q = p + k * s;
+                    FloatVector v0 = FloatVector.fromArray(F, x, q), v1 = FloatVector.fromArray(F, x, q + l);
+                    VectorMask<Float> t0 = v0.compare(VectorOperators.GT, b0), t1 = v1.compare(VectorOperators.GT, b1);
+                    nan = nan.or(v0.compare(VectorOperators.NE, v0)).or(v1.compare(VectorOperators.NE, v1));
+                    IntVector kv = IntVector.broadcast(I, k);
+                    b0 = b0.blend(v0, t0);
+                    b1 = b1.blend(v1, t1);
+                    i0 = i0.blend(kv, t0.cast(I));
+                    i1 = i1.blend(kv, t1.cast(I));
                 }
+                b0.intoArray(best, j);
+                b1.intoArray(best, j + l);
+                i0.intoArray(idx, j);
+                i1.intoArray(idx, j + l);
             }
         }
+        int from = nan.anyTrue() ? 0 : bound; // a NaN anywhere in the block: the exact rule for all of it
+        for (int j = from; j < m; j++) idx[j] = stridedArgmax(x, base + j, s, c);
     }
 
     /** Copies of the private histogram, so that runs of one (true, predicted) pair — a dominant
      *  background — do not serialise on one counter's store-to-load latency. */
     static final int COPIES = 4;
 
+    private static final VectorSpecies<Long> L = LongVector.SPECIES_PREFERRED;
+
     /**
-     * Adds m (target, predicted) pairs to a private histogram of {@link #COPIES} interleaved copies;
-     * returns how many targets were out of range.
+     * Adds m (target, predicted) pairs — targets tgt[off..off+m) — to a private histogram of
+     * {@link #COPIES} interleaved copies; returns how many targets were out of range. A block
+     * whose targets are all in [0, c) (checked with one vectorised unsigned compare) and that
+     * cannot contain the ignore value takes a loop without per-element checks.
      */
-    private static long histogram(int[] local, int c, int[] pred, long[] tgt, int m, long ignore) {
-        long bad = 0;
+    private static long histogram(int[] local, int c, int[] pred, long[] tgt, int off, int m, long ignore) {
         int cc = c * c;
+        boolean clean = ignore < 0 || ignore >= c;
+        if (clean) {
+            LongVector cv = LongVector.broadcast(L, c);
+            VectorMask<Long> out = L.maskAll(false);
+            int l = L.length(), j = 0;
+            for (; j + l <= m; j += l) out = out.or(LongVector.fromArray(L, tgt, off + j).compare(VectorOperators.UGE, cv));
+            clean = !out.anyTrue();
+            for (; j < m && clean; j++) clean = tgt[off + j] >= 0 && tgt[off + j] < c;
+        }
+        if (clean) {
+            int j = 0;
+            for (; j + COPIES <= m; j += COPIES) { // COPIES == 4
+                local[(int) tgt[off + j] * c + pred[j]]++;
+                local[cc + (int) tgt[off + j + 1] * c + pred[j + 1]]++;
+                local[2 * cc + (int) tgt[off + j + 2] * c + pred[j + 2]]++;
+                local[3 * cc + (int) tgt[off + j + 3] * c + pred[j + 3]]++;
+            }
+            for (; j < m; j++) local[(int) tgt[off + j] * c + pred[j]]++;
+            return 0;
+        }
+        long bad = 0;
         for (int j = 0; j < m; j++) {
-            long t = tgt[j];
+            long t = tgt[off + j];
             if (t < 0 || t >= c) {
                 if (t != ignore) bad++;
                 continue;

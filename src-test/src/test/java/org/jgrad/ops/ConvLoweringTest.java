@@ -1,44 +1,17 @@
 package org.jgrad.ops;
 
-import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Generator;
-import org.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /**
- * The float32 path (im2col / col2im around the blocked GEMM) against the float64 path (direct
- * loops) on shapes large enough to use every GEMM block and edge: the two share no code.
+ * The float32 convolutions against the float64 path (direct loops) on shapes large enough to use
+ * every GEMM block and edge: the two share no code. The 3x3 unit-stride shapes run the panel path
+ * (see {@link PanelIm2colConvTest}); pointwise, strided and transposed ones the lowered path
+ * (im2col / col2im around the blocked GEMM).
  */
 class ConvLoweringTest {
 
     private static void compare(int[] xs, int[] ws, int[] s, int[] p, int[] d, int groups, boolean transposed, int[] outPad) {
-        Generator g = new Generator(99);
-        Tensor x64 = Tensor.randn(g, DType.FLOAT64, org.jgrad.tensor.Device.cpu(), xs).requiresGrad(true);
-        Tensor w64 = Tensor.randn(g, DType.FLOAT64, org.jgrad.tensor.Device.cpu(), ws).requiresGrad(true);
-        Tensor x32 = x64.detach().to(DType.FLOAT32).requiresGrad(true);
-        Tensor w32 = w64.detach().to(DType.FLOAT32).requiresGrad(true);
-        Tensor y64 = transposed ? Convolution.convTranspose2d(x64, w64, null, s, p, outPad, d, groups)
-                : Convolution.conv2d(x64, w64, null, s, p, d, groups);
-        Tensor y32 = transposed ? Convolution.convTranspose2d(x32, w32, null, s, p, outPad, d, groups)
-                : Convolution.conv2d(x32, w32, null, s, p, d, groups);
-        Tensor go = Tensor.randn(g, DType.FLOAT64, org.jgrad.tensor.Device.cpu(), y64.shape());
-        y64.backward(go);
-        y32.backward(go.to(DType.FLOAT32));
-        // float32 sums of K products: error grows like sqrt(K) * eps * |terms|
-        double tol = 2e-4 * Math.sqrt(ws[1] * ws[2] * ws[3] * (double) Math.max(ws[0], 1));
-        close("output", y64, y32, tol);
-        close("grad x", x64.grad(), x32.grad(), tol);
-        close("grad w", w64.grad(), w32.grad(), tol * Math.sqrt(xs[0] * xs[2] * xs[3]));
-    }
-
-    private static void close(String what, Tensor expected, Tensor actual, double tol) {
-        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
-        double worst = 0;
-        for (int i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(e[i] - a[i]));
-        double finalWorst = worst;
-        assertTrue(worst <= tol, () -> what + ": max |float32 - float64| = " + finalWorst + " > " + tol);
+        ConvFloat64Check.compare(99, xs, ws, s, p, d, groups, transposed, outPad);
     }
 
     @Test

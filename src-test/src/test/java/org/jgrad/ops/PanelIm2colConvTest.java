@@ -1,13 +1,6 @@
 package org.jgrad.ops;
 
-import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Device;
-import org.jgrad.tensor.Generator;
-import org.jgrad.tensor.Tensor;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The float32 convolution on output planes whose rows do not split into whole micro-panels
@@ -19,28 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PanelIm2colConvTest {
 
     private static void compare(int[] xs, int[] ws, int[] s, int[] p, int[] d, int groups) {
-        Generator g = new Generator(9);
-        Tensor x64 = Tensor.randn(g, DType.FLOAT64, Device.cpu(), xs).requiresGrad(true);
-        Tensor w64 = Tensor.randn(g, DType.FLOAT64, Device.cpu(), ws).requiresGrad(true);
-        Tensor x32 = x64.detach().to(DType.FLOAT32).requiresGrad(true);
-        Tensor w32 = w64.detach().to(DType.FLOAT32).requiresGrad(true);
-        Tensor y64 = Convolution.conv2d(x64, w64, null, s, p, d, groups);
-        Tensor y32 = Convolution.conv2d(x32, w32, null, s, p, d, groups);
-        Tensor go = Tensor.randn(g, DType.FLOAT64, Device.cpu(), y64.shape());
-        y64.backward(go);
-        y32.backward(go.to(DType.FLOAT32));
-        double tol = 2e-4 * Math.sqrt(ws[1] * ws[2] * ws[3] * (double) Math.max(ws[0], 1));
-        close("output", y64, y32, tol);
-        close("grad x", x64.grad(), x32.grad(), tol);
-        close("grad w", w64.grad(), w32.grad(), tol * Math.sqrt(xs[0] * xs[2] * xs[3]));
-    }
-
-    private static void close(String what, Tensor expected, Tensor actual, double tol) {
-        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
-        double worst = 0;
-        for (int i = 0; i < e.length; i++) worst = Math.max(worst, Math.abs(e[i] - a[i]));
-        double finalWorst = worst;
-        assertTrue(worst <= tol, () -> what + ": max |float32 - float64| = " + finalWorst + " > " + tol);
+        ConvFloat64Check.compare(9, xs, ws, s, p, d, groups, false, null);
     }
 
     @Test
@@ -77,16 +49,6 @@ class PanelIm2colConvTest {
 
     @Test
     void repeatsBitForBit() {
-        float[][] first = null;
-        for (int run = 0; run < 2; run++) {
-            Generator g = new Generator(13);
-            Tensor x = Tensor.randn(g, 5, 32, 14, 14).requiresGrad(true);
-            Tensor w = Tensor.randn(g, 64, 32, 3, 3).requiresGrad(true);
-            Tensor y = Convolution.conv2d(x, w, null, 1, 1);
-            y.backward(Tensor.randn(g, y.shape()));
-            float[][] now = {y.toFloatArray(), x.grad().toFloatArray(), w.grad().toFloatArray()};
-            if (first == null) first = now;
-            else for (int i = 0; i < 3; i++) assertArrayEquals(first[i], now[i]);
-        }
+        ConvFloat64Check.assertRepeatsBitForBit(13, new int[]{5, 32, 14, 14}, new int[]{64, 32, 3, 3});
     }
 }

@@ -54,13 +54,7 @@ final class CpuMetricKernels {
         if (v.isContiguous()) return new Dense(v.dtype(), s.array(), v.offset());
         int n = v.numel();
         Object src = s.array();
-        Object dst = switch (v.dtype()) {
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
-            case INT32 -> new int[n];
-            case INT64 -> new long[n];
-            case UINT8 -> new byte[n];
-        };
+        Object dst = v.dtype().newArray(n);
         int[] shape = v.shape(), strides = v.strides();
         int rank = shape.length;
         int[] idx = new int[rank];

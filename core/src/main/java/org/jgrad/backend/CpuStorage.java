@@ -76,27 +76,16 @@ public final class CpuStorage extends Storage {
             return new CpuStorage(dtype, reused, n, device, true);
         }
         try {
-            return new CpuStorage(dtype, fresh(dtype, n), n, device, true);
+            return new CpuStorage(dtype, dtype.newArray(n), n, device, true);
         } catch (OutOfMemoryError first) {
             pool.trim(); // the kept arrays may be what fills the heap
         }
         try {
-            return new CpuStorage(dtype, fresh(dtype, n), n, device, true);
+            return new CpuStorage(dtype, dtype.newArray(n), n, device, true);
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException("cpu: not enough memory to allocate a " + dtype + " storage of " + numel + " elements ("
                     + bytes + " bytes); the JVM heap is limited to " + Runtime.getRuntime().maxMemory() + " bytes (raise it with -Xmx)", e);
         }
-    }
-
-    /** A new (JVM-zeroed) array. */
-    private static Object fresh(DType dtype, int n) {
-        return switch (dtype) {
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
-            case INT32 -> new int[n];
-            case INT64 -> new long[n];
-            case UINT8 -> new byte[n];
-        };
     }
 
     /** Zero-fills a reused array, keeping the allocate contract. */

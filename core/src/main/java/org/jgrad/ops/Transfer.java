@@ -14,7 +14,7 @@ public final class Transfer {
     public static Object toHost(Tensor t, DType as) {
         t.checkOpen();
         Tensor src = t.dtype() == as ? t : t.to(as);
-        Object arr = hostArray(as, t.numel());
+        Object arr = as.newArray(t.numel());
         Backends.of(src.device()).toHost(src.raw(), arr);
         if (src != t) src.close();
         return arr;
@@ -24,7 +24,7 @@ public final class Transfer {
     public static Tensor to(Tensor t, Device device) {
         t.checkOpen();
         if (device.equals(t.device())) return t;
-        Object arr = hostArray(t.dtype(), t.numel());
+        Object arr = t.dtype().newArray(t.numel());
         Backends.of(t.device()).toHost(t.raw(), arr);
         Tensor out = new Tensor(Backends.of(device).fromHost(arr, t.dtype()), t.shape());
         Device src = t.device();
@@ -50,15 +50,5 @@ public final class Transfer {
         Tensor out = Creation.empty(t.dtype(), t.device(), t.shape());
         Backends.of(t.device()).copy(t.raw(), out.raw());
         return Autograd.record(out, "clone", new Tensor[]{t}, Autograd.SAVES_NOTHING, g -> new Tensor[]{g});
-    }
-
-    private static Object hostArray(DType dtype, int n) {
-        return switch (dtype) {
-            case FLOAT32 -> new float[n];
-            case FLOAT64 -> new double[n];
-            case INT32 -> new int[n];
-            case INT64 -> new long[n];
-            case UINT8 -> new byte[n];
-        };
     }
 }

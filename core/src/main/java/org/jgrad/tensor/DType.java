@@ -16,6 +16,17 @@ public enum DType {
 
     public boolean isFloatingPoint() { return floating; }
 
+    /** A new zeroed Java array of this type's element (float[], double[], int[], long[] or byte[]) and length n. */
+    public Object newArray(int n) {
+        return switch (this) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+            case INT64 -> new long[n];
+            case UINT8 -> new byte[n];
+        };
+    }
+
     /** NumPy/PyTorch-style promotion for binary ops: floating wins, then the wider type. */
     public static DType promote(DType a, DType b) {
         if (a == b) return a;

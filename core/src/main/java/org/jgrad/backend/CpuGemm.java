@@ -120,17 +120,7 @@ final class CpuGemm {
                     int j = jp * NR, nr = Math.min(NR, n - j);
                     for (int ip = 0; ip < mPanels; ip++) {
                         int i = i0 + ip * MR, mr = Math.min(MR, m - i);
-                        int cOff = co + i * ldc + j;
-                        if (mr == MR && nr == NR) {
-                            kernel(pa, ip * MR * kc, pb, jp * NR * kc, kc, c, cOff, ldc, add);
-                        } else {
-                            kernel(pa, ip * MR * kc, pb, jp * NR * kc, kc, tile, 0, NR, false);
-                            for (int r = 0; r < mr; r++) {
-                                int row = cOff + r * ldc;
-                                if (add) for (int q = 0; q < nr; q++) c[row + q] += tile[r * NR + q];
-                                else System.arraycopy(tile, r * NR, c, row, nr);
-                            }
-                        }
+                        kernelEdge(pa, ip * MR * kc, pb, jp * NR * kc, kc, c, co + i * ldc + j, ldc, mr, nr, add, tile);
                     }
                 }
             }
@@ -307,6 +297,25 @@ final class CpuGemm {
             z.add(c50).intoArray(c, o); z.add(c51).intoArray(c, o + L); o += ldc;
             z.add(c60).intoArray(c, o); z.add(c61).intoArray(c, o + L); o += ldc;
             z.add(c70).intoArray(c, o); z.add(c71).intoArray(c, o + L);
+        }
+    }
+
+    /**
+     * The micro-kernel on a tile of which only mr x nr lies inside C (at the right and bottom
+     * edges): a whole tile goes straight to C; a partial one is computed into {@code tile}
+     * (MR x NR scratch) and its inside part stored into or added to C. Same sums either way.
+     */
+    static void kernelEdge(float[] pa, int ai, float[] pb, int bi, int kc, float[] c, int co, int ldc,
+                           int mr, int nr, boolean add, float[] tile) {
+        if (mr == MR && nr == NR) {
+            kernel(pa, ai, pb, bi, kc, c, co, ldc, add);
+            return;
+        }
+        kernel(pa, ai, pb, bi, kc, tile, 0, NR, false);
+        for (int r = 0; r < mr; r++) {
+            int row = co + r * ldc;
+            if (add) for (int q = 0; q < nr; q++) c[row + q] += tile[r * NR + q];
+            else System.arraycopy(tile, r * NR, c, row, nr);
         }
     }
 

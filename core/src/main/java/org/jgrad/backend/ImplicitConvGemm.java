@@ -79,18 +79,9 @@ final class ImplicitConvGemm {
                 packColumns(g, rows, x, xBase, p0, kc, j, nr, pb);
                 boolean add = p0 > 0;
                 for (int ip = 0; ip < mPanels; ip++) {
-                    int i = ip * MR, mr = Math.min(MR, m - i), cOff = oBase + i * P + j;
-                    int ai = p0 * mPad + ip * MR * kc;
-                    if (mr == MR && nr == NR) {
-                        CpuGemm.kernel(pa, ai, pb, 0, kc, out, cOff, P, add);
-                    } else {
-                        CpuGemm.kernel(pa, ai, pb, 0, kc, tile, 0, NR, false);
-                        for (int r = 0; r < mr; r++) {
-                            int row = cOff + r * P;
-                            if (add) for (int q = 0; q < nr; q++) out[row + q] += tile[r * NR + q];
-                            else System.arraycopy(tile, r * NR, out, row, nr);
-                        }
-                    }
+                    int i = ip * MR;
+                    CpuGemm.kernelEdge(pa, p0 * mPad + ip * MR * kc, pb, 0, kc, out, oBase + i * P + j, P,
+                            Math.min(MR, m - i), nr, add, tile);
                 }
             }
         }
@@ -190,16 +181,8 @@ final class ImplicitConvGemm {
                 int nr = Math.min(NR, jHi - j);
                 packColumnsTransposed(g, rows, x, xBase, p0, kc, j, nr, pb);
                 for (int ip = 0; ip < mPanels; ip++) {
-                    int i = ip * MR, mr = Math.min(MR, m - i), cOff = aBase + i * K + j;
-                    if (mr == MR && nr == NR) {
-                        CpuGemm.kernel(pa, ip * MR * kc, pb, 0, kc, acc, cOff, K, true);
-                    } else {
-                        CpuGemm.kernel(pa, ip * MR * kc, pb, 0, kc, tile, 0, NR, false);
-                        for (int r = 0; r < mr; r++) {
-                            int row = cOff + r * K;
-                            for (int q = 0; q < nr; q++) acc[row + q] += tile[r * NR + q];
-                        }
-                    }
+                    int i = ip * MR;
+                    CpuGemm.kernelEdge(pa, ip * MR * kc, pb, 0, kc, acc, aBase + i * K + j, K, Math.min(MR, m - i), nr, true, tile);
                 }
             }
         }

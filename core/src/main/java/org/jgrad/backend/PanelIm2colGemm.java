@@ -54,18 +54,9 @@ final class PanelIm2colGemm {
             for (int jp = 0; jp < panels; jp++) {
                 int j = pLo + jp * NR, nr = Math.min(NR, pHi - j), bi = jp * NR * K + p0 * NR;
                 for (int ip = 0; ip < mPanels; ip++) {
-                    int i = ip * MR, mr = Math.min(MR, m - i), cOff = oBase + i * P + j;
-                    int ai = p0 * mPad + ip * MR * kc;
-                    if (mr == MR && nr == NR) {
-                        CpuGemm.kernel(pa, ai, pb, bi, kc, out, cOff, P, add);
-                    } else {
-                        CpuGemm.kernel(pa, ai, pb, bi, kc, tile, 0, NR, false);
-                        for (int r = 0; r < mr; r++) {
-                            int o = cOff + r * P;
-                            if (add) for (int q = 0; q < nr; q++) out[o + q] += tile[r * NR + q];
-                            else System.arraycopy(tile, r * NR, out, o, nr);
-                        }
-                    }
+                    int i = ip * MR;
+                    CpuGemm.kernelEdge(pa, p0 * mPad + ip * MR * kc, pb, bi, kc, out, oBase + i * P + j, P,
+                            Math.min(MR, m - i), nr, add, tile);
                 }
             }
         }

@@ -109,7 +109,7 @@ public final class DataParallelStrategy implements Strategy {
     @Override
     public double[] allSum(double... values) {
         if (group.worldSize() == 1 || values.length == 0) return values;
-        try (Tensor t = Tensor.fromArray(values.clone(), values.length)) {
+        try (Tensor host = Tensor.fromArray(values.clone(), values.length); Tensor t = host.to(group.device())) {
             group.allReduce(t, ReduceOp.SUM);
             double[] r = t.toDoubleArray();
             System.arraycopy(r, 0, values, 0, values.length);

@@ -58,15 +58,25 @@ public interface ProcessGroup extends AutoCloseable {
 
     Work allGatherAsync(Tensor output, Tensor input);
 
-    /** A new tensor of shape {@code [worldSize, ...input.shape]} holding every rank's {@code input}. */
+    /**
+     * A new tensor on {@link #device()} of shape {@code [worldSize, ...input.shape]} holding every
+     * rank's {@code input}. The input is checked by {@link #allGather(Tensor, Tensor)}, against
+     * this group's device.
+     */
     default Tensor allGather(Tensor input) {
-        Collectives.checkTensor("allGather", "input", input);
+        if (input == null) throw new IllegalArgumentException("allGather: input must not be null");
+        if (input.isClosed()) throw new IllegalArgumentException("allGather: input is closed");
         int[] s = input.shape();
         int[] shape = new int[s.length + 1];
         shape[0] = worldSize();
         System.arraycopy(s, 0, shape, 1, s.length);
-        Tensor out = Tensor.zeros(input.dtype(), input.device(), shape);
-        allGather(out, input);
+        Tensor out = Tensor.zeros(input.dtype(), device(), shape);
+        try {
+            allGather(out, input);
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
+        }
         return out;
     }
 

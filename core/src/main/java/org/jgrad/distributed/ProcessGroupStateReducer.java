@@ -5,7 +5,6 @@ import org.jgrad.metrics.StateReducer;
 import org.jgrad.metrics.StateReduction;
 import org.jgrad.ops.Concat;
 import org.jgrad.tensor.DType;
-import org.jgrad.tensor.Device;
 import org.jgrad.tensor.Tensor;
 
 import java.util.ArrayList;
@@ -18,9 +17,10 @@ import java.util.Objects;
  * states combine across ranks ({@code metric.sync(ProcessGroupStateReducer.of(group))}) without
  * the metrics package importing this one.
  *
- * <p>States the collectives cannot take as they are (on a GPU, not contiguous, INT32 or UINT8)
- * travel through a contiguous CPU copy in FLOAT32, FLOAT64 or INT64 (exact for those dtypes)
- * and are written back in place. {@link #allGatherCat} accepts different first dimensions per
+ * <p>States the collectives cannot take as they are (on another device than the group's, not
+ * contiguous, INT32 or UINT8) travel through a contiguous copy on the group's
+ * {@linkplain ProcessGroup#device() device} (the CPU for MPI, the GPU for NCCL) in FLOAT32,
+ * FLOAT64 or INT64 (exact for those dtypes) and are written back in place. {@link #allGatherCat} accepts different first dimensions per
  * rank, as a collective all-gather does not: it gathers each rank's shape first, pads every
  * state to the longest, gathers, and trims each rank's padding off.
  */
@@ -53,9 +53,9 @@ public final class ProcessGroupStateReducer implements StateReducer {
                 group.allReduce(state, op);
                 return;
             }
-            try (Tensor host = hostCopy(state)) {
-                group.allReduce(host, op);
-                state.copy_(host);
+            try (Tensor wire = wireCopy(state)) {
+                group.allReduce(wire, op);
+                state.copy_(wire);
             }
         }
     }
@@ -73,15 +73,15 @@ public final class ProcessGroupStateReducer implements StateReducer {
             for (int r = 0; r < w; r++) max = Math.max(max, (int) shapes[r][1]);
             int[] padded = shape.clone();
             padded[0] = max;
-            try (Tensor host = hostCopy(state); Tensor send = Tensor.zeros(host.dtype(), Device.cpu(), padded)) {
-                if (shape[0] > 0) try (Tensor head = send.narrow(0, 0, shape[0])) { head.copy_(host); }
+            try (Tensor wire = wireCopy(state); Tensor send = Tensor.zeros(wire.dtype(), group.device(), padded)) {
+                if (shape[0] > 0) try (Tensor head = send.narrow(0, 0, shape[0])) { head.copy_(wire); }
                 List<Tensor> parts = new ArrayList<>(w);
                 try (Tensor all = max == 0 ? null : group.allGather(send)) {
                     for (int r = 0; r < w; r++) {
                         int len = (int) shapes[r][1];
                         int[] s = shape.clone();
                         s[0] = len;
-                        if (len == 0) parts.add(Tensor.zeros(host.dtype(), Device.cpu(), s));
+                        if (len == 0) parts.add(Tensor.zeros(wire.dtype(), group.device(), s));
                         else try (Tensor slot = all.select(0, r)) { parts.add(slot.narrow(0, 0, len).contiguousCopy()); }
                     }
                     try (Tensor cat = Concat.cat(parts, 0)) {
@@ -103,7 +103,8 @@ public final class ProcessGroupStateReducer implements StateReducer {
         for (int i = 0; i < shape.length; i++) header[1 + i] = shape[i];
         int w = group.worldSize();
         long[] all;
-        try (Tensor mine = Tensor.fromArray(header, header.length); Tensor gathered = group.allGather(mine)) {
+        try (Tensor host = Tensor.fromArray(header, header.length); Tensor mine = host.to(group.device());
+             Tensor gathered = group.allGather(mine)) {
             all = gathered.toLongArray();
         }
         long[][] out = new long[w][];
@@ -124,16 +125,16 @@ public final class ProcessGroupStateReducer implements StateReducer {
         return Arrays.toString(Arrays.copyOfRange(header, 1, 1 + Math.max(0, Math.min(n, MAX_DIMS))));
     }
 
-    private static boolean collectiveReady(Tensor t) {
+    private boolean collectiveReady(Tensor t) {
         DType d = t.dtype();
-        return t.device().equals(Device.cpu()) && t.isContiguous() && (d == DType.FLOAT32 || d == DType.FLOAT64 || d == DType.INT64);
+        return t.device().equals(group.device()) && t.isContiguous() && (d == DType.FLOAT32 || d == DType.FLOAT64 || d == DType.INT64);
     }
 
-    /** A contiguous CPU copy in a dtype the collectives take, exact for {@code t}'s values. */
-    private static Tensor hostCopy(Tensor t) {
+    /** A contiguous copy on the group's device in a dtype the collectives take, exact for {@code t}'s values. */
+    private Tensor wireCopy(Tensor t) {
         DType d = t.dtype();
         DType wire = d == DType.FLOAT32 || d == DType.FLOAT64 ? d : DType.INT64;
-        Tensor out = Tensor.empty(wire, Device.cpu(), t.shape());
+        Tensor out = Tensor.empty(wire, group.device(), t.shape());
         return out.copy_(t);
     }
 }

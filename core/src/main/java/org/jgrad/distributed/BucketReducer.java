@@ -67,9 +67,6 @@ final class BucketReducer implements AutoCloseable {
         }
     }
 
-    /** True when some bucket of this step has already been started. */
-    boolean inFlight() { return nextToStart > 0; }
-
     private void gradReady(Tensor p) {
         if (!active.getAsBoolean()) return;
         Integer b = bucketOf.get(p);

@@ -148,16 +148,15 @@ public final class DistributedDataParallel extends Module {
 
     /**
      * (Re)assigns buckets and hooks when the module's parameter tensors changed, e.g. after
-     * {@code to(device)} or loading a state dict; true when it did.
+     * {@code to(device)} or loading a state dict.
      */
-    private boolean planBuckets() {
+    private void planBuckets() {
         List<Tensor> now = module.parameters();
         boolean same = plannedFor != null && plannedFor.size() == now.size();
         for (int i = 0; same && i < now.size(); i++) same = plannedFor.get(i) == now.get(i);
-        if (same) return false;
+        if (same) return;
         plannedFor = now;
         replan();
-        return true;
     }
 
     private void replan() {

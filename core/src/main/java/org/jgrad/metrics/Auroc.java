@@ -1,7 +1,5 @@
 package org.jgrad.metrics;
 
-import org.jgrad.tensor.Scope;
-
 /**
  * Stateful, mergeable AUROC (torchmetrics' {@code AUROC}) for the task, average, thresholds and
  * ignored value of a {@link RankingSpec}; formulas and edge rules as {@link Ranking}.
@@ -19,13 +17,8 @@ public final class Auroc extends RankingMetric {
 
     public Auroc(RankingSpec spec) { super(spec); }
 
-    /** The score of everything seen since the last reset; an error before any update. */
     @Override
-    protected RankingScore result() {
-        try (Scope scope = Scope.open()) {
-            return counted().auroc();
-        }
-    }
+    RankingScore score(RankingState counted) { return counted.auroc(); }
 
     @Override
     public String toString() { return "Auroc[" + spec + "]"; }

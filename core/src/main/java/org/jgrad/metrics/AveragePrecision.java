@@ -1,7 +1,5 @@
 package org.jgrad.metrics;
 
-import org.jgrad.tensor.Scope;
-
 /**
  * Stateful, mergeable average precision (torchmetrics' {@code AveragePrecision}) for the task, average, thresholds and
  * ignored value of a {@link RankingSpec}; formulas and edge rules as {@link Ranking}.
@@ -19,13 +17,8 @@ public final class AveragePrecision extends RankingMetric {
 
     public AveragePrecision(RankingSpec spec) { super(spec); }
 
-    /** The score of everything seen since the last reset; an error before any update. */
     @Override
-    protected RankingScore result() {
-        try (Scope scope = Scope.open()) {
-            return counted().averagePrecision();
-        }
-    }
+    RankingScore score(RankingState counted) { return counted.averagePrecision(); }
 
     @Override
     public String toString() { return "AveragePrecision[" + spec + "]"; }

@@ -89,13 +89,6 @@ final class ExactRanking {
         return new Clf(thr, tps, fps);
     }
 
-    /** Binary curve of scores and 0/1 labels (no ignored entries). */
-    static Clf curve(float[] scores, long[] labels) {
-        long[] keys = new long[scores.length];
-        for (int i = 0; i < keys.length; i++) keys[i] = key(scores[i], labels[i] == 1);
-        return curve(keys, keys.length);
-    }
-
     /**
      * Area under the ROC curve through (0, 0) and every threshold, by the trapezoidal rule:
      * Σ_g (FP_g - FP_{g-1}) (TP_g + TP_{g-1}) / (2 P N), the numerator an exact integer. torchmetrics

@@ -81,6 +81,17 @@ abstract class RankingMetric extends StatefulMetric<RankingScore> {
         }
     }
 
+    /** The score of everything seen since the last reset; an error before any update. */
+    @Override
+    protected final RankingScore result() {
+        try (Scope scope = Scope.open()) {
+            return score(counted());
+        }
+    }
+
+    /** This metric's score of the counted states (called inside a scope, with the lock held). */
+    abstract RankingScore score(RankingState counted);
+
     /**
      * The states read for scoring; exact states are concatenated into tensors of the current
      * scope. Call with the lock held, inside a scope.

@@ -47,7 +47,6 @@ public final class TopKAccuracy extends StatefulMetric<RankingScore> {
 
     public TopKAccuracy(int numClasses, int k, RankingAverage average, Long ignoreIndex) {
         super(StateDeclaration.sum(COUNTS, DType.INT64, 3, checkedClasses(numClasses)));
-        if (numClasses < 2) throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
         if (k < 1 || k > numClasses) throw new IllegalArgumentException("k must be in [1, numClasses = " + numClasses + "], got " + k);
         MetricChecks.notNull(average, "average");
         this.numClasses = numClasses;

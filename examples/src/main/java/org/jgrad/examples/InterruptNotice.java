@@ -4,7 +4,6 @@ import org.jgrad.train.Callback;
 import org.jgrad.train.FitState;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -119,6 +118,4 @@ final class InterruptNotice implements Callback {
         if (!w.isEmpty() && w.matches("[A-Za-z0-9_./:=,+@%-]+")) return w;
         return "'" + w.replace("'", "'\\''") + "'";
     }
-
-    Path folder() { return folder.root; }
 }

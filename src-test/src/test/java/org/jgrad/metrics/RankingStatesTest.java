@@ -141,7 +141,7 @@ class RankingStatesTest {
                 group.run(rank -> {
                     try (Metric<RankingScore> m = c.make().get()) {
                         // 2 ranks: batches 0-2 and 3-5; 3 ranks: 0-2, none, 3-5 (rank 1 joins with empty states)
-                        int from = rank == 0 ? 0 : rank == n - 1 ? 3 : BATCHES, to = rank == 0 ? 3 : rank == n - 1 ? BATCHES : BATCHES;
+                        int from = rank == 0 ? 0 : rank == n - 1 ? 3 : BATCHES, to = rank == 0 ? 3 : BATCHES;
                         for (int i = from; i < to; i++) m.update(c.data().batches().get(i)[0], c.data().batches().get(i)[1]);
                         m.sync(group.reducer(rank));
                         got[rank] = everything(m);
